@@ -1,0 +1,1 @@
+"""Storage adapters: ``memory`` (in-process, transactional) and ``sql`` (SQLAlchemy Core)."""

@@ -1,0 +1,88 @@
+"""Events and their targets: what is to be produced and assembled for one occasion."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from snapplan.domain.names import (
+    elements_of,
+    identity,
+    new_id,
+    nonblank_name,
+    optional_identity,
+    to_tuple,
+    to_uuid,
+    version_number,
+)
+from snapplan.domain.quantities import positive_amount
+from snapplan.errors import ValidationError
+
+
+def _optional_uuid(value: Any) -> Any:
+    return None if value is None else to_uuid(value)
+
+
+@attrs.frozen
+class ProductionTarget:
+    """Make ``batches`` batches of a recipe. ``snapshot_id`` is set once the plan captured it."""
+
+    recipe_id: uuid.UUID = attrs.field(converter=to_uuid, validator=identity)
+    batches: Decimal = attrs.field(converter=positive_amount)
+    snapshot_id: uuid.UUID | None = attrs.field(
+        default=None, converter=_optional_uuid, validator=optional_identity
+    )
+
+
+@attrs.frozen
+class AssemblyTarget:
+    """Assemble ``quantity`` of a finished good. ``snapshot_id`` is set once captured."""
+
+    finished_good_id: uuid.UUID = attrs.field(converter=to_uuid, validator=identity)
+    quantity: Decimal = attrs.field(converter=positive_amount)
+    snapshot_id: uuid.UUID | None = attrs.field(
+        default=None, converter=_optional_uuid, validator=optional_identity
+    )
+
+
+def _event_date(instance: Any, attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise ValidationError(f"date must be a datetime.date or None, not {value!r}")
+
+
+def _one_target_per_recipe(instance: Any, attribute: Any, value: Any) -> None:
+    seen = [t.recipe_id for t in value]
+    if len(set(seen)) != len(seen):
+        raise ValidationError("an event has at most one production target per recipe")
+
+
+def _one_target_per_good(instance: Any, attribute: Any, value: Any) -> None:
+    seen = [t.finished_good_id for t in value]
+    if len(set(seen)) != len(seen):
+        raise ValidationError("an event has at most one assembly target per finished good")
+
+
+@attrs.frozen
+class Event:
+    """An occasion to plan for (a holiday market) with production and assembly targets."""
+
+    name: str = attrs.field(validator=nonblank_name)
+    production_targets: tuple[ProductionTarget, ...] = attrs.field(
+        default=(),
+        converter=to_tuple,
+        validator=[elements_of(ProductionTarget), _one_target_per_recipe],
+    )
+    assembly_targets: tuple[AssemblyTarget, ...] = attrs.field(
+        default=(),
+        converter=to_tuple,
+        validator=[elements_of(AssemblyTarget), _one_target_per_good],
+    )
+    date: datetime.date | None = attrs.field(default=None, validator=_event_date)
+    id: uuid.UUID = attrs.field(factory=new_id, converter=to_uuid, validator=identity)
+    version: int = attrs.field(default=1, validator=version_number)

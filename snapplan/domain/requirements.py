@@ -1,0 +1,325 @@
+"""What a plan needs, computed from its snapshots only, exactly.
+
+:func:`compute_requirements` never reads a live definition: given a plan and the snapshots it
+references it explodes assembly targets through nested goods, turns finished-unit demand into
+batches (rounding batches up, the one declared rounding), follows sub-recipes with their
+multipliers, and sums ingredients per unit dimension.
+
+``needed_batches`` is exact: ``units ÷ items_per_batch`` need not terminate in decimal (80 cookies
+at 36 a batch is 20/9 batches), so it is a ``Decimal`` when a decimal can say it exactly and a
+``fractions.Fraction`` otherwise. Both compare exactly with ``Decimal``. Every other amount is a
+``Decimal``.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import TypeVar
+
+import attrs
+
+from snapplan.domain.catalog import ComponentKind
+from snapplan.domain.plan import Plan
+from snapplan.domain.quantities import exact_arithmetic
+from snapplan.domain.snapshots import (
+    FinishedGoodSnapshot,
+    FinishedUnitSnapshot,
+    MaterialUnitSnapshot,
+    RecipeSnapshot,
+    Snapshot,
+)
+from snapplan.domain.units import BASE_UNITS, canonical_unit, dimension_of, known_unit
+from snapplan.errors import SnapshotNotFound
+
+
+@attrs.frozen
+class RecipeRequirement:
+    """Batches of one recipe snapshot: how many to bake, how many were needed, what is left."""
+
+    recipe_id: uuid.UUID
+    snapshot_id: uuid.UUID
+    name: str
+    batches: Decimal
+    needed_batches: Decimal | Fraction
+    leftover_units: Decimal | None
+
+
+@attrs.frozen
+class IngredientRequirement:
+    """Total of one ingredient in one unit (units of one dimension are converted and summed)."""
+
+    ingredient_id: uuid.UUID
+    name: str
+    quantity: Decimal
+    unit: str
+
+
+@attrs.frozen
+class FinishedUnitRequirement:
+    """Finished units needed by the plan's assembly targets."""
+
+    finished_unit_id: uuid.UUID
+    name: str
+    quantity: Decimal
+
+
+@attrs.frozen
+class MaterialRequirement:
+    """Packaging needed by the plan's assembly targets."""
+
+    material_unit_id: uuid.UUID
+    name: str
+    quantity: Decimal
+
+
+@attrs.frozen
+class Requirements:
+    """Everything a plan needs; each tuple is sorted by name, then unit."""
+
+    plan_id: uuid.UUID
+    batches: tuple[RecipeRequirement, ...]
+    ingredients: tuple[IngredientRequirement, ...]
+    finished_units: tuple[FinishedUnitRequirement, ...]
+    materials: tuple[MaterialRequirement, ...]
+
+
+def exact_decimal(value: Fraction) -> Decimal | Fraction:
+    """``value`` as a ``Decimal`` if its decimal expansion terminates, else unchanged."""
+    denominator = value.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    if denominator != 1:
+        return value
+    scale = max(twos, fives)
+    numerator = value.numerator * (10**scale // value.denominator)
+    with exact_arithmetic():
+        return Decimal(numerator).scaleb(-scale)
+
+
+_S = TypeVar("_S", bound=Snapshot)
+
+
+class _Snapshots:
+    def __init__(self, snapshots: Mapping[uuid.UUID, Snapshot]) -> None:
+        self._by_id = snapshots
+
+    def get(self, snapshot_id: uuid.UUID, kind: type[_S]) -> _S:
+        snapshot = self._by_id.get(snapshot_id)
+        if not isinstance(snapshot, kind):
+            raise SnapshotNotFound(snapshot_id, f"{kind.__name__} {snapshot_id} not found")
+        return snapshot
+
+
+def _goods_in_topological_order(
+    roots: Iterable[uuid.UUID], snapshots: _Snapshots
+) -> list[FinishedGoodSnapshot]:
+    """Every good reachable from ``roots``, each before all of its children (iterative DFS)."""
+    order: list[FinishedGoodSnapshot] = []
+    done: set[uuid.UUID] = set()
+    for root in roots:
+        if root in done:
+            continue
+        stack = [(snapshots.get(root, FinishedGoodSnapshot), 0)]
+        entered = {root}
+        while stack:
+            good, index = stack[-1]
+            children = [c for c in good.components if c.kind is ComponentKind.FINISHED_GOOD]
+            if index < len(children):
+                stack[-1] = (good, index + 1)
+                child_id = children[index].snapshot_id
+                if child_id not in done and child_id not in entered:
+                    entered.add(child_id)
+                    stack.append((snapshots.get(child_id, FinishedGoodSnapshot), 0))
+                continue
+            stack.pop()
+            done.add(good.id)
+            order.append(good)
+    order.reverse()
+    return order
+
+
+def _recipes_in_topological_order(
+    roots: Iterable[uuid.UUID], snapshots: _Snapshots
+) -> list[RecipeSnapshot]:
+    """Every recipe reachable from ``roots`` through sub-recipes, parents before children."""
+    order: list[RecipeSnapshot] = []
+    done: set[uuid.UUID] = set()
+    for root in roots:
+        if root in done:
+            continue
+        stack = [(snapshots.get(root, RecipeSnapshot), 0)]
+        entered = {root}
+        while stack:
+            recipe, index = stack[-1]
+            if index < len(recipe.sub_recipes):
+                stack[-1] = (recipe, index + 1)
+                child_id = recipe.sub_recipes[index].snapshot_id
+                if child_id not in done and child_id not in entered:
+                    entered.add(child_id)
+                    stack.append((snapshots.get(child_id, RecipeSnapshot), 0))
+                continue
+            stack.pop()
+            done.add(recipe.id)
+            order.append(recipe)
+    order.reverse()
+    return order
+
+
+def compute_requirements(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> Requirements:
+    """Requirements of ``plan`` from ``snapshots`` (every snapshot the plan reaches, by id)."""
+    with exact_arithmetic():
+        return _compute(plan, _Snapshots(snapshots))
+
+
+def _compute(plan: Plan, snapshots: _Snapshots) -> Requirements:
+    # 1. Explode assembly targets through nested goods, parents before children.
+    good_demand: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    for assembly in plan.assembly_targets:
+        assert assembly.snapshot_id is not None
+        good_demand[assembly.snapshot_id] += assembly.quantity
+    unit_demand: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    material_demand: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    goods = _goods_in_topological_order(list(good_demand), snapshots)
+    for good in goods:
+        quantity = good_demand[good.id]
+        for component in good.components:
+            amount = quantity * component.quantity
+            if component.kind is ComponentKind.FINISHED_GOOD:
+                good_demand[component.snapshot_id] += amount
+            elif component.kind is ComponentKind.FINISHED_UNIT:
+                unit_demand[component.snapshot_id] += amount
+            else:
+                material_demand[component.snapshot_id] += amount
+
+    # 2. Finished-unit demand per recipe snapshot, exact.
+    units = [snapshots.get(i, FinishedUnitSnapshot) for i in unit_demand]
+    unit_batches: dict[uuid.UUID, Fraction] = defaultdict(Fraction)
+    units_made: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    yields: dict[uuid.UUID, set[Decimal]] = defaultdict(set)
+    for unit in units:
+        wanted = unit_demand[unit.id]
+        unit_batches[unit.recipe_snapshot_id] += Fraction(wanted) / Fraction(unit.items_per_batch)
+        units_made[unit.recipe_snapshot_id] += wanted
+        yields[unit.recipe_snapshot_id].add(unit.items_per_batch)
+
+    # 3. Batches per recipe snapshot, parents before children so sub-recipe demand is complete.
+    target_batches: dict[uuid.UUID, Decimal] = {}
+    for production in plan.production_targets:
+        assert production.snapshot_id is not None
+        target_batches[production.snapshot_id] = production.batches
+    sub_batches: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    recipes = _recipes_in_topological_order([*target_batches, *unit_batches], snapshots)
+    batches_of: dict[uuid.UUID, Decimal] = {}
+    batch_lines = []
+    for recipe in recipes:
+        from_units = unit_batches.get(recipe.id)
+        from_parents = sub_batches.get(recipe.id)
+        needed = (from_units or Fraction(0)) + Fraction(from_parents or 0)
+        target = target_batches.get(recipe.id)
+        if from_units is not None:
+            batches = Decimal(math.ceil(needed))
+            if target is not None:
+                batches = max(batches, target)
+        elif from_parents is None:
+            assert target is not None  # reached as a root: a production target
+            batches = target
+        else:
+            batches = from_parents if target is None else max(from_parents, target)
+        batches_of[recipe.id] = batches
+        leftover = None
+        if from_units is not None and len(yields[recipe.id]) == 1:
+            (per_batch,) = yields[recipe.id]
+            leftover = batches * per_batch - units_made[recipe.id]
+            if from_parents is not None:
+                leftover -= from_parents * per_batch
+        reported_need = needed if (from_units is not None or from_parents is not None) else None
+        batch_lines.append(
+            RecipeRequirement(
+                recipe_id=recipe.source_id,
+                snapshot_id=recipe.id,
+                name=recipe.name,
+                batches=batches,
+                needed_batches=(
+                    exact_decimal(reported_need) if reported_need is not None else batches
+                ),
+                leftover_units=leftover,
+            )
+        )
+        for sub in recipe.sub_recipes:
+            sub_batches[sub.snapshot_id] += batches * sub.batches
+
+    return Requirements(
+        plan_id=plan.id,
+        batches=tuple(sorted(batch_lines, key=lambda r: (r.name, str(r.snapshot_id)))),
+        ingredients=_ingredient_totals(recipes, batches_of),
+        finished_units=tuple(
+            sorted(
+                (
+                    FinishedUnitRequirement(source_id, name, quantity)
+                    for (source_id, name), quantity in _sum_by_source(
+                        (u.source_id, u.name, unit_demand[u.id]) for u in units
+                    ).items()
+                ),
+                key=lambda r: (r.name, str(r.finished_unit_id)),
+            )
+        ),
+        materials=tuple(
+            sorted(
+                (
+                    MaterialRequirement(source_id, name, quantity)
+                    for (source_id, name), quantity in _sum_by_source(
+                        (m.source_id, m.name, material_demand[m.id])
+                        for m in (snapshots.get(i, MaterialUnitSnapshot) for i in material_demand)
+                    ).items()
+                ),
+                key=lambda r: (r.name, str(r.material_unit_id)),
+            )
+        ),
+    )
+
+
+def _sum_by_source(
+    rows: Iterable[tuple[uuid.UUID, str, Decimal]],
+) -> dict[tuple[uuid.UUID, str], Decimal]:
+    totals: dict[tuple[uuid.UUID, str], Decimal] = defaultdict(Decimal)
+    for source_id, name, quantity in rows:
+        totals[source_id, name] += quantity
+    return totals
+
+
+def _ingredient_totals(
+    recipes: Iterable[RecipeSnapshot], batches_of: Mapping[uuid.UUID, Decimal]
+) -> tuple[IngredientRequirement, ...]:
+    """Sum lines per ingredient and dimension: one unit stays as is, mixed units go to base."""
+    groups: dict[tuple[uuid.UUID, str, str], list[tuple[Decimal, str]]] = defaultdict(list)
+    for recipe in recipes:
+        batches = batches_of[recipe.id]
+        for line in recipe.lines:
+            unit = canonical_unit(line.unit)
+            key = (line.ingredient_id, line.ingredient_name, dimension_of(line.unit))
+            groups[key].append((line.quantity * batches, unit))
+    totals = []
+    for (ingredient_id, name, dimension), amounts in groups.items():
+        spellings = {unit for _, unit in amounts}
+        if len(spellings) == 1:
+            (unit,) = spellings
+            quantity = sum((q for q, _ in amounts), Decimal(0))
+        else:
+            unit = BASE_UNITS[dimension]
+            quantity = Decimal(0)
+            for q, spelling in amounts:
+                known = known_unit(spelling)
+                assert known is not None  # two spellings in one dimension: both are known units
+                quantity += q * known.factor
+        totals.append(IngredientRequirement(ingredient_id, name, quantity, unit))
+    return tuple(sorted(totals, key=lambda r: (r.name, r.unit, str(r.ingredient_id))))

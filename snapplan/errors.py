@@ -1,0 +1,106 @@
+"""The one error hierarchy of snapplan.
+
+Every error snapplan raises on purpose is a :class:`SnapplanError`. Domain errors keep their own
+type all the way to the caller; unexpected adapter failures become :class:`PersistenceError`
+chained (``raise ... from``) to the driver's exception.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+
+class SnapplanError(Exception):
+    """Base class of every error snapplan raises deliberately."""
+
+
+class ValidationError(SnapplanError, ValueError):
+    """A value was rejected at construction (a float, a non-positive amount, a blank name...)."""
+
+
+class NotFoundError(SnapplanError, LookupError):
+    """A definition, event, snapshot or plan does not exist. ``.id`` names what was asked for."""
+
+    kind = "definition"
+
+    def __init__(self, id: uuid.UUID | str, message: str | None = None) -> None:
+        self.id = id
+        super().__init__(message or f"{self.kind} {id} not found")
+
+
+class IngredientNotFound(NotFoundError):
+    kind = "ingredient"
+
+
+class RecipeNotFound(NotFoundError):
+    kind = "recipe"
+
+
+class FinishedUnitNotFound(NotFoundError):
+    kind = "finished unit"
+
+
+class MaterialUnitNotFound(NotFoundError):
+    kind = "material unit"
+
+
+class FinishedGoodNotFound(NotFoundError):
+    kind = "finished good"
+
+
+class EventNotFound(NotFoundError):
+    kind = "event"
+
+
+class SnapshotNotFound(NotFoundError):
+    kind = "snapshot"
+
+
+class PlanNotFound(NotFoundError):
+    kind = "plan"
+
+
+class CycleError(SnapplanError):
+    """Finished goods or sub-recipes form a loop.
+
+    ``.path`` is the ordered loop of catalog ids with the first element repeated at the end,
+    e.g. ``(A, B, C, A)``: A contains B, B contains C, C contains A.
+    """
+
+    def __init__(self, path: Sequence[uuid.UUID], names: Sequence[str] | None = None) -> None:
+        self.path = tuple(path)
+        labels = (
+            [f"{n} ({i})" for n, i in zip(names, self.path, strict=True)]
+            if names is not None
+            else [str(i) for i in self.path]
+        )
+        super().__init__("cycle: " + " -> ".join(labels))
+
+
+class DepthLimitError(SnapplanError):
+    """Nesting is deeper than the configured :class:`snapplan.Limits` allow.
+
+    ``.depth`` is the depth reached, ``.limit`` the limit that was exceeded, ``.what`` is
+    ``"goods"`` or ``"recipes"``.
+    """
+
+    def __init__(self, depth: int, limit: int, what: str, root: uuid.UUID | None = None) -> None:
+        self.depth = depth
+        self.limit = limit
+        self.what = what
+        self.root = root
+        where = f" below {root}" if root is not None else ""
+        super().__init__(f"{what} nested {depth} deep{where}, limit is {limit}")
+
+
+class ConflictError(SnapplanError):
+    """A write lost a race: a duplicate id, or an optimistic version that is no longer current."""
+
+
+class UnitOfWorkError(SnapplanError):
+    """A unit of work was misused: a repository outside ``with``, a commit after it closed..."""
+
+
+class PersistenceError(SnapplanError):
+    """The store failed unexpectedly; ``__cause__`` is the original (driver) exception."""

@@ -1,0 +1,136 @@
+"""``create_plan``: capture, link and record a plan for an event, all or nothing."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import attrs
+
+from snapplan.domain.capture import Capture
+from snapplan.domain.events import Event
+from snapplan.domain.limits import Limits
+from snapplan.domain.names import new_id
+from snapplan.domain.plan import Plan
+from snapplan.ports.clock import Clock, utc_now
+from snapplan.ports.unit_of_work import UnitOfWork
+from snapplan.services.loading import load_for_capture
+from snapplan.services.transaction import run_in_unit_of_work
+
+
+@attrs.frozen
+class PlanResult:
+    """What one ``create_plan`` call did.
+
+    ``recipe_snapshots_created`` and ``finished_good_snapshots_created`` count the top-level
+    targets captured by this call; ``snapshots_written`` counts every snapshot record written,
+    nested ones included. An idempotent re-run reports 0, 0, 0 and the existing plan's id.
+    """
+
+    plan_id: uuid.UUID
+    recipe_snapshots_created: int
+    finished_good_snapshots_created: int
+    snapshots_written: int
+
+
+def create_plan(
+    uow: UnitOfWork,
+    event_id: uuid.UUID,
+    *,
+    force_recreate: bool = False,
+    clock: Clock | None = None,
+    limits: Limits = Limits(),
+) -> PlanResult:
+    """Capture every definition the event's targets need, link the targets, record the plan.
+
+    - Targets without a snapshot are captured (every target with ``force_recreate``), each
+      definition once per call, however often it is reached.
+    - The event is stored with each target's ``snapshot_id`` set (optimistic on its version, so
+      two concurrent planners of one event cannot both win: the loser gets ``ConflictError``).
+    - A :class:`~snapplan.Plan` records the targets; it ``supersedes`` the event's previous plan.
+    - If nothing needs capturing and the latest plan already lists exactly these targets, nothing
+      is written and that plan is returned (a re-run is idempotent).
+
+    Given a fresh unit of work, ``create_plan`` enters and commits it. Given an entered one, it
+    works in a savepoint of the caller's transaction and does not commit. Either way a failure
+    leaves no snapshot, no plan and no link behind.
+
+    >>> from snapplan import Event, MemoryStore
+    >>> store = MemoryStore()
+    >>> event = Event("Holiday market")
+    >>> with store.unit_of_work() as uow:
+    ...     uow.events.add(event)
+    ...     uow.commit()
+    >>> create_plan(store.unit_of_work(), event.id).snapshots_written
+    0
+    """
+    now = (clock or utc_now)()
+    return run_in_unit_of_work(
+        uow, lambda: _create_plan(uow, event_id, force_recreate, now, limits), writes=True
+    )
+
+
+def _create_plan(
+    uow: UnitOfWork,
+    event_id: uuid.UUID,
+    force_recreate: bool,
+    now: datetime.datetime,
+    limits: Limits,
+) -> PlanResult:
+    event = uow.events.get(event_id)
+    latest = uow.plans.latest(event.id)
+    production = [t for t in event.production_targets if force_recreate or t.snapshot_id is None]
+    assembly = [t for t in event.assembly_targets if force_recreate or t.snapshot_id is None]
+    if not (production or assembly or force_recreate) and _lists_targets_of(latest, event):
+        assert latest is not None
+        return PlanResult(latest.id, 0, 0, 0)
+
+    plan_id = new_id()
+    capture = Capture(
+        load_for_capture(
+            uow, [t.recipe_id for t in production], [t.finished_good_id for t in assembly]
+        ),
+        plan_id=plan_id,
+        captured_at=now,
+        limits=limits,
+    )
+    recaptured = {t.recipe_id for t in production}
+    reassembled = {t.finished_good_id for t in assembly}
+    linked = attrs.evolve(
+        event,
+        production_targets=[
+            attrs.evolve(t, snapshot_id=capture.recipe(t.recipe_id).id)
+            if t.recipe_id in recaptured
+            else t
+            for t in event.production_targets
+        ],
+        assembly_targets=[
+            attrs.evolve(t, snapshot_id=capture.finished_good(t.finished_good_id).id)
+            if t.finished_good_id in reassembled
+            else t
+            for t in event.assembly_targets
+        ],
+    )
+    plan = Plan(
+        id=plan_id,
+        event_id=event.id,
+        created_at=now,
+        production_targets=linked.production_targets,
+        assembly_targets=linked.assembly_targets,
+        supersedes=latest.id if latest is not None else None,
+    )
+    if capture.snapshots:
+        uow.snapshots.add_many(capture.snapshots)
+    # Always bump the event's version: it serialises planners of one event even when no
+    # target changed, so two concurrent re-plans cannot both record a plan.
+    uow.events.update(linked)
+    uow.plans.add(plan)
+    return PlanResult(plan.id, len(production), len(assembly), len(capture.snapshots))
+
+
+def _lists_targets_of(plan: Plan | None, event: Event) -> bool:
+    return (
+        plan is not None
+        and set(plan.production_targets) == set(event.production_targets)
+        and set(plan.assembly_targets) == set(event.assembly_targets)
+    )
