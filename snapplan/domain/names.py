@@ -19,12 +19,20 @@ def nonblank_name(instance: Any, attribute: Any, value: Any) -> None:
         raise ValidationError(f"{attribute.name} must be a str, not {type(value).__name__}")
     if not value.strip():
         raise ValidationError(f"{attribute.name} must not be blank")
+    _no_nul(attribute, value)
+
+
+def _no_nul(attribute: Any, value: str) -> None:
+    # NUL cannot be stored in PostgreSQL text; refusing it here keeps every store equal.
+    if "\x00" in value:
+        raise ValidationError(f"{attribute.name} must not contain NUL characters")
 
 
 def text(instance: Any, attribute: Any, value: Any) -> None:
     """attrs validator: any ``str`` (may be empty)."""
     if not isinstance(value, str):
         raise ValidationError(f"{attribute.name} must be a str, not {type(value).__name__}")
+    _no_nul(attribute, value)
 
 
 def identity(instance: Any, attribute: Any, value: Any) -> None:

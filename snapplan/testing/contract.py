@@ -1,0 +1,426 @@
+"""The port contract suite: one base test class per port, subclassed once per adapter.
+
+Every adapter — :class:`~snapplan.adapters.memory.MemoryStore`, ``SqlStore``, or a host's own —
+proves itself by subclassing these classes and providing a ``store`` fixture that returns a
+fresh, empty store::
+
+    class TestMyStoreUnitOfWork(UnitOfWorkContract):
+        @pytest.fixture
+        def store(self):
+            return MyStore()
+
+Needs ``pip install snapplan[testing]``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from snapplan.domain.catalog import (
+    Component,
+    ComponentKind,
+    FinishedGood,
+    FinishedUnit,
+    Ingredient,
+    IngredientLine,
+    MaterialUnit,
+    Recipe,
+    SubRecipe,
+)
+from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.plan import Plan
+from snapplan.domain.snapshots import (
+    ComponentSnapshot,
+    FinishedGoodSnapshot,
+    FinishedUnitSnapshot,
+    MaterialUnitSnapshot,
+    RecipeLineSnapshot,
+    RecipeSnapshot,
+    SubRecipeSnapshot,
+)
+from snapplan.errors import (
+    ConflictError,
+    EventNotFound,
+    FinishedGoodNotFound,
+    FinishedUnitNotFound,
+    IngredientNotFound,
+    MaterialUnitNotFound,
+    NotFoundError,
+    PlanNotFound,
+    RecipeNotFound,
+    SnapshotNotFound,
+    UnitOfWorkError,
+)
+from snapplan.ports.clock import utc_now
+from snapplan.testing.contents import store_contents
+
+THIRTY_DIGITS = Decimal("123456789012345.678901234567890")
+DIGEST = "ab" * 32
+
+#: (repository attribute, factory of a valid item, error raised for a missing id)
+CATALOG: tuple[tuple[str, Callable[[], Any], type[NotFoundError]], ...] = (
+    ("ingredients", lambda: Ingredient("Flour"), IngredientNotFound),
+    (
+        "recipes",
+        lambda: Recipe(
+            "Sugar Cookies",
+            lines=[IngredientLine(uuid.uuid4(), THIRTY_DIGITS, "g", "sifted")],
+            sub_recipes=[SubRecipe(uuid.uuid4(), "0.5")],
+        ),
+        RecipeNotFound,
+    ),
+    ("finished_units", lambda: FinishedUnit("Cookie", uuid.uuid4(), 48), FinishedUnitNotFound),
+    ("material_units", lambda: MaterialUnit("Ribbon, 6 inch"), MaterialUnitNotFound),
+    (
+        "finished_goods",
+        lambda: FinishedGood(
+            "Gift Box",
+            [
+                Component(ComponentKind.FINISHED_UNIT, uuid.uuid4(), 6),
+                Component(ComponentKind.FINISHED_GOOD, uuid.uuid4(), "0.5"),
+                Component(ComponentKind.MATERIAL_UNIT, uuid.uuid4(), 1),
+            ],
+        ),
+        FinishedGoodNotFound,
+    ),
+    (
+        "events",
+        lambda: Event(
+            "Holiday Market",
+            [ProductionTarget(uuid.uuid4(), 3)],
+            [AssemblyTarget(uuid.uuid4(), 50, snapshot_id=uuid.uuid4())],
+        ),
+        EventNotFound,
+    ),
+)
+
+catalog_repositories = pytest.mark.parametrize(
+    ("repository", "make", "not_found"), CATALOG, ids=[name for name, _, _ in CATALOG]
+)
+
+
+def snapshot_samples() -> list[Any]:
+    """One snapshot of each kind, with a 30-digit amount somewhere."""
+    common: dict[str, Any] = {"plan_id": uuid.uuid4(), "captured_at": utc_now(), "digest": DIGEST}
+    return [
+        RecipeSnapshot(
+            source_id=uuid.uuid4(), name="Pie", **common,
+            lines=[RecipeLineSnapshot(uuid.uuid4(), "Sugar", THIRTY_DIGITS, "cup", "")],
+            sub_recipes=[SubRecipeSnapshot(uuid.uuid4(), 2, uuid.uuid4())],
+        ),
+        FinishedUnitSnapshot(
+            source_id=uuid.uuid4(), name="Cookie", **common, recipe_id=uuid.uuid4(),
+            recipe_snapshot_id=uuid.uuid4(), items_per_batch=48,
+        ),
+        MaterialUnitSnapshot(source_id=uuid.uuid4(), name="Box", **common),
+        FinishedGoodSnapshot(
+            source_id=uuid.uuid4(), name="Bag", **common,
+            components=[
+                ComponentSnapshot(ComponentKind.FINISHED_UNIT, uuid.uuid4(), 3, uuid.uuid4()),
+                ComponentSnapshot(ComponentKind.MATERIAL_UNIT, uuid.uuid4(), 1, uuid.uuid4()),
+            ],
+        ),
+    ]  # fmt: skip
+
+
+def sample_plan(event_id: uuid.UUID) -> Plan:
+    """A plan record for ``event_id``."""
+    return Plan(
+        event_id=event_id,
+        created_at=utc_now(),
+        production_targets=[ProductionTarget(uuid.uuid4(), "2.5", snapshot_id=uuid.uuid4())],
+    )
+
+
+def _commit(store: Any, work: Callable[[Any], object]) -> None:
+    with store.unit_of_work() as uow:
+        work(uow)
+        uow.commit()
+
+
+class CatalogRepositoryContract:
+    """Catalog and event repositories: add, get, get_many, find_many, update, remove, count."""
+
+    @catalog_repositories
+    def test_an_added_item_reads_back_equal(self, store: Any, repository: str, make: Any,
+                                            not_found: Any) -> None:  # fmt: skip
+        item = make()
+        _commit(store, lambda uow: getattr(uow, repository).add(item))
+        with store.unit_of_work() as uow:
+            assert getattr(uow, repository).get(item.id) == item
+            assert getattr(uow, repository).count() == 1
+
+    @catalog_repositories
+    def test_a_missing_id_raises_the_matching_not_found(
+        self, store: Any, repository: str, make: Any, not_found: Any
+    ) -> None:
+        missing = uuid.uuid4()
+        with store.unit_of_work() as uow:
+            with pytest.raises(not_found) as caught:
+                getattr(uow, repository).get(missing)
+            assert caught.value.id == missing
+            with pytest.raises(not_found):
+                getattr(uow, repository).remove(missing)
+
+    @catalog_repositories
+    def test_get_many_keeps_the_order_asked_and_find_many_skips_missing(
+        self, store: Any, repository: str, make: Any, not_found: Any
+    ) -> None:
+        items = [make() for _ in range(5)]
+        _commit(store, lambda uow: getattr(uow, repository).add_many(items))
+        wanted = [items[3].id, items[0].id, items[4].id]
+        missing = uuid.uuid4()
+        with store.unit_of_work() as uow:
+            repo = getattr(uow, repository)
+            assert repo.get_many(wanted) == (items[3], items[0], items[4])
+            assert repo.get_many([]) == ()
+            with pytest.raises(not_found) as caught:
+                repo.get_many([items[1].id, missing])
+            assert caught.value.id == missing
+            assert dict(repo.find_many([items[1].id, missing])) == {items[1].id: items[1]}
+            assert repo.all() == tuple(sorted(items, key=lambda i: i.id))
+
+    @catalog_repositories
+    def test_update_is_optimistic_on_version(self, store: Any, repository: str, make: Any,
+                                             not_found: Any) -> None:  # fmt: skip
+        item = make()
+        _commit(store, lambda uow: getattr(uow, repository).add(item))
+        renamed = attrs.evolve(item, name="Renamed")
+        with store.unit_of_work() as uow:
+            stored = getattr(uow, repository).update(renamed)
+            assert stored.version == item.version + 1
+            assert getattr(uow, repository).get(item.id) == stored
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert getattr(uow, repository).get(item.id).name == "Renamed"
+            with pytest.raises(ConflictError):
+                getattr(uow, repository).update(renamed)  # still at the old version
+            with pytest.raises(not_found):
+                getattr(uow, repository).update(make())
+
+    @catalog_repositories
+    def test_duplicate_ids_conflict(self, store: Any, repository: str, make: Any,
+                                    not_found: Any) -> None:  # fmt: skip
+        item = make()
+        _commit(store, lambda uow: getattr(uow, repository).add(item))
+        with pytest.raises(ConflictError), store.unit_of_work() as uow:
+            getattr(uow, repository).add(item)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert getattr(uow, repository).count() == 1
+
+    @catalog_repositories
+    def test_remove_then_get_raises(self, store: Any, repository: str, make: Any,
+                                    not_found: Any) -> None:  # fmt: skip
+        kept, removed = make(), make()
+        _commit(store, lambda uow: getattr(uow, repository).add_many([kept, removed]))
+        _commit(store, lambda uow: getattr(uow, repository).remove(removed.id))
+        with store.unit_of_work() as uow:
+            with pytest.raises(not_found):
+                getattr(uow, repository).get(removed.id)
+            assert getattr(uow, repository).all() == (kept,)
+
+    @catalog_repositories
+    def test_concurrent_updates_one_wins_the_other_conflicts(
+        self, store: Any, repository: str, make: Any, not_found: Any
+    ) -> None:
+        item = make()
+        _commit(store, lambda uow: getattr(uow, repository).add(item))
+        first, second = store.unit_of_work(), store.unit_of_work()
+        with first:
+            getattr(first, repository).update(attrs.evolve(item, name="First"))
+            first.commit()
+        with pytest.raises(ConflictError), second:
+            getattr(second, repository).update(attrs.evolve(item, name="Second"))
+            second.commit()
+        with store.unit_of_work() as uow:
+            assert getattr(uow, repository).get(item.id).name == "First"
+
+
+class SnapshotRepositoryContract:
+    """Snapshots: append only, all four kinds, exact amounts."""
+
+    def test_every_kind_reads_back_equal(self, store: Any) -> None:
+        samples = snapshot_samples()
+        _commit(store, lambda uow: uow.snapshots.add_many(samples))
+        with store.unit_of_work() as uow:
+            for sample in samples:
+                assert uow.snapshots.get(sample.id) == sample
+            assert uow.snapshots.get_many([s.id for s in reversed(samples)]) == tuple(
+                reversed(samples)
+            )
+            assert uow.snapshots.count() == len(samples)
+            assert uow.snapshots.all() == tuple(sorted(samples, key=lambda s: s.id))
+
+    def test_thirty_digits_come_back_unchanged(self, store: Any) -> None:
+        recipe = snapshot_samples()[0]
+        _commit(store, lambda uow: uow.snapshots.add(recipe))
+        with store.unit_of_work() as uow:
+            line = uow.snapshots.get(recipe.id).lines[0]
+            assert str(line.quantity) == str(THIRTY_DIGITS)
+
+    def test_missing_snapshot_raises(self, store: Any) -> None:
+        missing = uuid.uuid4()
+        with store.unit_of_work() as uow, pytest.raises(SnapshotNotFound) as caught:
+            uow.snapshots.get_many([missing])
+        assert caught.value.id == missing
+
+    def test_snapshots_cannot_be_updated_or_removed(self, store: Any) -> None:
+        with store.unit_of_work() as uow:
+            assert not hasattr(uow.snapshots, "update")
+            assert not hasattr(uow.snapshots, "remove")
+
+    def test_a_duplicate_snapshot_id_conflicts_and_writes_nothing(self, store: Any) -> None:
+        first, second = snapshot_samples()[:2]
+        _commit(store, lambda uow: uow.snapshots.add(first))
+        with pytest.raises(ConflictError), store.unit_of_work() as uow:
+            uow.snapshots.add_many([second, first])
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.snapshots.all() == (first,)
+
+
+class PlanRepositoryContract:
+    """Plans: append only, in the order recorded per event."""
+
+    def test_plans_of_an_event_come_in_recorded_order(self, store: Any) -> None:
+        event_id, other = uuid.uuid4(), uuid.uuid4()
+        plans = [sample_plan(event_id) for _ in range(3)]
+        _commit(store, lambda uow: uow.plans.add(plans[0]))
+        _commit(store, lambda uow: uow.plans.add(sample_plan(other)))
+
+        def rest(uow: Any) -> None:
+            uow.plans.add(plans[1])
+            uow.plans.add(plans[2])
+            assert uow.plans.latest(event_id) == plans[2]
+
+        _commit(store, rest)
+        with store.unit_of_work() as uow:
+            assert uow.plans.for_event(event_id) == tuple(plans)
+            assert uow.plans.latest(event_id) == plans[2]
+            assert uow.plans.latest(uuid.uuid4()) is None
+            assert uow.plans.get(plans[1].id) == plans[1]
+            assert uow.plans.count() == 4
+            with pytest.raises(PlanNotFound):
+                uow.plans.get(uuid.uuid4())
+            assert not hasattr(uow.plans, "update")
+            assert not hasattr(uow.plans, "remove")
+
+
+class UnitOfWorkContract:
+    """Transactions: isolation, rollback, joining, savepoints, misuse."""
+
+    def test_nothing_is_visible_before_commit(self, store: Any) -> None:
+        item = Ingredient("Butter")
+        writer, reader = store.unit_of_work(), store.unit_of_work()
+        with writer:
+            writer.ingredients.add(item)
+            assert writer.ingredients.count() == 1
+            with reader:
+                assert reader.ingredients.count() == 0
+            writer.commit()
+        with reader:
+            assert reader.ingredients.get(item.id) == item
+
+    def test_leaving_without_commit_rolls_back(self, store: Any) -> None:
+        with store.unit_of_work() as uow:
+            uow.ingredients.add(Ingredient("Salt"))
+        with pytest.raises(RuntimeError), store.unit_of_work() as uow:
+            uow.ingredients.add(Ingredient("Yeast"))
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.ingredients.count() == 0
+
+    def test_a_failed_commit_persists_nothing(self, store: Any) -> None:
+        existing = Ingredient("Flour")
+        _commit(store, lambda uow: uow.ingredients.add(existing))
+        before = store_contents(store)
+        clash = store.unit_of_work()
+        with clash:
+            clash.recipes.add(Recipe("Bread"))
+            # another unit of work removes the ingredient this one is about to change
+            _commit(store, lambda uow: uow.ingredients.remove(existing.id))
+            changed = attrs.evolve(existing, name="Bread flour")
+            with pytest.raises((ConflictError, NotFoundError)):
+                clash.ingredients.update(changed)
+                clash.commit()
+        after = store_contents(store)
+        assert after["recipes"] == before["recipes"] == ()
+        assert after["ingredients"] == ()
+
+    def test_repositories_outside_the_block_raise(self, store: Any) -> None:
+        uow = store.unit_of_work()
+        assert not uow.active
+        with pytest.raises(UnitOfWorkError):
+            uow.ingredients.count()
+        with uow:
+            assert uow.active
+            repo = uow.ingredients
+        assert not uow.active
+        with pytest.raises(UnitOfWorkError):
+            repo.count()
+        with pytest.raises(UnitOfWorkError):
+            uow.commit()
+
+    def test_commit_twice_is_misuse(self, store: Any) -> None:
+        with store.unit_of_work() as uow:
+            uow.ingredients.add(Ingredient("Flour"))
+            uow.commit()
+            with pytest.raises(UnitOfWorkError):
+                uow.commit()
+            with pytest.raises(UnitOfWorkError):
+                uow.ingredients.add(Ingredient("Sugar"))
+        with store.unit_of_work() as uow:
+            assert uow.ingredients.count() == 1
+
+    def test_entering_again_joins_and_only_the_outermost_commit_persists(self, store: Any) -> None:
+        uow = store.unit_of_work()
+        with uow:
+            uow.ingredients.add(Ingredient("Flour"))
+            with uow:
+                uow.ingredients.add(Ingredient("Sugar"))
+                uow.commit()  # joined: does nothing
+            assert uow.active
+            with store.unit_of_work() as other:
+                assert other.ingredients.count() == 0
+        with store.unit_of_work() as other:
+            assert other.ingredients.count() == 0
+        with uow:  # a new transaction
+            assert uow.ingredients.count() == 0
+            uow.ingredients.add(Ingredient("Cocoa"))
+            uow.commit()
+        with store.unit_of_work() as other:
+            assert [i.name for i in other.ingredients.all()] == ["Cocoa"]
+
+    def test_a_savepoint_undoes_exactly_its_own_work(self, store: Any) -> None:
+        kept, undone = Ingredient("Flour"), Ingredient("Sugar")
+        recipe = Recipe("Bread")
+        _commit(store, lambda uow: uow.recipes.add(recipe))
+        with store.unit_of_work() as uow:
+            uow.ingredients.add(kept)
+            with pytest.raises(RuntimeError), uow.savepoint():
+                uow.ingredients.add(undone)
+                uow.recipes.update(attrs.evolve(recipe, name="Rye bread"))
+                uow.recipes.remove(recipe.id)
+                raise RuntimeError("undo")
+            assert uow.ingredients.all() == (kept,)
+            assert uow.recipes.get(recipe.id) == recipe
+            with uow.savepoint():
+                uow.recipes.update(attrs.evolve(recipe, name="Spelt bread"))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.ingredients.all() == (kept,)
+            assert uow.recipes.get(recipe.id).name == "Spelt bread"
+
+    def test_a_reader_does_not_block_a_writer(self, store: Any) -> None:
+        with store.unit_of_work() as reader:
+            assert reader.ingredients.count() == 0
+            _commit(store, lambda uow: uow.ingredients.add(Ingredient("Flour")))
+        with store.unit_of_work() as uow:
+            assert uow.ingredients.count() == 1

@@ -1,0 +1,361 @@
+"""Hypothesis strategies for every snapplan type and for whole consistent catalogs.
+
+>>> from hypothesis import given
+>>> from snapplan.testing import strategies as sps
+>>> @given(sps.catalogs())
+... def test_plans(case): ...
+
+:func:`catalogs` draws random DAGs of finished goods and sub-recipes (shared children, i.e.
+diamonds, are common) within the default :class:`~snapplan.Limits`, with events whose targets
+name existing definitions. ``catalogs(cycle=True)`` plants one loop of goods or of sub-recipes
+that an event reaches; plan such catalogs with generous limits to see the ``CycleError``.
+
+Needs ``pip install snapplan[testing]``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+from snapplan.domain.catalog import (
+    Component,
+    ComponentKind,
+    FinishedGood,
+    FinishedUnit,
+    Ingredient,
+    IngredientLine,
+    MaterialUnit,
+    Recipe,
+    SubRecipe,
+)
+from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.plan import Plan
+from snapplan.domain.snapshots import (
+    ComponentSnapshot,
+    FinishedGoodSnapshot,
+    FinishedUnitSnapshot,
+    MaterialUnitSnapshot,
+    RecipeLineSnapshot,
+    RecipeSnapshot,
+    SubRecipeSnapshot,
+)
+
+ids = st.uuids(version=4)
+
+#: Printable names, unicode included; never blank, never NUL.
+names = st.text(st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=24).filter(
+    str.strip
+)
+
+#: Known units, their aliases, and a few units of no known dimension.
+units = st.sampled_from(
+    ["g", "kg", "mg", "oz", "lb", "ml", "l", "tsp", "tbsp", "cup", "fl_oz", "each", "dozen",
+     "grams", "cups", "teaspoon", "pound", "pinch", "sprig", "packet"]
+)  # fmt: skip
+
+
+def amounts(*, max_places: int = 3, max_value: int = 1000) -> st.SearchStrategy[Decimal]:
+    """Positive exact amounts: small decimals, integers, and now and then 30 digits."""
+    return st.one_of(
+        st.decimals(
+            min_value=Decimal(1).scaleb(-max_places),
+            max_value=max_value,
+            places=max_places,
+            allow_nan=False,
+            allow_infinity=False,
+        ),
+        st.integers(1, max_value).map(Decimal),
+        st.integers(10**29, 10**30 - 1).map(lambda n: Decimal(n).scaleb(-15)),
+    )
+
+
+#: Small positive amounts, for multipliers that nest (keeps products readable).
+multipliers = st.sampled_from([Decimal(x) for x in ("0.5", "1", "2", "3", "0.25", "1.5", "6")])
+
+utc_datetimes = st.datetimes(
+    min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2100, 1, 1),
+    timezones=st.just(datetime.UTC),
+)  # fmt: skip
+digests = st.binary(min_size=32, max_size=32).map(bytes.hex)
+
+
+def ingredients() -> st.SearchStrategy[Ingredient]:
+    """Any ingredient."""
+    return st.builds(Ingredient, name=names, id=ids)
+
+
+def ingredient_lines(
+    ingredient_ids: st.SearchStrategy[uuid.UUID] = ids,
+) -> st.SearchStrategy[IngredientLine]:
+    """A recipe line on one of ``ingredient_ids``."""
+    return st.builds(
+        IngredientLine, ingredient_id=ingredient_ids, quantity=amounts(), unit=units,
+        note=st.one_of(st.just(""), names),
+    )  # fmt: skip
+
+
+def recipes() -> st.SearchStrategy[Recipe]:
+    """A recipe with arbitrary lines and sub-recipes (references need not exist)."""
+    return st.builds(
+        Recipe, name=names, id=ids,
+        lines=st.lists(ingredient_lines(), max_size=4),
+        sub_recipes=st.lists(st.builds(SubRecipe, recipe_id=ids, batches=amounts()), max_size=2),
+    )  # fmt: skip
+
+
+def finished_units() -> st.SearchStrategy[FinishedUnit]:
+    """A finished unit of some recipe."""
+    return st.builds(FinishedUnit, name=names, recipe_id=ids, items_per_batch=amounts(), id=ids)
+
+
+def material_units() -> st.SearchStrategy[MaterialUnit]:
+    """Any material unit."""
+    return st.builds(MaterialUnit, name=names, id=ids)
+
+
+def components() -> st.SearchStrategy[Component]:
+    """A component of any kind."""
+    return st.builds(Component, kind=st.sampled_from(ComponentKind), ref=ids, quantity=amounts())
+
+
+def finished_goods() -> st.SearchStrategy[FinishedGood]:
+    """A finished good with arbitrary components."""
+    return st.builds(
+        FinishedGood, name=names, components=st.lists(components(), max_size=4), id=ids
+    )
+
+
+def events() -> st.SearchStrategy[Event]:
+    """An event with targets on arbitrary ids, with or without snapshot ids."""
+    return st.builds(
+        Event, name=names, id=ids,
+        production_targets=st.lists(
+            st.builds(ProductionTarget, recipe_id=ids, batches=amounts(),
+                      snapshot_id=st.none() | ids),
+            max_size=3, unique_by=lambda t: t.recipe_id,
+        ),
+        assembly_targets=st.lists(
+            st.builds(AssemblyTarget, finished_good_id=ids, quantity=amounts(),
+                      snapshot_id=st.none() | ids),
+            max_size=3, unique_by=lambda t: t.finished_good_id,
+        ),
+        date=st.none() | st.dates(),
+    )  # fmt: skip
+
+
+def _snapshot_fields() -> dict[str, st.SearchStrategy[Any]]:
+    return {"source_id": ids, "name": names, "plan_id": ids, "captured_at": utc_datetimes,
+            "digest": digests, "id": ids}  # fmt: skip
+
+
+def recipe_snapshots() -> st.SearchStrategy[RecipeSnapshot]:
+    """A recipe snapshot (children's snapshot ids are arbitrary)."""
+    return st.builds(
+        RecipeSnapshot, **_snapshot_fields(),
+        lines=st.lists(st.builds(RecipeLineSnapshot, ingredient_id=ids, ingredient_name=names,
+                                 quantity=amounts(), unit=units, note=st.just("") | names),
+                       max_size=3),
+        sub_recipes=st.lists(st.builds(SubRecipeSnapshot, recipe_id=ids, batches=amounts(),
+                                       snapshot_id=ids), max_size=2),
+    )  # fmt: skip
+
+
+def finished_unit_snapshots() -> st.SearchStrategy[FinishedUnitSnapshot]:
+    """A finished-unit snapshot."""
+    return st.builds(FinishedUnitSnapshot, **_snapshot_fields(), recipe_id=ids,
+                     recipe_snapshot_id=ids, items_per_batch=amounts())  # fmt: skip
+
+
+def material_unit_snapshots() -> st.SearchStrategy[MaterialUnitSnapshot]:
+    """A material-unit snapshot."""
+    return st.builds(MaterialUnitSnapshot, **_snapshot_fields())
+
+
+def finished_good_snapshots() -> st.SearchStrategy[FinishedGoodSnapshot]:
+    """A finished-good snapshot."""
+    return st.builds(
+        FinishedGoodSnapshot, **_snapshot_fields(),
+        components=st.lists(st.builds(ComponentSnapshot, kind=st.sampled_from(ComponentKind),
+                                      source_id=ids, quantity=amounts(), snapshot_id=ids),
+                            max_size=3),
+    )  # fmt: skip
+
+
+def snapshots() -> st.SearchStrategy[Any]:
+    """A snapshot of any of the four kinds."""
+    return st.one_of(recipe_snapshots(), finished_unit_snapshots(), material_unit_snapshots(),
+                     finished_good_snapshots())  # fmt: skip
+
+
+def plans() -> st.SearchStrategy[Plan]:
+    """A plan record whose targets all carry snapshot ids."""
+    return st.builds(
+        Plan, event_id=ids, created_at=utc_datetimes, id=ids, supersedes=st.none() | ids,
+        production_targets=st.lists(
+            st.builds(ProductionTarget, recipe_id=ids, batches=amounts(), snapshot_id=ids),
+            max_size=3, unique_by=lambda t: t.recipe_id),
+        assembly_targets=st.lists(
+            st.builds(AssemblyTarget, finished_good_id=ids, quantity=amounts(), snapshot_id=ids),
+            max_size=3, unique_by=lambda t: t.finished_good_id),
+    )  # fmt: skip
+
+
+# -- whole catalogs -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class CatalogCase:
+    """A drawn catalog with its events. ``cycle`` is the planted loop (kind, ids), if any."""
+
+    ingredients: tuple[Ingredient, ...]
+    recipes: tuple[Recipe, ...]
+    finished_units: tuple[FinishedUnit, ...]
+    material_units: tuple[MaterialUnit, ...]
+    finished_goods: tuple[FinishedGood, ...]
+    events: tuple[Event, ...]
+    cycle: tuple[str, tuple[uuid.UUID, ...]] | None = None
+
+    def save(self, uow: Any) -> None:
+        """Add everything to an entered unit of work (one ``add_many`` per repository)."""
+        uow.ingredients.add_many(self.ingredients)
+        uow.recipes.add_many(self.recipes)
+        uow.finished_units.add_many(self.finished_units)
+        uow.material_units.add_many(self.material_units)
+        uow.finished_goods.add_many(self.finished_goods)
+        uow.events.add_many(self.events)
+
+    def edges(self, kind: str) -> dict[uuid.UUID, set[uuid.UUID]]:
+        """Parent → children ids among ``"recipes"`` (sub-recipes) or ``"goods"``."""
+        if kind == "recipes":
+            return {r.id: {s.recipe_id for s in r.sub_recipes} for r in self.recipes}
+        return {
+            g.id: {c.ref for c in g.components if c.kind is ComponentKind.FINISHED_GOOD}
+            for g in self.finished_goods
+        }
+
+
+def _height_ok(children: list[int], heights: list[int], limit: int) -> bool:
+    return all(heights[c] + 1 <= limit for c in children)
+
+
+@st.composite
+def catalogs(
+    draw: st.DrawFn, *, cycle: bool = False, max_recipes: int = 7, max_goods: int = 6
+) -> CatalogCase:
+    """A consistent catalog (a random DAG, diamonds included) with one or two events.
+
+    Every reference exists, sub-recipe paths hold at most 3 recipes and goods nest at most a few
+    levels, so planning with the default limits succeeds. With ``cycle=True`` one loop of
+    recipes or of goods is planted and the first event targets it.
+    """
+    ingredient_list = draw(
+        st.lists(ingredients(), min_size=1, max_size=4, unique_by=lambda i: i.id)
+    )
+    ingredient_ids = st.sampled_from([i.id for i in ingredient_list])
+    n_recipes = draw(st.integers(1, max_recipes))
+    recipe_ids = [draw(ids) for _ in range(n_recipes)]
+    # Recipe i may use recipes j > i as sub-recipes: a DAG; shared children make diamonds.
+    heights = [1] * n_recipes
+    recipe_list: list[Recipe] = [None] * n_recipes  # type: ignore[list-item]
+    for i in reversed(range(n_recipes)):
+        later = list(range(i + 1, n_recipes))
+        chosen = draw(st.lists(st.sampled_from(later), max_size=3, unique=True)) if later else []
+        chosen = [c for c in chosen if heights[c] + 1 <= 3]
+        heights[i] = 1 + max((heights[c] for c in chosen), default=0)
+        recipe_list[i] = Recipe(
+            name=draw(names), id=recipe_ids[i],
+            lines=draw(st.lists(ingredient_lines(ingredient_ids), max_size=3)),
+            sub_recipes=[SubRecipe(recipe_ids[c], draw(multipliers)) for c in chosen],
+        )  # fmt: skip
+    units_list = [
+        FinishedUnit(draw(names), draw(st.sampled_from(recipe_ids)), draw(amounts(max_value=60)))
+        for _ in range(draw(st.integers(0, 5)))
+    ]
+    materials = draw(st.lists(material_units(), max_size=3, unique_by=lambda m: m.id))
+    n_goods = draw(st.integers(0, max_goods))
+    good_ids = [draw(ids) for _ in range(n_goods)]
+    goods: list[FinishedGood] = [None] * n_goods  # type: ignore[list-item]
+    for i in reversed(range(n_goods)):
+        options: list[tuple[ComponentKind, uuid.UUID]] = (
+            [(ComponentKind.FINISHED_UNIT, u.id) for u in units_list]
+            + [(ComponentKind.MATERIAL_UNIT, m.id) for m in materials]
+            + [(ComponentKind.FINISHED_GOOD, good_ids[j]) for j in range(i + 1, n_goods)]
+        )
+        chosen_parts = (
+            draw(st.lists(st.sampled_from(options), max_size=4, unique=True)) if options else []
+        )
+        goods[i] = FinishedGood(
+            draw(names), [Component(k, ref, draw(multipliers)) for k, ref in chosen_parts],
+            id=good_ids[i],
+        )  # fmt: skip
+    planted: tuple[str, tuple[uuid.UUID, ...]] | None = None
+    if cycle:
+        recipe_list, goods, planted = draw(_plant_cycle(recipe_list, goods))
+    event_list = []
+    for _ in range(draw(st.integers(1, 2))):
+        targeted_recipes = draw(st.lists(st.sampled_from(recipe_ids), max_size=3, unique=True))
+        targeted_goods = (
+            draw(st.lists(st.sampled_from(good_ids), max_size=3, unique=True)) if good_ids else []
+        )
+        event_list.append(
+            Event(
+                draw(names),
+                [ProductionTarget(r, draw(amounts(max_value=20))) for r in targeted_recipes],
+                [AssemblyTarget(g, draw(amounts(max_value=20))) for g in targeted_goods],
+            )
+        )
+    if planted is not None:
+        kind, loop = planted
+        first = event_list[0]
+        if kind == "recipes" and loop[0] not in {t.recipe_id for t in first.production_targets}:
+            first = attrs.evolve(
+                first, production_targets=(*first.production_targets, ProductionTarget(loop[0], 1))
+            )
+        elif kind == "goods" and loop[0] not in {
+            t.finished_good_id for t in first.assembly_targets
+        }:
+            first = attrs.evolve(
+                first, assembly_targets=(*first.assembly_targets, AssemblyTarget(loop[0], 1))
+            )
+        event_list[0] = first
+    return CatalogCase(
+        tuple(ingredient_list), tuple(recipe_list), tuple(units_list), tuple(materials),
+        tuple(goods), tuple(event_list), planted,
+    )  # fmt: skip
+
+
+@st.composite
+def _plant_cycle(
+    draw: st.DrawFn, recipe_list: list[Recipe], goods: list[FinishedGood]
+) -> tuple[list[Recipe], list[FinishedGood], tuple[str, tuple[uuid.UUID, ...]]]:
+    kinds = ["recipes"] + (["goods"] if goods else [])
+    kind = draw(st.sampled_from(kinds))
+    pool: list[Recipe | FinishedGood] = [*recipe_list] if kind == "recipes" else [*goods]
+    size = draw(st.integers(1, min(3, len(pool))))
+    members = draw(st.permutations(range(len(pool))))[:size]
+    loop = (*(pool[m].id for m in members), pool[members[0]].id)
+    changed = list(pool)
+    for position, member in enumerate(members):
+        child = loop[position + 1]
+        item = changed[member]
+        if isinstance(item, Recipe):
+            changed[member] = attrs.evolve(
+                item, sub_recipes=(*item.sub_recipes, SubRecipe(child, draw(multipliers)))
+            )
+        elif isinstance(item, FinishedGood):
+            changed[member] = attrs.evolve(
+                item,
+                components=(
+                    *item.components,
+                    Component(ComponentKind.FINISHED_GOOD, child, draw(multipliers)),
+                ),
+            )
+    if kind == "recipes":
+        return changed, goods, (kind, loop)  # type: ignore[return-value]
+    return recipe_list, changed, (kind, loop)  # type: ignore[return-value]

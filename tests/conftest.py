@@ -1,0 +1,96 @@
+"""Shared fixtures: a factory of fresh, empty stores for every adapter under test.
+
+``store_factory`` is parametrised over ``memory``, ``sqlite`` (a temp file) and ``postgres`` (a
+fresh schema per store on the server named by ``SNAPPLAN_TEST_POSTGRES_URL``). Tests that take
+it therefore run once per adapter; the PostgreSQL run skips, saying why, when the variable is
+not set.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from snapplan.adapters.memory import MemoryStore
+
+settings.register_profile(
+    "quick", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough",
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("SNAPPLAN_HYPOTHESIS_PROFILE", "quick"))
+
+POSTGRES_URL = os.environ.get("SNAPPLAN_TEST_POSTGRES_URL")
+NO_POSTGRES = "SNAPPLAN_TEST_POSTGRES_URL is not set; PostgreSQL tests need a server URL"
+
+StoreFactory = Callable[[], Any]
+
+
+def _sqlite_factory(tmp_path: Path) -> Iterator[StoreFactory]:
+    from snapplan.adapters.sql import SqlStore
+
+    stores: list[Any] = []
+
+    def make() -> Any:
+        store = SqlStore.from_url(f"sqlite:///{tmp_path / f'store-{len(stores)}.sqlite'}")
+        store.create_schema()
+        stores.append(store)
+        return store
+
+    yield make
+    for store in stores:
+        store.dispose()
+
+
+def _postgres_factory() -> Iterator[StoreFactory]:
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    import sqlalchemy as sa
+
+    from snapplan.adapters.sql import SqlStore
+
+    admin = sa.create_engine(POSTGRES_URL)
+    made: list[tuple[str, Any]] = []
+
+    def make() -> Any:
+        schema = f"snapplan_test_{uuid.uuid4().hex[:12]}"
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        store = SqlStore.from_url(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+        store.create_schema()
+        made.append((schema, store))
+        return store
+
+    yield make
+    for schema, store in made:
+        store.dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+    """A callable returning a fresh, empty store of the parametrised kind."""
+    if request.param == "memory":
+        yield MemoryStore
+    elif request.param == "sqlite":
+        yield from _sqlite_factory(tmp_path)
+    else:
+        yield from _postgres_factory()
+
+
+@pytest.fixture
+def store(store_factory: StoreFactory) -> Any:
+    """One fresh, empty store of each kind."""
+    return store_factory()

@@ -1,0 +1,35 @@
+"""The port contract suite, run against the memory store."""
+
+from __future__ import annotations
+
+import pytest
+
+from snapplan.adapters.memory import MemoryStore
+from snapplan.testing.contract import (
+    CatalogRepositoryContract,
+    PlanRepositoryContract,
+    SnapshotRepositoryContract,
+    UnitOfWorkContract,
+)
+
+
+class MemoryStoreFixture:
+    @pytest.fixture
+    def store(self) -> MemoryStore:
+        return MemoryStore()
+
+
+class TestMemoryCatalog(MemoryStoreFixture, CatalogRepositoryContract):
+    pass
+
+
+class TestMemorySnapshots(MemoryStoreFixture, SnapshotRepositoryContract):
+    pass
+
+
+class TestMemoryPlans(MemoryStoreFixture, PlanRepositoryContract):
+    pass
+
+
+class TestMemoryUnitOfWork(MemoryStoreFixture, UnitOfWorkContract):
+    pass
