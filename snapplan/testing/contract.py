@@ -148,8 +148,9 @@ class CatalogRepositoryContract:
     """Catalog and event repositories: add, get, get_many, find_many, update, remove, count."""
 
     @catalog_repositories
-    def test_an_added_item_reads_back_equal(self, store: Any, repository: str, make: Any,
-                                            not_found: Any) -> None:  # fmt: skip
+    def test_an_added_item_reads_back_equal(
+        self, store: Any, repository: str, make: Any, not_found: Any
+    ) -> None:
         item = make()
         _commit(store, lambda uow: getattr(uow, repository).add(item))
         with store.unit_of_work() as uow:
@@ -187,8 +188,9 @@ class CatalogRepositoryContract:
             assert repo.all() == tuple(sorted(items, key=lambda i: i.id))
 
     @catalog_repositories
-    def test_update_is_optimistic_on_version(self, store: Any, repository: str, make: Any,
-                                             not_found: Any) -> None:  # fmt: skip
+    def test_update_is_optimistic_on_version(
+        self, store: Any, repository: str, make: Any, not_found: Any
+    ) -> None:
         item = make()
         _commit(store, lambda uow: getattr(uow, repository).add(item))
         renamed = attrs.evolve(item, name="Renamed")
@@ -205,8 +207,9 @@ class CatalogRepositoryContract:
                 getattr(uow, repository).update(make())
 
     @catalog_repositories
-    def test_duplicate_ids_conflict(self, store: Any, repository: str, make: Any,
-                                    not_found: Any) -> None:  # fmt: skip
+    def test_duplicate_ids_conflict(
+        self, store: Any, repository: str, make: Any, not_found: Any
+    ) -> None:
         item = make()
         _commit(store, lambda uow: getattr(uow, repository).add(item))
         with pytest.raises(ConflictError), store.unit_of_work() as uow:
@@ -216,8 +219,9 @@ class CatalogRepositoryContract:
             assert getattr(uow, repository).count() == 1
 
     @catalog_repositories
-    def test_remove_then_get_raises(self, store: Any, repository: str, make: Any,
-                                    not_found: Any) -> None:  # fmt: skip
+    def test_remove_then_get_raises(
+        self, store: Any, repository: str, make: Any, not_found: Any
+    ) -> None:
         kept, removed = make(), make()
         _commit(store, lambda uow: getattr(uow, repository).add_many([kept, removed]))
         _commit(store, lambda uow: getattr(uow, repository).remove(removed.id))
