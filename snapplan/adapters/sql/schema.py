@@ -1,0 +1,148 @@
+"""The tables of the SQL store, as one public :data:`metadata` (for Alembic users too).
+
+Design:
+
+- Every table is prefixed ``snapplan_`` so the store can share a database with its host.
+- Catalog tables and events keep their scalar fields as columns and their collections (recipe
+  lines, sub-recipes, components, targets) as JSON written by the one configured converter
+  (:mod:`snapplan.adapters.converter`); amounts inside JSON are exact strings.
+- Snapshots live in one table: the whole snapshot is one JSON ``document`` (tagged with its
+  ``kind``) and the columns beside it (kind, source, plan, time, digest) index it. Plans record
+  their order per event in an autoincrement ``seq`` column.
+- No foreign keys: repositories store what they are given (capture finds dangling references),
+  and snapshots and plans are self-contained, so they stay readable whatever happens to the
+  live catalog.
+- Snapshots and plans are append-only in the database itself: :func:`immutability_ddl` is
+  attached to their ``after_create`` events, so ``metadata.create_all`` installs the triggers.
+
+Hosts writing Alembic migrations by hand emit the same triggers with::
+
+    for statement in immutability_ddl(op.get_bind().dialect.name):
+        op.execute(statement)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import sqlalchemy as sa
+
+from snapplan.adapters.sql.triggers import table_trigger_ddl
+from snapplan.adapters.sql.types import ExactDecimal, UtcTimestamp
+
+#: Every table of the SQL store. Constraint names follow a convention, for Alembic.
+metadata: Final = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+_Json = sa.JSON()
+
+
+def _identity() -> sa.Column[Any]:
+    return sa.Column("id", sa.Uuid(), primary_key=True)
+
+
+def _catalog_table(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        _identity(),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        *columns,
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+
+ingredients: Final = _catalog_table("snapplan_ingredients")
+
+recipes: Final = _catalog_table(
+    "snapplan_recipes",
+    sa.Column("lines", _Json, nullable=False),
+    sa.Column("sub_recipes", _Json, nullable=False),
+)
+
+finished_units: Final = _catalog_table(
+    "snapplan_finished_units",
+    sa.Column("recipe_id", sa.Uuid(), nullable=False, index=True),
+    sa.Column("items_per_batch", ExactDecimal(), nullable=False),
+)
+
+material_units: Final = _catalog_table("snapplan_material_units")
+
+finished_goods: Final = _catalog_table(
+    "snapplan_finished_goods",
+    sa.Column("components", _Json, nullable=False),
+)
+
+events: Final = _catalog_table(
+    "snapplan_events",
+    sa.Column("date", sa.Date(), nullable=True),
+    sa.Column("production_targets", _Json, nullable=False),
+    sa.Column("assembly_targets", _Json, nullable=False),
+)
+
+snapshots: Final = sa.Table(
+    "snapplan_snapshots",
+    metadata,
+    _identity(),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("source_id", sa.Uuid(), nullable=False, index=True),
+    sa.Column("plan_id", sa.Uuid(), nullable=False, index=True),
+    sa.Column("captured_at", UtcTimestamp(), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("document", _Json, nullable=False),
+)
+
+plans: Final = sa.Table(
+    "snapplan_plans",
+    metadata,
+    # Order of recording; a BIGINT identity on PostgreSQL, the rowid on SQLite.
+    sa.Column(
+        "seq",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    sa.Column("id", sa.Uuid(), nullable=False, unique=True),
+    sa.Column("event_id", sa.Uuid(), nullable=False),
+    sa.Column("created_at", UtcTimestamp(), nullable=False),
+    sa.Column("supersedes", sa.Uuid(), nullable=True),
+    sa.Column("production_targets", _Json, nullable=False),
+    sa.Column("assembly_targets", _Json, nullable=False),
+    sa.Index("ix_snapplan_plans_event_seq", "event_id", "seq"),
+)
+
+#: The append-only tables: the database refuses UPDATE and DELETE on them.
+IMMUTABLE_TABLES: Final = (snapshots, plans)
+
+
+def immutability_ddl(dialect_name: str) -> list[str]:
+    """The SQL that makes the snapshot and plan tables refuse UPDATE and DELETE.
+
+    ``dialect_name`` is ``"sqlite"`` or ``"postgresql"`` (``engine.dialect.name``); other
+    dialects raise ``ValueError``. ``metadata.create_all`` already runs these statements; this
+    function is for hosts that manage their schema with Alembic migrations.
+
+    >>> len(immutability_ddl("sqlite"))
+    4
+    """
+    return [
+        statement
+        for table in IMMUTABLE_TABLES
+        for statement in table_trigger_ddl(dialect_name, table.name)
+    ]
+
+
+def _install_triggers(target: sa.Table, connection: sa.Connection, **_: Any) -> None:
+    for statement in table_trigger_ddl(connection.dialect.name, target.name):
+        connection.exec_driver_sql(statement)
+
+
+for _table in IMMUTABLE_TABLES:
+    sa.event.listen(_table, "after_create", _install_triggers)

@@ -1,0 +1,108 @@
+"""``SqlStore``: snapplan's storage on SQLAlchemy Core, for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+import sqlalchemy as sa
+
+from snapplan.adapters.sql.errors import translated_errors
+from snapplan.adapters.sql.schema import metadata
+from snapplan.adapters.sql.sqlite import configure_sqlite_engine
+from snapplan.adapters.sql.unit_of_work import SqlUnitOfWork
+
+
+class SqlStore:
+    """A store on a SQLAlchemy engine (SQLite, the embedded default, or PostgreSQL).
+
+    ``SqlStore(engine)`` uses the host's engine; :meth:`from_url` makes one (and
+    :meth:`dispose` releases it). Nothing connects until a unit of work is entered.
+
+    **On SQLite, the constructor installs on the engine it is given** the transaction handling
+    SQLAlchemy documents for the ``sqlite3`` driver (see :mod:`snapplan.adapters.sql.sqlite`):
+    the driver's own transaction control off (``isolation_level = None``), an explicit deferred
+    ``BEGIN`` on begin, and pragmas on connect (foreign keys on, WAL for files, a busy
+    timeout). Savepoints then really nest, and a unit of work that only reads takes no write
+    lock. Installing is idempotent; engines of other dialects are left as they are.
+
+    PostgreSQL runs with the engine's isolation level (READ COMMITTED by default); concurrent
+    writers of one row are serialised by row locks and the optimistic version check, so the
+    loser gets ``ConflictError``.
+
+    >>> store = SqlStore.from_url("sqlite://")
+    >>> store.create_schema()
+    >>> with store.unit_of_work() as uow:
+    ...     uow.plans.count()
+    0
+    >>> store.dispose()
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        configure_sqlite_engine(engine)
+        self._engine = engine
+        self._owns_engine = False
+
+    @classmethod
+    def from_url(cls, url: str | sa.URL, **engine_kwargs: Any) -> Self:
+        """A store on a new engine made by ``sqlalchemy.create_engine(url, **engine_kwargs)``.
+
+        No connection is made yet. Call :meth:`dispose` (or use the store as a context manager)
+        to release the engine's connections when done.
+        """
+        store = cls(sa.create_engine(url, **engine_kwargs))
+        store._owns_engine = True
+        return store
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The engine this store works on."""
+        return self._engine
+
+    def create_schema(self) -> None:
+        """Create the tables and the immutability triggers that do not exist yet.
+
+        For schemas managed by migrations, see :data:`snapplan.adapters.sql.metadata` and
+        :func:`snapplan.adapters.sql.immutability_ddl` instead.
+        """
+        with translated_errors():
+            metadata.create_all(self._engine)
+
+    def unit_of_work(self, connection: sa.Connection | None = None) -> SqlUnitOfWork:
+        """A new, not yet entered unit of work.
+
+        With ``connection`` (a caller-owned connection from this store's engine), the unit works
+        in a savepoint of the caller's transaction and never commits or rolls it back: the
+        caller's commit or rollback decides.
+        """
+        return SqlUnitOfWork(self, connection)
+
+    def dispose(self) -> None:
+        """Close the pooled connections of an engine made by :meth:`from_url`.
+
+        A host's engine passed to the constructor is left alone: the host owns it.
+        """
+        if self._owns_engine:
+            self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.dispose()
+
+    def __repr__(self) -> str:
+        return f"SqlStore({self._engine.url!r})"
+
+
+if TYPE_CHECKING:
+    from snapplan.ports.unit_of_work import Store
+
+    def _conforms_to_the_store_port(store: SqlStore) -> Store:
+        # mypy checks SqlStore, SqlUnitOfWork and every repository against the ports here.
+        return store
