@@ -1,0 +1,415 @@
+"""Catalog files: a whole catalog and its events, written by hand in TOML.
+
+The format is documented in ``docs/catalog-format.md``; ``examples/bakery.toml`` uses every
+feature. In short: one array of tables per kind (``[[ingredient]]``, ``[[recipe]]``,
+``[[finished_unit]]``, ``[[material_unit]]``, ``[[finished_good]]``, ``[[event]]``), items refer
+to each other by name (unique per kind, resolved within the file, in any order), and an item may
+carry an explicit ``id``.
+
+Amounts are exact. TOML integers and strings (``"0.75"``) are exact already; TOML float literals
+(``0.5``) are read from their text as ``Decimal`` (``tomllib`` with ``parse_float=Decimal``), so
+no float is ever involved. ``nan``, ``inf``, zero and negative amounts are refused.
+
+Every problem is a :class:`CatalogFileError` saying where it is::
+
+    recipe 'Sugar Cookies', line 2, quantity: amount must be positive, not '-1'
+
+>>> catalog = parse_catalog('''
+... [[ingredient]]
+... name = "Flour"
+... [[recipe]]
+... name = "Bread"
+... lines = [{ingredient = "Flour", quantity = 0.5, unit = "kg"}]
+... ''')
+>>> catalog.recipes[0].lines[0].quantity
+Decimal('0.5')
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import tomllib
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from snapplan.domain.catalog import (
+    Component,
+    ComponentKind,
+    FinishedGood,
+    FinishedUnit,
+    Ingredient,
+    IngredientLine,
+    MaterialUnit,
+    Recipe,
+    SubRecipe,
+)
+from snapplan.domain.catalog_check import find_loops
+from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.quantities import positive_amount
+from snapplan.errors import ValidationError
+from snapplan.ports.unit_of_work import UnitOfWork
+
+#: The sections of a catalog file, in the order they are documented and loaded.
+SECTIONS: Final = (
+    "ingredient",
+    "recipe",
+    "finished_unit",
+    "material_unit",
+    "finished_good",
+    "event",
+)
+
+
+class CatalogFileError(ValidationError):
+    """A catalog file is malformed or inconsistent; the message says where (file, item, field)."""
+
+
+@attrs.frozen
+class CatalogFile:
+    """The definitions and events of one catalog file, with every reference resolved to an id."""
+
+    ingredients: tuple[Ingredient, ...] = ()
+    recipes: tuple[Recipe, ...] = ()
+    finished_units: tuple[FinishedUnit, ...] = ()
+    material_units: tuple[MaterialUnit, ...] = ()
+    finished_goods: tuple[FinishedGood, ...] = ()
+    events: tuple[Event, ...] = ()
+
+    def save(self, uow: UnitOfWork) -> None:
+        """Add everything to an entered unit of work (the caller commits, or not)."""
+        uow.ingredients.add_many(self.ingredients)
+        uow.recipes.add_many(self.recipes)
+        uow.finished_units.add_many(self.finished_units)
+        uow.material_units.add_many(self.material_units)
+        uow.finished_goods.add_many(self.finished_goods)
+        uow.events.add_many(self.events)
+
+    def counts(self) -> dict[str, int]:
+        """How many items of each kind, by section name."""
+        return {
+            "ingredient": len(self.ingredients),
+            "recipe": len(self.recipes),
+            "finished_unit": len(self.finished_units),
+            "material_unit": len(self.material_units),
+            "finished_good": len(self.finished_goods),
+            "event": len(self.events),
+        }
+
+
+def read_catalog(path: str | Path) -> CatalogFile:
+    """Read and parse a catalog file. ``OSError`` if it cannot be read, else see below."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CatalogFileError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    return parse_catalog(text, source=str(path))
+
+
+def parse_catalog(text: str, *, source: str | None = None) -> CatalogFile:
+    """Parse the TOML text of a catalog file. ``source`` (a file name) prefixes error messages.
+
+    Raises :class:`CatalogFileError` for malformed TOML, unknown sections or keys, missing or
+    duplicate names, references to names the file does not define, invalid amounts or dates,
+    and loops among sub-recipes or finished goods.
+    """
+    try:
+        try:
+            document = tomllib.loads(text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as error:
+            raise CatalogFileError(f"malformed TOML: {error}") from None
+        return _Reader(document).read()
+    except CatalogFileError as error:
+        if source is None:
+            raise
+        raise CatalogFileError(f"{source}: {error}") from None
+
+
+def _problem(where: str, message: object) -> CatalogFileError:
+    return CatalogFileError(f"{where}: {message}" if where else str(message))
+
+
+@contextmanager
+def _at(where: str) -> Iterator[None]:
+    """Report a domain ``ValidationError`` raised inside the block as happening at ``where``."""
+    try:
+        yield
+    except CatalogFileError:
+        raise
+    except ValidationError as error:
+        raise _problem(where, error) from None
+
+
+def _table(where: str, value: Any, allowed: Iterable[str], required: Iterable[str]) -> None:
+    if not isinstance(value, dict):
+        raise _problem(where, f"expected a table, not {_describe(value)}")
+    unknown = sorted(set(value) - set(allowed))
+    if unknown:
+        raise _problem(where, f"unknown key {unknown[0]!r} (expected {_one_of(allowed)})")
+    for key in required:
+        if key not in value:
+            raise _problem(where, f"missing key {key!r}")
+
+
+def _entries(
+    where: str,
+    item: Mapping[str, Any],
+    key: str,
+    label: str,
+    *,
+    allowed: Iterable[str],
+    required: Iterable[str],
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The tables of the array ``item[key]`` (absent means empty), each with its location."""
+    value = item.get(key, [])
+    if not isinstance(value, list):
+        raise _problem(f"{where}, {key}", f"expected an array, not {_describe(value)}")
+    for number, entry in enumerate(value, start=1):
+        at = f"{where}, {label} {number}"
+        _table(at, entry, allowed, required)
+        yield at, entry
+
+
+def _string(where: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _problem(where, f"expected a string, not {_describe(value)}")
+    return value
+
+
+def _amount(where: str, value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        raise _problem(where, f'expected an amount (12, 0.5 or "0.5"), not {_describe(value)}')
+    with _at(where):
+        # A Decimal goes in as its text, so that a message quotes it as it was written.
+        return positive_amount(str(value) if isinstance(value, Decimal) else value)
+
+
+def _identity(where: str, value: Any) -> uuid.UUID:
+    text = _string(where, value)
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise _problem(where, f"not a UUID: {text!r}") from None
+
+
+def _date(where: str, value: Any) -> datetime.date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _problem(where, f"expected a date like 2026-12-19, not {_describe(value)}")
+
+
+def _describe(value: Any) -> str:
+    kinds = {
+        bool: "a boolean",
+        int: "an integer",
+        Decimal: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+        datetime.datetime: "a date-time",
+        datetime.date: "a date",
+        datetime.time: "a time",
+    }
+    shown = (
+        str(value) if isinstance(value, (Decimal, datetime.date, datetime.time)) else repr(value)
+    )
+    return f"{kinds.get(type(value), type(value).__name__)} ({shown})"
+
+
+def _one_of(names: Iterable[str]) -> str:
+    return ", ".join(repr(n) for n in names)
+
+
+def _label(section: str) -> str:
+    return section.replace("_", " ")
+
+
+class _Names:
+    """The names and ids of one kind of item in the file, to resolve references by name."""
+
+    def __init__(self, section: str) -> None:
+        self.kind = _label(section)
+        self.ids: dict[str, uuid.UUID] = {}
+
+    def declare(self, where: str, name: str, item_id: uuid.UUID) -> None:
+        if name in self.ids:
+            raise _problem(where, f"duplicate {self.kind} name {name!r}")
+        if item_id in self.ids.values():
+            raise _problem(where, f"duplicate {self.kind} id {item_id}")
+        self.ids[name] = item_id
+
+    def resolve(self, where: str, name: Any) -> uuid.UUID:
+        name = _string(where, name)
+        if name in self.ids:
+            return self.ids[name]
+        close = difflib.get_close_matches(name, list(self.ids), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise _problem(where, f"no {self.kind} named {name!r} in this file{hint}")
+
+
+class _Reader:
+    """Turns a parsed TOML document into a :class:`CatalogFile`, in two passes.
+
+    The first pass declares every item's name and id, so that references may point forward;
+    the second builds the domain values.
+    """
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        unknown = sorted(set(document) - set(SECTIONS))
+        if unknown:
+            raise _problem("", f"unknown section {unknown[0]!r} (expected {_one_of(SECTIONS)})")
+        self.sections: dict[str, list[tuple[str, dict[str, Any], uuid.UUID]]] = {}
+        self.names = {section: _Names(section) for section in SECTIONS}
+        for section in SECTIONS:
+            self.sections[section] = list(self._declare(section, document.get(section, [])))
+
+    def _declare(self, section: str, value: Any) -> Iterator[tuple[str, dict[str, Any], uuid.UUID]]:
+        if not isinstance(value, list):
+            raise _problem("", f"{section!r} must be an array of tables: write [[{section}]]")
+        for number, item in enumerate(value, start=1):
+            where = f"{_label(section)} #{number}"
+            if not isinstance(item, dict):
+                raise _problem(where, f"expected a table, not {_describe(item)}")
+            if "name" not in item:
+                raise _problem(where, "missing key 'name'")
+            name = _string(f"{where}, name", item["name"])
+            where = f"{_label(section)} {name!r}"
+            item_id = _identity(f"{where}, id", item["id"]) if "id" in item else uuid.uuid4()
+            self.names[section].declare(where, name, item_id)
+            yield where, item, item_id
+
+    def read(self) -> CatalogFile:
+        s = self.sections
+        catalog = CatalogFile(
+            ingredients=tuple(self.ingredient(*entry) for entry in s["ingredient"]),
+            recipes=tuple(self.recipe(*entry) for entry in s["recipe"]),
+            finished_units=tuple(self.finished_unit(*entry) for entry in s["finished_unit"]),
+            material_units=tuple(self.material_unit(*entry) for entry in s["material_unit"]),
+            finished_goods=tuple(self.finished_good(*entry) for entry in s["finished_good"]),
+            events=tuple(self.event(*entry) for entry in s["event"]),
+        )
+        _refuse_loops(catalog)
+        return catalog
+
+    def ref(self, where: str, section: str, name: Any) -> uuid.UUID:
+        return self.names[section].resolve(f"{where}, {section}", name)
+
+    def ingredient(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> Ingredient:
+        _table(where, item, ("name", "id"), ("name",))
+        with _at(where):
+            return Ingredient(item["name"], id=item_id)
+
+    def recipe(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> Recipe:
+        _table(where, item, ("name", "id", "lines", "sub_recipes"), ("name",))
+        lines = []
+        line_keys = ("ingredient", "quantity", "unit")
+        for at, line in _entries(
+            where, item, "lines", "line", allowed=(*line_keys, "note"), required=line_keys
+        ):
+            ingredient_id = self.ref(at, "ingredient", line["ingredient"])
+            quantity = _amount(f"{at}, quantity", line["quantity"])
+            unit = _string(f"{at}, unit", line["unit"])
+            note = _string(f"{at}, note", line.get("note", ""))
+            with _at(at):
+                lines.append(IngredientLine(ingredient_id, quantity, unit, note))
+        subs = []
+        sub_keys = ("recipe", "batches")
+        for at, sub in _entries(
+            where, item, "sub_recipes", "sub-recipe", allowed=sub_keys, required=sub_keys
+        ):
+            child_id = self.ref(at, "recipe", sub["recipe"])
+            batches = _amount(f"{at}, batches", sub["batches"])
+            with _at(at):
+                subs.append(SubRecipe(child_id, batches))
+        with _at(where):
+            return Recipe(item["name"], lines, subs, id=item_id)
+
+    def finished_unit(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> FinishedUnit:
+        keys = ("name", "recipe", "items_per_batch")
+        _table(where, item, (*keys, "id"), keys)
+        recipe_id = self.ref(where, "recipe", item["recipe"])
+        per_batch = _amount(f"{where}, items_per_batch", item["items_per_batch"])
+        with _at(where):
+            return FinishedUnit(item["name"], recipe_id, per_batch, id=item_id)
+
+    def material_unit(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> MaterialUnit:
+        _table(where, item, ("name", "id"), ("name",))
+        with _at(where):
+            return MaterialUnit(item["name"], id=item_id)
+
+    def finished_good(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> FinishedGood:
+        _table(where, item, ("name", "id", "components"), ("name",))
+        kinds = [kind.value for kind in ComponentKind]
+        components = []
+        for at, part in _entries(
+            where,
+            item,
+            "components",
+            "component",
+            allowed=(*kinds, "quantity"),
+            required=["quantity"],
+        ):
+            named = [kind for kind in kinds if kind in part]
+            if len(named) != 1:
+                raise _problem(at, f"give exactly one of {_one_of(kinds)}")
+            ref = self.ref(at, named[0], part[named[0]])
+            quantity = _amount(f"{at}, quantity", part["quantity"])
+            with _at(at):
+                components.append(Component(named[0], ref, quantity))
+        with _at(where):
+            return FinishedGood(item["name"], components, id=item_id)
+
+    def event(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> Event:
+        _table(where, item, ("name", "id", "date", "production", "assembly"), ("name",))
+        production = []
+        keys = ("recipe", "batches")
+        for at, target in _entries(
+            where, item, "production", "production", allowed=keys, required=keys
+        ):
+            recipe_id = self.ref(at, "recipe", target["recipe"])
+            batches = _amount(f"{at}, batches", target["batches"])
+            with _at(at):
+                production.append(ProductionTarget(recipe_id, batches))
+        assembly = []
+        keys = ("finished_good", "quantity")
+        for at, target in _entries(
+            where, item, "assembly", "assembly", allowed=keys, required=keys
+        ):
+            good_id = self.ref(at, "finished_good", target["finished_good"])
+            quantity = _amount(f"{at}, quantity", target["quantity"])
+            with _at(at):
+                assembly.append(AssemblyTarget(good_id, quantity))
+        date = _date(f"{where}, date", item.get("date"))
+        with _at(where):
+            return Event(item["name"], production, assembly, date=date, id=item_id)
+
+
+def _refuse_loops(catalog: CatalogFile) -> None:
+    """Refuse sub-recipes or finished goods that contain themselves: no plan could use them."""
+    recipes = {r.id: r for r in catalog.recipes}
+    goods = {g.id: g for g in catalog.finished_goods}
+    recipe_edges = {r.id: [s.recipe_id for s in r.sub_recipes] for r in recipes.values()}
+    good_edges = {
+        g.id: [c.ref for c in g.components if c.kind is ComponentKind.FINISHED_GOOD]
+        for g in goods.values()
+    }
+    names = {i: r.name for i, r in recipes.items()} | {i: g.name for i, g in goods.items()}
+    for what, edges in (("sub-recipes", recipe_edges), ("finished goods", good_edges)):
+        loops = find_loops(edges)
+        if loops:
+            path = " -> ".join(repr(names[i]) for i in loops[0])
+            raise _problem("", f"{what} form a loop: {path}")
