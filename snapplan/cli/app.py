@@ -1,0 +1,211 @@
+"""The ``snapplan`` argument parser and ``main``: run one command, report failures in one line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from snapplan.cli.problems import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    describe,
+)
+
+#: Environment variable read as the default of ``--db`` (not by ``demo``).
+DB_VARIABLE = "SNAPPLAN_DB"
+DEMO_DB = "snapplan-demo.sqlite"
+
+_DESCRIPTION = """\
+Production planning with immutable definition snapshots.
+
+Start with `snapplan demo`, or load your own catalog (TOML, see docs/catalog-format.md and
+examples/bakery.toml) with `snapplan load`, then `plan` an event and read its `requirements`.
+
+--db takes a SQLAlchemy URL (sqlite:///bakery.sqlite, postgresql+psycopg://user@host/db) or a
+file path, which means SQLite. Its default is the SNAPPLAN_DB environment variable, if set.
+"""
+
+_EPILOG = """\
+exit status:
+  0    success
+  1    error in the input or the database (one line on stderr: "snapplan: error: ...")
+  2    wrong command line (usage)
+  3    drift found (only `snapplan drift --exit-code`)
+  70   internal error (please report it; --traceback shows where)
+  130  interrupted
+"""
+
+_DEMO = f"""\
+Build the sample bakery (a holiday market: sugar cookies, brownies, two cakes sharing a
+frosting sub-recipe, gift boxes holding a nested mini box) in a database, plan its event and
+print what the plan needs, with the commands to try next.
+
+The database is --db (default: {DEMO_DB} in the current directory; SNAPPLAN_DB is not
+used). It is created if it does not exist. If it is already a snapplan database, each run adds
+a fresh copy of the sample with new ids and plans that copy; earlier data is kept. demo never
+deletes or empties anything: delete the file yourself to start over. A file that is not a
+SQLite database, or a database that already holds other tables, is left untouched and demo
+stops with an error.
+"""
+
+_LOAD = """\
+Load a catalog file (TOML: docs/catalog-format.md; example: examples/bakery.toml) into the
+database, creating the SQLite file and snapplan's tables if needed.
+
+The whole file is checked first (names, references, amounts, loops); then everything is written
+in one transaction: if anything fails (e.g. an explicit id that is already in the database),
+nothing is loaded. Loading a file again adds new copies of the items without an explicit id.
+Prints the counts and the id of each loaded event.
+"""
+
+_PLAN = """\
+Plan an event: capture immutable snapshots of every definition its targets need and record a
+plan, all in one transaction. EVENT is an event id, or the exact name of an event if no other
+event has that name. Re-planning an unchanged event returns its latest plan; --force captures
+everything again and records a new plan that supersedes it.
+"""
+
+_REQUIREMENTS = """\
+Print what a plan needs (batches per recipe, ingredients, finished units, packaging), computed
+exactly from the plan's snapshots: later catalog edits do not change it.
+
+With --json, amounts are exact strings: decimals in plain notation without trailing zeros
+("2", "0.5", "2751.796185"); needed_batches is a fraction in lowest terms ("25/3") when no
+decimal says it exactly; leftover_units is null when it is not defined.
+"""
+
+_DRIFT = """\
+Compare a plan's snapshots with the live catalog: each target is changed or unchanged, and the
+catalog definitions that changed or were removed since the plan are listed. The exit status is 0
+either way, unless --exit-code is given.
+"""
+
+_EXPORT = """\
+Print a plan and every snapshot it reaches as JSON, in the format of snapplan's cattrs converter
+(snapplan.adapters.converter): amounts as exact strings, ids as strings, times in ISO 8601 UTC,
+each snapshot tagged with its "kind". The top level is
+{"export_format": 1, "plan": {...}, "snapshots": [...]}.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``snapplan`` argument parser (``--db`` defaults to ``$SNAPPLAN_DB`` if set)."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="snapplan", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=formatter
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument(
+        "--traceback",
+        action="store_true",
+        help="after an unexpected (internal) error, also print the Python traceback",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    env_db = os.environ.get(DB_VARIABLE) or None
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument(
+        "--db",
+        metavar="URL",
+        default=env_db,
+        required=env_db is None,
+        help="database URL or SQLite file path"
+        + (f" (default: ${DB_VARIABLE} = {env_db})" if env_db else f" (or set ${DB_VARIABLE})"),
+    )
+
+    def command(
+        name: str, summary: str, text: str, *parents: argparse.ArgumentParser
+    ) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=summary, description=text, parents=parents, formatter_class=formatter
+        )
+
+    demo = command("demo", "plan a sample bakery in a SQLite file and print its needs", _DEMO)
+    demo.add_argument(
+        "--db",
+        metavar="PATH",
+        default=DEMO_DB,
+        help=f"SQLite file path or database URL (default: {DEMO_DB})",
+    )
+
+    load = command("load", "load a TOML catalog file into a database", _LOAD, database)
+    load.add_argument("catalog", metavar="CATALOG.toml", help="the catalog file")
+
+    plan = command("plan", "plan an event (capture snapshots, record a plan)", _PLAN, database)
+    plan.add_argument("event", metavar="EVENT", help="event id, or an event's unique name")
+    plan.add_argument("--force", action="store_true", help="capture every target again: a new plan")
+
+    requirements = command("requirements", "print what a plan needs", _REQUIREMENTS, database)
+    requirements.add_argument("plan", metavar="PLAN", help="plan id")
+    requirements.add_argument("--json", action="store_true", help="print JSON, not tables")
+
+    drift = command("drift", "compare a plan with the live catalog", _DRIFT, database)
+    drift.add_argument("plan", metavar="PLAN", help="plan id")
+    drift.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="exit with status 3 when drift is found (for scripts)",
+    )
+
+    export = command("export", "print a plan and its snapshots as JSON", _EXPORT, database)
+    export.add_argument("plan", metavar="PLAN", help="plan id")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``snapplan`` with ``argv`` (default: the process arguments); return the exit status.
+
+    Every failure is one line on stderr, ``snapplan: error: ...``, and a non-zero status (see
+    :mod:`snapplan.cli.problems`); usage errors exit 2, as argparse does.
+    """
+    _tolerate_unprintable_output()
+    args = build_parser().parse_args(argv)
+    try:
+        from snapplan.cli import commands
+
+        status: int = getattr(commands, args.command)(args, sys.stdout)
+        sys.stdout.flush()
+        return status
+    except KeyboardInterrupt:
+        print("snapplan: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`snapplan export ... | head`): stop quietly, as Python's docs
+        # recommend, so that the final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except ModuleNotFoundError as error:
+        if error.name is None or error.name.partition(".")[0] != "sqlalchemy":
+            return _fail(error, args.traceback)
+        print(
+            "snapplan: error: the snapplan command needs SQLAlchemy: pip install 'snapplan[sql]'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except Exception as error:
+        return _fail(error, args.traceback)
+
+
+def _fail(error: Exception, show_traceback: bool) -> int:
+    message, status = describe(error)
+    print(f"snapplan: error: {message}", file=sys.stderr)
+    if show_traceback:
+        traceback.print_exception(error)
+    return status
+
+
+def _tolerate_unprintable_output() -> None:
+    # A name the terminal's encoding cannot show must not turn into an internal error.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _version() -> str:
+    from snapplan import __version__
+
+    return __version__

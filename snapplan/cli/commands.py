@@ -1,0 +1,199 @@
+"""The six commands: demo, load, plan, requirements, drift, export.
+
+Each takes the parsed arguments and the stream to print to, and returns the exit status.
+Failures are raised (snapplan errors, :class:`~snapplan.cli.problems.CommandError`, ``OSError``)
+and reported by :func:`snapplan.cli.app.main` as one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import uuid
+from collections.abc import Sequence
+from typing import TextIO
+
+from snapplan.catalog_file import read_catalog
+from snapplan.cli.database import Access, database_url, open_store, shown
+from snapplan.cli.problems import EXIT_DRIFT, EXIT_OK, CommandError
+from snapplan.cli.render import drift_text, export_json, requirements_json, to_json
+from snapplan.domain.events import Event
+from snapplan.errors import SnapplanError
+from snapplan.example import requirements_table, sample_bakery
+from snapplan.ports.unit_of_work import UnitOfWork
+from snapplan.services import create_plan, plan_drift, plan_requirements
+from snapplan.services.loading import load_plan_snapshots
+
+
+def demo(args: argparse.Namespace, out: TextIO) -> int:
+    """Add the sample bakery to a database, plan its event, print what the plan needs."""
+    bakery = sample_bakery()
+    url = database_url(args.db)
+    with open_store(url, Access.DEMO) as store:
+        with store.unit_of_work() as uow:
+            bakery.save(uow)
+            result = create_plan(uow, bakery.event.id)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            requirements = plan_requirements(uow, result.plan_id)
+            events = uow.events.count()
+    event = bakery.event
+    print(f"Sample bakery planned in {shown(url)}", file=out)
+    print(f"  event  {event.id}  {_event_label(event)}", file=out)
+    print(f"  plan   {result.plan_id}  ({result.snapshots_written} snapshots)", file=out)
+    if events > 1:
+        print(
+            f"  (the database now holds {events} events: each demo run adds a fresh copy of "
+            "the sample with new ids)",
+            file=out,
+        )
+    print(file=out)
+    print(requirements_table(requirements).rstrip(), file=out)
+    db = shlex.quote(args.db)
+    plan = result.plan_id
+    _next_steps(
+        out,
+        [
+            f"snapplan requirements {plan} --db {db} --json",
+            f"snapplan drift {plan} --db {db}",
+            f"snapplan export {plan} --db {db}",
+            f"snapplan plan {event.id} --db {db} --force   # capture again: a new plan",
+        ],
+    )
+    return EXIT_OK
+
+
+def load(args: argparse.Namespace, out: TextIO) -> int:
+    """Load a catalog file into a database in one unit of work (all or nothing)."""
+    # The whole file is read and checked before the database is touched.
+    catalog = read_catalog(args.catalog)
+    url = database_url(args.db)
+    with open_store(url, Access.CREATE) as store:
+        try:
+            with store.unit_of_work() as uow:
+                catalog.save(uow)
+                uow.commit()
+        except SnapplanError as error:
+            raise CommandError(f"nothing was loaded from {args.catalog}: {error}") from error
+    counts = catalog.counts()
+    summary = ", ".join(
+        _count(counts[key], singular) for key, singular in _KINDS if counts[key] or key == "event"
+    )
+    print(f"Loaded {args.catalog} into {shown(url)}: {summary}", file=out)
+    for event in catalog.events:
+        print(f"  event  {event.id}  {_event_label(event)}", file=out)
+    if catalog.events:
+        _next_steps(out, [f"snapplan plan {catalog.events[0].id} --db {shlex.quote(args.db)}"])
+    return EXIT_OK
+
+
+def plan(args: argparse.Namespace, out: TextIO) -> int:
+    """Plan an event (by id or unambiguous name) and print what was captured."""
+    url = database_url(args.db)
+    with open_store(url, Access.EXISTING) as store, store.unit_of_work() as uow:
+        event = _find_event(uow, args.event)
+        previous = uow.plans.latest(event.id)
+        result = create_plan(uow, event.id, force_recreate=args.force)
+        uow.commit()
+    if previous is not None and previous.id == result.plan_id:
+        print(
+            f"Event {_event_label(event)} is already planned and nothing changed: "
+            f"plan {result.plan_id} (use --force to capture again)",
+            file=out,
+        )
+    else:
+        print(f"Planned event {_event_label(event)}: plan {result.plan_id}", file=out)
+        if previous is not None:
+            print(f"  supersedes plan                  {previous.id}", file=out)
+        print(f"  recipe snapshots created         {result.recipe_snapshots_created}", file=out)
+        print(
+            f"  finished-good snapshots created  {result.finished_good_snapshots_created}",
+            file=out,
+        )
+        print(f"  snapshots written                {result.snapshots_written}", file=out)
+    _next_steps(out, [f"snapplan requirements {result.plan_id} --db {shlex.quote(args.db)}"])
+    return EXIT_OK
+
+
+def requirements(args: argparse.Namespace, out: TextIO) -> int:
+    """Print what a plan needs, as tables or JSON."""
+    plan_id = _plan_id(args.plan)
+    with open_store(database_url(args.db), Access.EXISTING) as store:
+        needs = plan_requirements(store.unit_of_work(), plan_id)
+    if args.json:
+        print(to_json(requirements_json(needs)), file=out)
+    else:
+        table = requirements_table(needs).rstrip()
+        print(table or "This plan needs nothing (it has no targets).", file=out)
+    return EXIT_OK
+
+
+def drift(args: argparse.Namespace, out: TextIO) -> int:
+    """Print whether the live catalog still matches a plan's snapshots."""
+    plan_id = _plan_id(args.plan)
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        found = plan_drift(uow, plan_id)
+        snapshots = load_plan_snapshots(uow, uow.plans.get(plan_id))
+    names = {s.source_id: s.name for s in snapshots.values()}
+    print(drift_text(found, names), file=out)
+    return EXIT_DRIFT if args.exit_code and found.changed else EXIT_OK
+
+
+def export(args: argparse.Namespace, out: TextIO) -> int:
+    """Print a plan and all its snapshots as JSON."""
+    plan_id = _plan_id(args.plan)
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        the_plan = uow.plans.get(plan_id)
+        snapshots = load_plan_snapshots(uow, the_plan)
+    print(to_json(export_json(the_plan, snapshots)), file=out)
+    return EXIT_OK
+
+
+_KINDS = (
+    ("ingredient", "ingredient"),
+    ("recipe", "recipe"),
+    ("finished_unit", "finished unit"),
+    ("material_unit", "material unit"),
+    ("finished_good", "finished good"),
+    ("event", "event"),
+)
+
+
+def _count(n: int, singular: str) -> str:
+    return f"{n} {singular}" if n == 1 else f"{n} {singular}s"
+
+
+def _event_label(event: Event) -> str:
+    return f"{event.name!r}" + (f" ({event.date.isoformat()})" if event.date else "")
+
+
+def _next_steps(out: TextIO, commands: Sequence[str]) -> None:
+    print("\nNext:", file=out)
+    for command in commands:
+        print(f"  {command}", file=out)
+
+
+def _plan_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise CommandError(
+            f"not a plan id: {text!r} (a plan id is a UUID, as printed by snapplan plan)"
+        ) from None
+
+
+def _find_event(uow: UnitOfWork, text: str) -> Event:
+    """The event with id ``text``, else the one event named exactly ``text``."""
+    try:
+        event_id = uuid.UUID(text)
+    except ValueError:
+        pass
+    else:
+        return uow.events.get(event_id)
+    named = [event for event in uow.events.all() if event.name == text]
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        raise CommandError(f"no event with id or name {text!r}")
+    ids = ", ".join(str(event.id) for event in named)
+    raise CommandError(f"{len(named)} events are named {text!r}; give one of their ids: {ids}")

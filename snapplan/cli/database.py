@@ -1,0 +1,123 @@
+"""Which database ``--db`` names, and opening a store on it carefully.
+
+``--db`` takes a SQLAlchemy URL (``sqlite:///bakery.sqlite``,
+``postgresql+psycopg://user@host/db``) or a bare file path, which means SQLite. The command
+line never creates a SQLite file just to find it empty: commands that read require the file and
+snapplan's tables to exist, and only ``load`` and ``demo`` create them. A PostgreSQL connection
+attempt gives up after 10 seconds unless the URL sets its own ``connect_timeout``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+import sqlalchemy as sa
+
+from snapplan.adapters.sql import SqlStore, metadata
+from snapplan.cli.problems import CommandError
+
+POSTGRES_CONNECT_TIMEOUT_S: Final = 10
+_SQLITE_HEADER: Final = b"SQLite format 3\x00"
+
+
+class Access(enum.Enum):
+    """What a command needs from the database."""
+
+    #: Read or plan: the database and snapplan's tables must already exist.
+    EXISTING = "existing"
+    #: ``load``: create the SQLite file and the tables if needed.
+    CREATE = "create"
+    #: ``demo``: like CREATE, but only in a new or empty database or in a snapplan one.
+    DEMO = "demo"
+
+
+def database_url(text: str) -> sa.URL:
+    """The URL ``--db`` names: a SQLAlchemy URL, or a file path meaning SQLite."""
+    if not text.strip():
+        raise CommandError("--db is empty: give a file path or a database URL")
+    if "://" not in text:
+        return sa.URL.create("sqlite", database=str(Path(text).expanduser()))
+    try:
+        return sa.make_url(text)
+    except sa.exc.ArgumentError:
+        raise CommandError(f"not a database URL: {text!r}") from None
+
+
+def shown(url: sa.URL) -> str:
+    """The URL for messages, password hidden; a SQLite file as its path."""
+    path = sqlite_file(url)
+    return str(path) if path is not None else url.render_as_string(hide_password=True)
+
+
+def sqlite_file(url: sa.URL) -> Path | None:
+    """The file of a file-based SQLite URL; None for other databases and in-memory SQLite."""
+    if url.get_backend_name() != "sqlite" or url.query.get("uri"):
+        return None
+    database = url.database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+@contextmanager
+def open_store(url: sa.URL, access: Access) -> Iterator[SqlStore]:
+    """A store on ``url``, checked for ``access`` (tables created for CREATE and DEMO)."""
+    path = sqlite_file(url)
+    if path is not None:
+        _check_sqlite_file(path, url, access)
+    try:
+        store = SqlStore.from_url(url, **_engine_options(url))
+    except (ImportError, sa.exc.ArgumentError) as error:
+        # An unknown dialect or a driver that is not installed.
+        raise CommandError(f"cannot use {shown(url)}: {error}") from None
+    try:
+        tables = _table_names(store, url)
+        ours = set(metadata.tables)
+        if access is Access.EXISTING and not ours <= tables:
+            raise CommandError(
+                f"{shown(url)} has no snapplan catalog: load one first "
+                "(snapplan load CATALOG.toml --db ...)"
+            )
+        if access is Access.DEMO and tables and not ours <= tables:
+            raise CommandError(
+                f"{shown(url)} already holds other data and no snapplan catalog; "
+                "demo leaves it alone: choose another --db"
+            )
+        if access is not Access.EXISTING and not ours <= tables:
+            store.create_schema()
+        yield store
+    finally:
+        store.dispose()
+
+
+def _table_names(store: SqlStore, url: sa.URL) -> set[str]:
+    """The tables in the database: the first connection, so the place to say it cannot connect."""
+    try:
+        return set(sa.inspect(store.engine).get_table_names())
+    except sa.exc.OperationalError as error:
+        reason = str(error.orig if error.orig is not None else error)
+        raise CommandError(f"cannot open the database {shown(url)}: {reason}") from error
+
+
+def _check_sqlite_file(path: Path, url: sa.URL, access: Access) -> None:
+    if path.is_dir():
+        raise CommandError(f"{path} is a directory, not a database file")
+    if path.exists():
+        with path.open("rb") as file:
+            header = file.read(len(_SQLITE_HEADER))
+        if header and header != _SQLITE_HEADER:
+            raise CommandError(f"{path} is not a SQLite database")
+    elif access is Access.EXISTING:
+        raise CommandError(f"database file not found: {path}")
+    elif not path.absolute().parent.is_dir():
+        raise CommandError(f"directory not found: {path.absolute().parent}")
+
+
+def _engine_options(url: sa.URL) -> dict[str, Any]:
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        return {"connect_args": {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}}
+    return {}
