@@ -1,0 +1,173 @@
+"""Snapshots and plans are append-only in the database itself, and self-contained."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from snapplan import (
+    AssemblyTarget,
+    Component,
+    ComponentKind,
+    Event,
+    FinishedGood,
+    FinishedUnit,
+    Ingredient,
+    IngredientLine,
+    MaterialUnit,
+    ProductionTarget,
+    Recipe,
+    SubRecipe,
+    create_plan,
+    plan_drift,
+    plan_requirements,
+)
+from snapplan.adapters.sql import IMMUTABLE_TABLES, SqlStore, immutability_ddl, metadata
+from snapplan.testing.catalog import save
+
+APPEND_ONLY = [table.name for table in IMMUTABLE_TABLES]
+REFUSED = [
+    "UPDATE {table} SET id = id",
+    "DELETE FROM {table}",
+    "DELETE FROM {table} WHERE id IN (SELECT id FROM {table})",
+]
+
+
+def bakery() -> tuple[list[object], Event]:
+    flour, sugar = Ingredient("Flour"), Ingredient("Sugar")
+    frosting = Recipe("Frosting", lines=[IngredientLine(sugar.id, "250", "g")])
+    cake = Recipe(
+        "Cake",
+        lines=[IngredientLine(flour.id, "500", "g")],
+        sub_recipes=[SubRecipe(frosting.id, "0.5")],
+    )
+    cookies = Recipe("Cookies", lines=[IngredientLine(flour.id, "300", "g")])
+    cookie = FinishedUnit("Cookie", cookies.id, 36)
+    ribbon = MaterialUnit("Ribbon")
+    box = FinishedGood(
+        "Gift box",
+        [
+            Component(ComponentKind.FINISHED_UNIT, cookie.id, 6),
+            Component(ComponentKind.MATERIAL_UNIT, ribbon.id, 1),
+        ],
+    )
+    event = Event("Market", [ProductionTarget(cake.id, 2)], [AssemblyTarget(box.id, 12)])
+    return [flour, sugar, frosting, cake, cookies, cookie, ribbon, box, event], event
+
+
+def planned(store: SqlStore) -> uuid.UUID:
+    catalog, event = bakery()
+    save(store, *catalog)
+    return create_plan(store.unit_of_work(), event.id).plan_id
+
+
+def row_counts(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            table: conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in APPEND_ONLY
+        }
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+@pytest.mark.parametrize("statement", REFUSED)
+def test_raw_sql_cannot_update_or_delete_snapshots_and_plans(
+    sql_store: SqlStore, table: str, statement: str
+) -> None:
+    planned(sql_store)
+    before = row_counts(sql_store.engine)
+    assert before[table] > 0
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), sql_store.engine.begin() as conn:
+        conn.execute(sa.text(statement.format(table=table)))
+    assert row_counts(sql_store.engine) == before
+
+
+def test_the_repositories_offer_no_way_to_change_snapshots_or_plans(
+    sql_store: SqlStore,
+) -> None:
+    with sql_store.unit_of_work() as uow:
+        for repository in (uow.snapshots, uow.plans):
+            assert not hasattr(repository, "update")
+            assert not hasattr(repository, "remove")
+
+
+def test_a_plan_reads_the_same_after_its_whole_catalog_is_removed(sql_store: SqlStore) -> None:
+    plan_id = planned(sql_store)
+    before = plan_requirements(sql_store.unit_of_work(), plan_id)
+    with sql_store.unit_of_work() as uow:
+        for table in ("ingredients", "recipes", "finished_units", "material_units"):
+            for item in getattr(uow, table).all():
+                getattr(uow, table).remove(item.id)
+        for good in uow.finished_goods.all():
+            uow.finished_goods.remove(good.id)
+        for live_event in uow.events.all():
+            uow.events.remove(live_event.id)
+        uow.commit()
+    assert plan_requirements(sql_store.unit_of_work(), plan_id) == before
+    assert before.batches
+    assert before.ingredients
+    assert before.materials
+    drift = plan_drift(sql_store.unit_of_work(), plan_id)
+    assert drift.changed
+
+
+def test_no_table_has_a_foreign_key() -> None:
+    # Snapshots and plans must stay readable whatever happens to the live catalog, and the
+    # catalog itself stores what it is given (capture finds dangling references).
+    assert all(not table.foreign_keys for table in metadata.tables.values())
+
+
+def test_immutability_ddl_is_offered_for_sqlite_and_postgresql_only() -> None:
+    for dialect in ("sqlite", "postgresql"):
+        statements = immutability_ddl(dialect)
+        assert all(table in " ".join(statements) for table in APPEND_ONLY)
+        assert not any("%" in s for s in statements)  # safe for DB-API parameter styles
+    with pytest.raises(ValueError, match="mysql"):
+        immutability_ddl("mysql")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def blank_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
+    """An engine on an empty database (SQLite file, or a fresh PostgreSQL schema)."""
+    if request.param == "sqlite":
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+        yield engine
+        engine.dispose()
+        return
+    url = request.getfixturevalue("postgres_url")
+    schema = f"snapplan_migrated_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def test_a_host_migration_can_install_the_triggers_itself(blank_engine: sa.Engine) -> None:
+    """What an Alembic migration does: create the tables, then ``op.execute`` the DDL."""
+    with blank_engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            conn.execute(sa.schema.CreateTable(table))  # no create_all: no DDL events fire
+        for statement in immutability_ddl(conn.dialect.name):
+            conn.execute(sa.text(statement))  # op.execute() wraps strings in text()
+    store = SqlStore(blank_engine)
+    planned(store)
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), blank_engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM snapplan_snapshots"))
+
+
+def test_create_all_installs_the_triggers_and_can_run_twice(blank_engine: sa.Engine) -> None:
+    metadata.create_all(blank_engine)
+    store = SqlStore(blank_engine)
+    store.create_schema()  # again: nothing to create, nothing fails
+    planned(store)
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), blank_engine.begin() as conn:
+        conn.execute(sa.text("UPDATE snapplan_plans SET supersedes = NULL"))
