@@ -1,0 +1,350 @@
+"""DOMAIN.md scenarios: plan creation, nesting, re-planning — on every store."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from snapplan import (
+    AssemblyTarget,
+    Component,
+    ComponentKind,
+    CycleError,
+    DepthLimitError,
+    Event,
+    EventNotFound,
+    FinishedGood,
+    FinishedGoodSnapshot,
+    FinishedUnit,
+    FinishedUnitSnapshot,
+    Ingredient,
+    IngredientLine,
+    Limits,
+    MaterialUnit,
+    MaterialUnitSnapshot,
+    ProductionTarget,
+    Recipe,
+    RecipeNotFound,
+    RecipeSnapshot,
+    SubRecipe,
+    create_plan,
+    plan_requirements,
+)
+from snapplan.adapters.memory import MemoryStore
+from snapplan.testing.catalog import save
+from snapplan.testing.contents import store_contents
+
+FIXED = datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.UTC)
+
+FU = ComponentKind.FINISHED_UNIT
+FG = ComponentKind.FINISHED_GOOD
+MU = ComponentKind.MATERIAL_UNIT
+
+
+def plan(store: Any, event: Event, **options: Any) -> Any:
+    return create_plan(store.unit_of_work(), event.id, clock=lambda: FIXED, **options)
+
+
+def read(store: Any, repository: str, item_id: uuid.UUID) -> Any:
+    with store.unit_of_work() as uow:
+        return getattr(uow, repository).get(item_id)
+
+
+# -- plan creation -------------------------------------------------------------------------------
+
+
+def test_two_production_targets_get_their_own_snapshots(store: Any) -> None:
+    a, b = Recipe("A"), Recipe("B")
+    event = Event("Market", [ProductionTarget(a.id, 3), ProductionTarget(b.id, 1)])
+    save(store, a, b, event)
+    result = plan(store, event)
+    assert (result.recipe_snapshots_created, result.finished_good_snapshots_created) == (2, 0)
+    assert result.snapshots_written == 2
+    linked = read(store, "events", event.id)
+    assert linked.version == event.version + 1
+    for target, source in zip(linked.production_targets, (a, b), strict=True):
+        snapshot = read(store, "snapshots", target.snapshot_id)
+        assert isinstance(snapshot, RecipeSnapshot)
+        assert snapshot.source_id == source.id
+        assert snapshot.plan_id == result.plan_id
+        assert snapshot.captured_at == FIXED
+    recorded = read(store, "plans", result.plan_id)
+    assert recorded.production_targets == linked.production_targets
+    assert recorded.supersedes is None
+
+
+def test_later_edits_never_change_the_snapshot(store: Any) -> None:
+    flour = Ingredient("Flour")
+    cookies = Recipe("Sugar Cookies", lines=[IngredientLine(flour.id, 2, "cup")])
+    event = Event("Market", [ProductionTarget(cookies.id, 1)])
+    save(store, flour, cookies, event)
+    result = plan(store, event)
+    with store.unit_of_work() as uow:
+        uow.recipes.update(
+            attrs.evolve(cookies, name="Best Cookies", lines=[IngredientLine(flour.id, 3, "cup")])
+        )
+        uow.ingredients.update(attrs.evolve(flour, name="Bread Flour"))
+        uow.commit()
+    snapshot_id = read(store, "plans", result.plan_id).production_targets[0].snapshot_id
+    snapshot = read(store, "snapshots", snapshot_id)
+    assert snapshot.name == "Sugar Cookies"
+    assert snapshot.lines[0].quantity == 2
+    assert snapshot.lines[0].unit == "cup"
+    assert snapshot.lines[0].ingredient_name == "Flour"
+
+
+def gift_box_catalog() -> dict[str, Any]:
+    cookies, brownies = Recipe("Cookie dough"), Recipe("Brownie batter")
+    cookie = FinishedUnit("Cookie", cookies.id, 48)
+    brownie = FinishedUnit("Brownie", brownies.id, 24)
+    ribbon, box = MaterialUnit("Ribbon"), MaterialUnit("Box")
+    mini = FinishedGood("Mini Box", [Component(FU, brownie.id, 2)])
+    gift = FinishedGood(
+        "Gift Box",
+        [
+            Component(FU, cookie.id, 6),
+            Component(MU, ribbon.id, 1),
+            Component(FG, mini.id, 1),
+            Component(MU, box.id, 1),
+        ],
+    )
+    return locals()
+
+
+def test_a_gift_box_captures_its_whole_tree_in_order(store: Any) -> None:
+    c = gift_box_catalog()
+    event = Event("Market", assembly_targets=[AssemblyTarget(c["gift"].id, 10)])
+    save(store, *c.values(), event)
+    result = plan(store, event)
+    assert (result.recipe_snapshots_created, result.finished_good_snapshots_created) == (0, 1)
+    # gift box, mini box, 2 finished units, 2 recipes, 2 materials
+    assert result.snapshots_written == 8
+    gift_id = read(store, "events", event.id).assembly_targets[0].snapshot_id
+    gift = read(store, "snapshots", gift_id)
+    assert isinstance(gift, FinishedGoodSnapshot)
+    assert [(x.kind, x.source_id, x.quantity) for x in gift.components] == [
+        (FU, c["cookie"].id, 6),
+        (MU, c["ribbon"].id, 1),
+        (FG, c["mini"].id, 1),
+        (MU, c["box"].id, 1),
+    ]
+    children = [read(store, "snapshots", x.snapshot_id) for x in gift.components]
+    assert [type(s) for s in children] == [
+        FinishedUnitSnapshot, MaterialUnitSnapshot, FinishedGoodSnapshot, MaterialUnitSnapshot
+    ]  # fmt: skip
+    assert [s.source_id for s in children] == [x.source_id for x in gift.components]
+    brownie = read(store, "snapshots", children[2].components[0].snapshot_id)
+    assert brownie.source_id == c["brownie"].id
+    assert read(store, "snapshots", brownie.recipe_snapshot_id).source_id == c["brownies"].id
+
+
+def test_an_event_without_targets_plans(store: Any) -> None:
+    event = Event("Quiet week")
+    save(store, event)
+    result = plan(store, event)
+    assert (result.recipe_snapshots_created, result.finished_good_snapshots_created) == (0, 0)
+    assert read(store, "plans", result.plan_id).event_id == event.id
+
+
+def test_a_missing_event_is_event_not_found(store: Any) -> None:
+    missing = uuid.uuid4()
+    with pytest.raises(EventNotFound) as caught:
+        create_plan(store.unit_of_work(), missing)
+    assert caught.value.id == missing
+
+
+def test_a_removed_recipe_fails_the_whole_plan_and_writes_nothing(store: Any) -> None:
+    kept, gone = Recipe("Kept"), Recipe("Gone")
+    event = Event("Market", [ProductionTarget(kept.id, 1), ProductionTarget(gone.id, 1)])
+    save(store, kept, gone, event)
+    with store.unit_of_work() as uow:
+        uow.recipes.remove(gone.id)
+        uow.commit()
+    before = store_contents(store)
+    with pytest.raises(RecipeNotFound) as caught:
+        plan(store, event)
+    assert caught.value.id == gone.id
+    assert store_contents(store) == before
+
+
+# -- nesting -------------------------------------------------------------------------------------
+
+
+def test_a_loop_of_two_goods_is_a_cycle_in_order(store: Any) -> None:
+    a_id, b_id = uuid.uuid4(), uuid.uuid4()
+    a = FinishedGood("A", [Component(FG, b_id, 1)], id=a_id)
+    b = FinishedGood("B", [Component(FG, a_id, 1)], id=b_id)
+    event = Event("Market", assembly_targets=[AssemblyTarget(a_id, 1)])
+    save(store, a, b, event)
+    with pytest.raises(CycleError) as caught:
+        plan(store, event)
+    assert caught.value.path == (a_id, b_id, a_id)
+    assert "A (" in str(caught.value)
+    assert "B (" in str(caught.value)
+
+
+def test_a_loop_of_three_recipes_is_a_cycle_and_nothing_is_written(store: Any) -> None:
+    ids = [uuid.uuid4() for _ in range(3)]
+    recipes = [
+        Recipe(name, sub_recipes=[SubRecipe(ids[(i + 1) % 3], 1)], id=ids[i])
+        for i, name in enumerate("ABC")
+    ]
+    innocent = Recipe("Innocent")
+    event = Event(
+        "Market", [ProductionTarget(innocent.id, 1), ProductionTarget(ids[0], 1)]
+    )  # the innocent target is captured before the loop is met
+    save(store, *recipes, innocent, event)
+    before = store_contents(store)
+    with pytest.raises(CycleError) as caught:
+        plan(store, event)
+    assert caught.value.path == (ids[0], ids[1], ids[2], ids[0])
+    assert str(caught.value).index("A (") < str(caught.value).index("B (")
+    assert store_contents(store) == before
+
+
+def test_a_diamond_is_captured_once_and_shared(store: Any) -> None:
+    d = FinishedGood("D", [Component(MU, uuid.uuid4(), 1)])
+    material = MaterialUnit("Tissue", id=d.components[0].ref)
+    b = FinishedGood("B", [Component(FG, d.id, 1)])
+    c = FinishedGood("C", [Component(FG, d.id, 2)])
+    a = FinishedGood("A", [Component(FG, b.id, 1), Component(FG, c.id, 1)])
+    event = Event("Market", assembly_targets=[AssemblyTarget(a.id, 1)])
+    save(store, material, d, b, c, a, event)
+    result = plan(store, event)
+    assert result.snapshots_written == 5  # A, B, C, D once, the tissue once
+    a_snap = read(
+        store, "snapshots", read(store, "events", event.id).assembly_targets[0].snapshot_id
+    )
+    b_snap, c_snap = (read(store, "snapshots", x.snapshot_id) for x in a_snap.components)
+    assert b_snap.components[0].snapshot_id == c_snap.components[0].snapshot_id
+
+
+def goods_chain(length: int) -> list[FinishedGood]:
+    ids = [uuid.uuid4() for _ in range(length)]
+    children = [[Component(FG, child, 1)] for child in ids[1:]] + [[]]
+    return [FinishedGood(f"Level {i}", children[i], id=ids[i]) for i in range(length)]
+
+
+def test_eleven_nested_goods_plan_twelve_exceed_the_limit(store: Any) -> None:
+    eleven, twelve = goods_chain(11), goods_chain(12)
+    ok = Event("Eleven", assembly_targets=[AssemblyTarget(eleven[0].id, 1)])
+    too_deep = Event("Twelve", assembly_targets=[AssemblyTarget(twelve[0].id, 1)])
+    save(store, *eleven, *twelve, ok, too_deep)
+    assert plan(store, ok).snapshots_written == 11
+    before = store_contents(store)
+    with pytest.raises(DepthLimitError) as caught:
+        plan(store, too_deep)
+    assert (caught.value.depth, caught.value.limit) == (11, 10)
+    assert store_contents(store) == before
+
+
+def recipe_chain(length: int) -> list[Recipe]:
+    ids = [uuid.uuid4() for _ in range(length)]
+    subs = [[SubRecipe(child, 1)] for child in ids[1:]] + [[]]
+    return [Recipe(f"R{i}", sub_recipes=subs[i], id=ids[i]) for i in range(length)]
+
+
+def test_three_nested_recipes_plan_four_exceed_the_limit(store: Any) -> None:
+    three, four = recipe_chain(3), recipe_chain(4)
+    ok = Event("ABC", [ProductionTarget(three[0].id, 1)])
+    too_deep = Event("ABCD", [ProductionTarget(four[0].id, 1)])
+    save(store, *three, *four, ok, too_deep)
+    assert plan(store, ok).snapshots_written == 3
+    with pytest.raises(DepthLimitError) as caught:
+        plan(store, too_deep)
+    assert (caught.value.depth, caught.value.limit) == (4, 3)
+
+
+def test_a_shared_child_met_again_deeper_still_counts_its_depth(store: Any) -> None:
+    chain = recipe_chain(3)  # R0 -> R1 -> R2
+    top = Recipe("Top", sub_recipes=[SubRecipe(chain[1].id, 1)])  # Top -> R1 -> R2 is fine
+    deeper = Recipe("Deeper", sub_recipes=[SubRecipe(chain[0].id, 1)])  # 4 recipes
+    event = Event("Market", [ProductionTarget(top.id, 1), ProductionTarget(deeper.id, 1)])
+    save(store, *chain, top, deeper, event)
+    with pytest.raises(DepthLimitError):
+        plan(store, event)
+
+
+# -- re-planning ---------------------------------------------------------------------------------
+
+
+def test_a_second_plan_without_force_writes_nothing(store: Any) -> None:
+    c = gift_box_catalog()
+    event = Event(
+        "Market", [ProductionTarget(c["cookies"].id, 2)], [AssemblyTarget(c["gift"].id, 3)]
+    )
+    save(store, *c.values(), event)
+    first = plan(store, event)
+    before = store_contents(store)
+    again = plan(store, event)
+    assert again.plan_id == first.plan_id
+    assert (again.recipe_snapshots_created, again.snapshots_written) == (0, 0)
+    assert store_contents(store) == before
+
+
+def test_force_recreate_captures_new_content_and_keeps_the_old_plan(store: Any) -> None:
+    sugar = Ingredient("Sugar")
+    pie = Recipe("Pie", lines=[IngredientLine(sugar.id, 1, "cup")])
+    event = Event("Market", [ProductionTarget(pie.id, 3)])
+    save(store, sugar, pie, event)
+    first = plan(store, event)
+    old = store_contents(store)
+    with store.unit_of_work() as uow:
+        uow.recipes.update(attrs.evolve(pie, lines=[IngredientLine(sugar.id, 2, "cup")]))
+        uow.commit()
+    second = plan(store, event, force_recreate=True)
+    assert second.plan_id != first.plan_id
+    assert second.recipe_snapshots_created == 1
+    new_plan = read(store, "plans", second.plan_id)
+    assert new_plan.supersedes == first.plan_id
+    assert (
+        read(store, "snapshots", new_plan.production_targets[0].snapshot_id).lines[0].quantity == 2
+    )
+    assert read(store, "plans", first.plan_id) == old["plans"][0]
+    for snapshot in old["snapshots"]:
+        assert read(store, "snapshots", snapshot.id) == snapshot
+    old_need = plan_requirements(store.unit_of_work(), first.plan_id).ingredients[0].quantity
+    assert old_need == 3
+    assert plan_requirements(store.unit_of_work(), second.plan_id).ingredients[0].quantity == 6
+    with store.unit_of_work() as uow:
+        assert [p.id for p in uow.plans.for_event(event.id)] == [first.plan_id, second.plan_id]
+        assert uow.plans.latest(event.id) == new_plan
+
+
+def test_a_target_added_later_is_captured_alone(store: Any) -> None:
+    a, b = Recipe("A"), Recipe("B")
+    event = Event("Market", [ProductionTarget(a.id, 1)])
+    save(store, a, b, event)
+    first = plan(store, event)
+    linked = read(store, "events", event.id)
+    with store.unit_of_work() as uow:
+        uow.events.update(
+            attrs.evolve(
+                linked, production_targets=(*linked.production_targets, ProductionTarget(b.id, 2))
+            )
+        )
+        uow.commit()
+    second = plan(store, event)
+    assert (second.recipe_snapshots_created, second.snapshots_written) == (1, 1)
+    targets = read(store, "plans", second.plan_id).production_targets
+    assert targets[0] == linked.production_targets[0]  # untouched, same snapshot
+    assert read(store, "snapshots", targets[1].snapshot_id).source_id == b.id
+    assert read(store, "plans", second.plan_id).supersedes == first.plan_id
+
+
+def test_a_very_deep_chain_plans_with_the_limit_raised() -> None:
+    store = MemoryStore()  # depth, not storage, is under test here
+    chain = recipe_chain(3000)
+    event = Event("Deep", [ProductionTarget(chain[0].id, 1)])
+    save(store, *chain, event)
+    with pytest.raises(DepthLimitError):
+        plan(store, event)
+    result = plan(store, event, limits=Limits(recipes=5000))
+    assert result.snapshots_written == 3000
+    needs = plan_requirements(store.unit_of_work(), result.plan_id)
+    assert {r.batches for r in needs.batches} == {Decimal(1)}
