@@ -18,7 +18,7 @@ _REPOSITORY_OF: dict[type, str] = {
     FinishedGood: "finished_goods",
     Event: "events",
     Plan: "plans",
-    **{kind: "snapshots" for kind in SNAPSHOT_TYPES},
+    **dict.fromkeys(SNAPSHOT_TYPES, "snapshots"),
 }
 
 
