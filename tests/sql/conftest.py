@@ -53,16 +53,18 @@ def sqlite_factory(tmp_path: Path) -> Iterator[SqlStoreFactory]:
 
 @pytest.fixture
 def postgres_factory(postgres_url: str) -> Iterator[SqlStoreFactory]:
-    """Makes SQL stores, each in a fresh schema of the test server."""
+    """Makes SQL stores, each in a fresh schema of the test server (``options``: more ``-c``)."""
     admin = sa.create_engine(postgres_url)
     made: list[tuple[str, SqlStore]] = []
 
-    def make(**engine_kwargs: Any) -> SqlStore:
+    def make(*, options: str = "", **engine_kwargs: Any) -> SqlStore:
         schema = f"snapplan_sqltest_{uuid.uuid4().hex[:12]}"
         with admin.begin() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
         store = SqlStore.from_url(
-            postgres_url, connect_args={"options": f"-csearch_path={schema}"}, **engine_kwargs
+            postgres_url,
+            connect_args={"options": f"-csearch_path={schema} {options}".strip()},
+            **engine_kwargs,
         )
         made.append((schema, store))
         store.create_schema()

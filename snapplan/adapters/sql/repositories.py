@@ -50,7 +50,8 @@ class _Reader(Generic[T]):
     ) -> None:
         self._uow = uow
         self._table = table
-        self._columns = (table.c.id, *columns)
+        others = [column for column in columns if column is not table.c.id]
+        self._columns = (table.c.id, *others)
         self._decode = decode
         self._not_found = not_found
 
@@ -139,12 +140,13 @@ class SqlCatalogRepository(_Reader[T]):
         row = self._codec.row(item)
         item_id: uuid.UUID = row["id"]
         version: int = row["version"]
+        changes = {name: value for name, value in row.items() if name not in ("id", "version")}
         table = self._table
         with self._uow.writing() as connection:
             changed = connection.execute(
                 table.update()
                 .where(table.c.id == item_id, table.c.version == version)
-                .values({**row, "version": version + 1})
+                .values({**changes, "version": version + 1})
             ).rowcount
             if changed != 1:
                 stored = connection.execute(
