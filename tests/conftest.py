@@ -39,16 +39,18 @@ StoreFactory = Callable[[], Any]
 def _sqlite_factory(tmp_path: Path) -> Iterator[StoreFactory]:
     from snapplan.adapters.sql import SqlStore
 
-    stores: list[Any] = []
+    made: list[Any] = []
 
     def make() -> Any:
-        store = SqlStore.from_url(f"sqlite:///{tmp_path / f'store-{len(stores)}.sqlite'}")
+        for old in made:  # one store at a time: property tests make one per example
+            old.dispose()
+        store = SqlStore.from_url(f"sqlite:///{tmp_path / f'store-{len(made)}.sqlite'}")
         store.create_schema()
-        stores.append(store)
+        made.append(store)
         return store
 
     yield make
-    for store in stores:
+    for store in made:
         store.dispose()
 
 
@@ -62,7 +64,17 @@ def _postgres_factory() -> Iterator[StoreFactory]:
     admin = sa.create_engine(POSTGRES_URL)
     made: list[tuple[str, Any]] = []
 
+    def drop_previous() -> None:
+        # one store at a time: property tests make one per example, and each open engine
+        # holds server connections
+        while made:
+            schema, old = made.pop()
+            old.dispose()
+            with admin.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
     def make() -> Any:
+        drop_previous()
         schema = f"snapplan_test_{uuid.uuid4().hex[:12]}"
         with admin.begin() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
@@ -72,10 +84,7 @@ def _postgres_factory() -> Iterator[StoreFactory]:
         return store
 
     yield make
-    for schema, store in made:
-        store.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    drop_previous()
     admin.dispose()
 
 
