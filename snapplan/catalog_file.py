@@ -411,5 +411,10 @@ def _refuse_loops(catalog: CatalogFile) -> None:
     for what, edges in (("sub-recipes", recipe_edges), ("finished goods", good_edges)):
         loops = find_loops(edges)
         if loops:
-            path = " -> ".join(repr(names[i]) for i in loops[0])
+            # Start the loop at the item that comes first in the file, so the message is stable.
+            position = {item_id: n for n, item_id in enumerate(edges)}
+            loop = loops[0][:-1]
+            first = min(range(len(loop)), key=lambda n: position[loop[n]])
+            loop = (*loop[first:], *loop[:first], loop[first])
+            path = " -> ".join(repr(names[i]) for i in loop)
             raise _problem("", f"{what} form a loop: {path}")

@@ -113,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=env_db,
         required=env_db is None,
         help="database URL or SQLite file path"
-        + (f" (default: ${DB_VARIABLE} = {env_db})" if env_db else f" (or set ${DB_VARIABLE})"),
+        # The variable's value is not shown: a URL may hold a password.
+        + (f" (default: ${DB_VARIABLE})" if env_db else f" (or set ${DB_VARIABLE})"),
     )
 
     def command(

@@ -68,42 +68,50 @@ def open_store(url: sa.URL, access: Access) -> Iterator[SqlStore]:
     """A store on ``url``, checked for ``access`` (tables created for CREATE and DEMO)."""
     path = sqlite_file(url)
     if path is not None:
-        _check_sqlite_file(path, url, access)
+        _check_sqlite_file(path, access)
+    tables = _table_names(url)
+    ours = set(metadata.tables)
+    if access is Access.EXISTING and not ours <= tables:
+        raise CommandError(
+            f"{shown(url)} has no snapplan catalog: load one first "
+            "(snapplan load CATALOG.toml --db ...)"
+        )
+    if access is Access.DEMO and tables and not ours <= tables:
+        raise CommandError(
+            f"{shown(url)} already holds other data and no snapplan catalog; "
+            "demo leaves it alone: choose another --db"
+        )
+    store = SqlStore.from_url(url, **_engine_options(url))
     try:
-        store = SqlStore.from_url(url, **_engine_options(url))
-    except (ImportError, sa.exc.ArgumentError) as error:
-        # An unknown dialect or a driver that is not installed.
-        raise CommandError(f"cannot use {shown(url)}: {error}") from None
-    try:
-        tables = _table_names(store, url)
-        ours = set(metadata.tables)
-        if access is Access.EXISTING and not ours <= tables:
-            raise CommandError(
-                f"{shown(url)} has no snapplan catalog: load one first "
-                "(snapplan load CATALOG.toml --db ...)"
-            )
-        if access is Access.DEMO and tables and not ours <= tables:
-            raise CommandError(
-                f"{shown(url)} already holds other data and no snapplan catalog; "
-                "demo leaves it alone: choose another --db"
-            )
-        if access is not Access.EXISTING and not ours <= tables:
+        if not ours <= tables:
             store.create_schema()
         yield store
     finally:
         store.dispose()
 
 
-def _table_names(store: SqlStore, url: sa.URL) -> set[str]:
-    """The tables in the database: the first connection, so the place to say it cannot connect."""
+def _table_names(url: sa.URL) -> set[str]:
+    """The tables in the database, looked up before anything is changed.
+
+    A plain engine, without the SQL store's connection set-up (which switches a SQLite file to
+    WAL), so that a database we then decide to leave alone is left exactly as it was. This is
+    the first connection: the place to say that the database cannot be reached.
+    """
     try:
-        return set(sa.inspect(store.engine).get_table_names())
+        engine = sa.create_engine(url, **_engine_options(url))
+    except (ImportError, sa.exc.ArgumentError) as error:
+        # An unknown dialect or a driver that is not installed.
+        raise CommandError(f"cannot use {shown(url)}: {error}") from None
+    try:
+        return set(sa.inspect(engine).get_table_names())
     except sa.exc.OperationalError as error:
         reason = str(error.orig if error.orig is not None else error)
         raise CommandError(f"cannot open the database {shown(url)}: {reason}") from error
+    finally:
+        engine.dispose()
 
 
-def _check_sqlite_file(path: Path, url: sa.URL, access: Access) -> None:
+def _check_sqlite_file(path: Path, access: Access) -> None:
     if path.is_dir():
         raise CommandError(f"{path} is a directory, not a database file")
     if path.exists():

@@ -1,0 +1,1 @@
+"""Tests of the snapplan command line and of catalog files."""
