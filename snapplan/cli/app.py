@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--traceback",
         action="store_true",
-        help="after an unexpected (internal) error, also print the Python traceback",
+        help="after the one-line error, also print the Python traceback (for bug reports)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
