@@ -99,6 +99,23 @@ def test_a_failed_write_leaves_the_transaction_usable(store: SqlStore) -> None:
     assert ingredient_names(store) == ["Flour", "Salt", "Sugar"]
 
 
+def test_after_commit_a_unit_still_reads_and_sees_what_it_committed(store: SqlStore) -> None:
+    with store.unit_of_work() as uow:
+        uow.ingredients.add(Ingredient("Flour"))
+        uow.commit()
+        assert [i.name for i in uow.ingredients.all()] == ["Flour"]
+
+
+def test_rollback_undoes_the_work_so_far_and_the_unit_goes_on(store: SqlStore) -> None:
+    with store.unit_of_work() as uow:
+        uow.ingredients.add(Ingredient("Lard"))
+        uow.rollback()
+        assert uow.ingredients.count() == 0
+        uow.ingredients.add(Ingredient("Butter"))
+        uow.commit()
+    assert ingredient_names(store) == ["Butter"]
+
+
 # -- joining a caller's connection -------------------------------------------------------------
 
 

@@ -115,9 +115,7 @@ class SqlCatalogRepository(_Reader[T]):
     def add_many(self, items: Iterable[T]) -> None:
         """Insert many items in one ``executemany``; on a duplicate id nothing is inserted."""
         rows = [self._codec.row(item) for item in items]
-        with self._uow.writing() as connection:
-            if rows:
-                connection.execute(self._table.insert(), rows)
+        self._uow.insert_many(self._table, rows)
 
     def get(self, item_id: uuid.UUID) -> T:
         """The item, or the matching ``NotFoundError``."""
@@ -192,9 +190,7 @@ class SqlSnapshotRepository(_Reader[Snapshot]):
             if not isinstance(snapshot, SNAPSHOT_TYPES):
                 raise ValidationError(f"not a snapshot: {type(snapshot).__name__}")
             rows.append(snapshot_row(snapshot))
-        with self._uow.writing() as connection:
-            if rows:
-                connection.execute(self._table.insert(), rows)
+        self._uow.insert_many(self._table, rows)
 
     def get(self, snapshot_id: uuid.UUID) -> Snapshot:
         """The snapshot, or ``SnapshotNotFound``."""

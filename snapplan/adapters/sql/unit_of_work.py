@@ -207,6 +207,14 @@ class SqlUnitOfWork:
         with translated_errors():
             return connection.execute(statement, parameters)
 
+    def insert_many(self, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+        """Insert ``rows`` with one ``executemany``, all or none of them."""
+        self.check_writable()
+        if not rows:
+            return
+        with self.writing() as connection:
+            connection.execute(table.insert(), rows)
+
     @contextmanager
     def writing(self) -> Iterator[sa.Connection]:
         """A guard savepoint for one write: if the block raises, its work is undone.
