@@ -67,6 +67,7 @@ from snapplan.services import (
     create_plan,
     plan_drift,
     plan_requirements,
+    plan_snapshots,
 )
 
 __version__ = "0.1.0"
@@ -126,4 +127,5 @@ __all__ = [
     "create_plan",
     "plan_drift",
     "plan_requirements",
+    "plan_snapshots",
 ]

@@ -21,8 +21,7 @@ from snapplan.domain.events import Event
 from snapplan.errors import SnapplanError
 from snapplan.example import requirements_table, sample_bakery
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import create_plan, plan_drift, plan_requirements
-from snapplan.services.loading import load_plan_snapshots
+from snapplan.services import create_plan, plan_drift, plan_requirements, plan_snapshots
 
 
 def demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -133,7 +132,7 @@ def drift(args: argparse.Namespace, out: TextIO) -> int:
     plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
         found = plan_drift(uow, plan_id)
-        snapshots = load_plan_snapshots(uow, uow.plans.get(plan_id))
+        _, snapshots = plan_snapshots(uow, plan_id)
     names = {s.source_id: s.name for s in snapshots.values()}
     print(drift_text(found, names), file=out)
     return EXIT_DRIFT if args.exit_code and found.changed else EXIT_OK
@@ -142,9 +141,8 @@ def drift(args: argparse.Namespace, out: TextIO) -> int:
 def export(args: argparse.Namespace, out: TextIO) -> int:
     """Print a plan and all its snapshots as JSON."""
     plan_id = _plan_id(args.plan)
-    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
-        the_plan = uow.plans.get(plan_id)
-        snapshots = load_plan_snapshots(uow, the_plan)
+    with open_store(database_url(args.db), Access.EXISTING) as store:
+        the_plan, snapshots = plan_snapshots(store.unit_of_work(), plan_id)
     print(to_json(export_json(the_plan, snapshots)), file=out)
     return EXIT_OK
 

@@ -4,5 +4,13 @@ from snapplan.services.catalog_check import check_catalog
 from snapplan.services.drift import plan_drift
 from snapplan.services.planning import PlanResult, create_plan
 from snapplan.services.requirements import plan_requirements
+from snapplan.services.snapshots import plan_snapshots
 
-__all__ = ["PlanResult", "check_catalog", "create_plan", "plan_drift", "plan_requirements"]
+__all__ = [
+    "PlanResult",
+    "check_catalog",
+    "create_plan",
+    "plan_drift",
+    "plan_requirements",
+    "plan_snapshots",
+]
