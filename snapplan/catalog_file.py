@@ -53,7 +53,7 @@ from snapplan.domain.catalog import (
 from snapplan.domain.catalog_check import find_loops
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.quantities import positive_amount
-from snapplan.errors import ValidationError
+from snapplan.errors import CatalogFileError, ValidationError
 from snapplan.ports.unit_of_work import UnitOfWork
 
 #: The sections of a catalog file, in the order they are documented and loaded.
@@ -65,10 +65,6 @@ SECTIONS: Final = (
     "finished_good",
     "event",
 )
-
-
-class CatalogFileError(ValidationError):
-    """A catalog file is malformed or inconsistent; the message says where (file, item, field)."""
 
 
 @attrs.frozen

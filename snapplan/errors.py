@@ -19,6 +19,10 @@ class ValidationError(SnapplanError, ValueError):
     """A value was rejected at construction (a float, a non-positive amount, a blank name...)."""
 
 
+class CatalogFileError(ValidationError):
+    """A catalog file is malformed or inconsistent; the message says where (file, item, field)."""
+
+
 class NotFoundError(SnapplanError, LookupError):
     """A definition, event, snapshot or plan does not exist. ``.id`` names what was asked for."""
 
