@@ -31,7 +31,9 @@ from snapplan import (
     Recipe,
     RecipeNotFound,
     RecipeSnapshot,
+    SnapshotNotFound,
     SubRecipe,
+    ValidationError,
     create_plan,
     plan_requirements,
 )
@@ -40,6 +42,7 @@ from snapplan.testing.catalog import save
 from snapplan.testing.contents import store_contents
 
 FIXED = datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.UTC)
+PARIS = datetime.timezone(datetime.timedelta(hours=1))
 
 FU = ComponentKind.FINISHED_UNIT
 FG = ComponentKind.FINISHED_GOOD
@@ -348,3 +351,85 @@ def test_a_very_deep_chain_plans_with_the_limit_raised() -> None:
     assert result.snapshots_written == 3000
     needs = plan_requirements(store.unit_of_work(), result.plan_id)
     assert {r.batches for r in needs.batches} == {Decimal(1)}
+
+
+# -- targets that carry a snapshot id, clocks, ids ------------------------------------------------
+
+
+def test_a_target_switched_to_another_recipe_is_captured_again(store: Any) -> None:
+    flour = Ingredient("Flour")
+    bread = Recipe("Bread", lines=[IngredientLine(flour.id, 500, "g")])
+    fudge = Recipe("Fudge")
+    event = Event("Market", [ProductionTarget(bread.id, 2)])
+    save(store, flour, bread, fudge, event)
+    plan(store, event)
+    linked = read(store, "events", event.id)
+    switched = attrs.evolve(linked.production_targets[0], recipe_id=fudge.id)  # stale snapshot id
+    with store.unit_of_work() as uow:
+        uow.events.update(attrs.evolve(linked, production_targets=[switched]))
+        uow.commit()
+    result = plan(store, event)
+    assert result.recipe_snapshots_created == 1
+    target = read(store, "plans", result.plan_id).production_targets[0]
+    assert read(store, "snapshots", target.snapshot_id).source_id == fudge.id
+    needs = plan_requirements(store.unit_of_work(), result.plan_id)
+    assert [r.name for r in needs.batches] == ["Fudge"]
+    assert needs.ingredients == ()
+
+
+def test_a_target_linked_to_a_missing_snapshot_fails_and_writes_nothing(store: Any) -> None:
+    recipe = Recipe("Bread")
+    ghost = uuid.uuid4()
+    event = Event("Market", [ProductionTarget(recipe.id, 1, snapshot_id=ghost)])
+    save(store, recipe, event)
+    before = store_contents(store)
+    with pytest.raises(SnapshotNotFound) as caught:
+        plan(store, event)
+    assert caught.value.id == ghost
+    assert store_contents(store) == before
+
+
+@pytest.mark.parametrize(
+    "clock",
+    [
+        lambda: datetime.datetime(2026, 12, 1, 9, 30),  # naive
+        lambda: datetime.datetime(2026, 12, 1, 9, 30, tzinfo=PARIS),
+        lambda: "yesterday",
+    ],
+    ids=["naive", "not-utc", "not-a-datetime"],
+)  # fmt: skip
+def test_a_clock_must_give_aware_utc_times_even_on_a_rerun(store: Any, clock: Any) -> None:
+    event = Event("Market")
+    save(store, event)
+    before = store_contents(store)
+    with pytest.raises(ValidationError):
+        create_plan(store.unit_of_work(), event.id, clock=clock)
+    assert store_contents(store) == before
+    plan(store, event)
+    with pytest.raises(ValidationError):
+        create_plan(store.unit_of_work(), event.id, clock=clock)  # would be the idempotent path
+
+
+def test_services_accept_ids_in_their_string_form(store: Any) -> None:
+    recipe = Recipe("Bread")
+    event = Event("Market", [ProductionTarget(recipe.id, 1)])
+    save(store, recipe, event)
+    result = create_plan(store.unit_of_work(), str(event.id))
+    assert plan_requirements(store.unit_of_work(), str(result.plan_id)).batches[0].name == "Bread"
+    with pytest.raises(ValidationError):
+        plan_requirements(store.unit_of_work(), "not-an-id")
+
+
+def test_demand_multiplied_down_a_very_deep_chain_stays_exact() -> None:
+    store = MemoryStore()
+    dough = Recipe("Dough")
+    cookie = FinishedUnit("Cookie", dough.id, 1)
+    ids = [uuid.uuid4() for _ in range(3000)]
+    goods = [
+        FinishedGood(f"Level {i}", [Component(FG, ids[i + 1], 7)], id=ids[i]) for i in range(2999)
+    ] + [FinishedGood("Bottom", [Component(FU, cookie.id, 7)], id=ids[-1])]
+    event = Event("Deep", assembly_targets=[AssemblyTarget(ids[0], 1)])
+    save(store, dough, cookie, *goods, event)
+    result = plan(store, event, limits=Limits(goods=5000))
+    (units,) = plan_requirements(store.unit_of_work(), result.plan_id).finished_units
+    assert units.quantity == Decimal(7**3000)

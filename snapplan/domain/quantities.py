@@ -89,11 +89,15 @@ def canonical_decimal(value: Decimal) -> str:
 def exact_arithmetic() -> Iterator[decimal.Context]:
     """A local decimal context that raises instead of rounding.
 
-    Precision is ample for products of bounded amounts; should a result ever need rounding,
-    ``decimal.Inexact`` is raised rather than hidden.
+    Only exact operations (``+``, ``-``, ``*``, comparisons) are done on ``Decimal`` here
+    (division goes through ``fractions.Fraction``), and their results need at most the sum of
+    the operands' digits. A fixed precision (such as 2000) is exceeded by a product along a
+    long chain of nested goods (30-digit quantities over 70 levels), so the precision is
+    unbounded: libmpdec sizes each result by its digits, not by ``prec``. Should a result
+    ever need rounding, ``decimal.Inexact`` is still raised rather than hidden.
     """
     with decimal.localcontext() as ctx:
-        ctx.prec = 2000
+        ctx.prec = decimal.MAX_PREC
         ctx.Emax = decimal.MAX_EMAX
         ctx.Emin = decimal.MIN_EMIN
         ctx.traps[decimal.Inexact] = True

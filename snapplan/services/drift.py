@@ -14,10 +14,10 @@ from snapplan.domain.snapshots import (
 )
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services.loading import load_plan_snapshots
-from snapplan.services.transaction import run_in_unit_of_work
+from snapplan.services.transaction import identity, run_in_unit_of_work
 
 
-def plan_drift(uow: UnitOfWork, plan_id: uuid.UUID) -> Drift:
+def plan_drift(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Drift:
     """Compare a plan's snapshots with the live definitions they were taken from.
 
     ``drift.changed`` is False right after planning. ``drift.changed_ids`` lists the catalog ids
@@ -26,7 +26,7 @@ def plan_drift(uow: UnitOfWork, plan_id: uuid.UUID) -> Drift:
     """
 
     def work() -> Drift:
-        plan = uow.plans.get(plan_id)
+        plan = uow.plans.get(identity(plan_id))
         snapshots = load_plan_snapshots(uow, plan)
         taken = list(snapshots.values())
         recipes = uow.recipes.find_many(

@@ -12,10 +12,12 @@ from snapplan.domain.events import Event
 from snapplan.domain.limits import Limits
 from snapplan.domain.names import new_id
 from snapplan.domain.plan import Plan
+from snapplan.domain.snapshots import FinishedGoodSnapshot, RecipeSnapshot
+from snapplan.errors import ValidationError
 from snapplan.ports.clock import Clock, utc_now
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services.loading import load_for_capture
-from snapplan.services.transaction import run_in_unit_of_work
+from snapplan.services.transaction import identity, run_in_unit_of_work
 
 
 @attrs.frozen
@@ -35,7 +37,7 @@ class PlanResult:
 
 def create_plan(
     uow: UnitOfWork,
-    event_id: uuid.UUID,
+    event_id: uuid.UUID | str,
     *,
     force_recreate: bool = False,
     clock: Clock | None = None,
@@ -65,8 +67,13 @@ def create_plan(
     0
     """
     now = (clock or utc_now)()
+    if not isinstance(now, datetime.datetime) or now.utcoffset() != datetime.timedelta(0):
+        # Checked up front so that the idempotent path refuses a bad clock too.
+        raise ValidationError(f"clock must return an aware UTC datetime, not {now!r}")
     return run_in_unit_of_work(
-        uow, lambda: _create_plan(uow, event_id, force_recreate, now, limits), writes=True
+        uow,
+        lambda: _create_plan(uow, identity(event_id), force_recreate, now, limits),
+        writes=True,
     )
 
 
@@ -79,8 +86,28 @@ def _create_plan(
 ) -> PlanResult:
     event = uow.events.get(event_id)
     latest = uow.plans.latest(event.id)
-    production = [t for t in event.production_targets if force_recreate or t.snapshot_id is None]
-    assembly = [t for t in event.assembly_targets if force_recreate or t.snapshot_id is None]
+    # A linked target keeps its snapshot only if that snapshot exists (SnapshotNotFound
+    # otherwise, one bulk read) and was taken from the target's own definition: a target
+    # whose recipe or good was switched with attrs.evolve keeps a stale snapshot_id.
+    linked_ids: list[uuid.UUID] = []
+    if not force_recreate:
+        linked_ids += [t.snapshot_id for t in event.production_targets if t.snapshot_id]
+        linked_ids += [t.snapshot_id for t in event.assembly_targets if t.snapshot_id]
+    sources = {s.id: (type(s), s.source_id) for s in uow.snapshots.get_many(linked_ids)}
+    production = [
+        t
+        for t in event.production_targets
+        if force_recreate
+        or t.snapshot_id is None
+        or sources[t.snapshot_id] != (RecipeSnapshot, t.recipe_id)
+    ]
+    assembly = [
+        t
+        for t in event.assembly_targets
+        if force_recreate
+        or t.snapshot_id is None
+        or sources[t.snapshot_id] != (FinishedGoodSnapshot, t.finished_good_id)
+    ]
     if not (production or assembly or force_recreate) and _lists_targets_of(latest, event):
         assert latest is not None
         return PlanResult(latest.id, 0, 0, 0)

@@ -7,10 +7,10 @@ import uuid
 from snapplan.domain.requirements import Requirements, compute_requirements
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services.loading import load_plan_snapshots
-from snapplan.services.transaction import run_in_unit_of_work
+from snapplan.services.transaction import identity, run_in_unit_of_work
 
 
-def plan_requirements(uow: UnitOfWork, plan_id: uuid.UUID) -> Requirements:
+def plan_requirements(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Requirements:
     """Batches, ingredients, finished units and packaging the plan needs (exact ``Decimal``).
 
     Reads the plan and its snapshots, never the live catalog, so later edits and removals do not
@@ -18,7 +18,7 @@ def plan_requirements(uow: UnitOfWork, plan_id: uuid.UUID) -> Requirements:
     """
 
     def work() -> Requirements:
-        plan = uow.plans.get(plan_id)
+        plan = uow.plans.get(identity(plan_id))
         return compute_requirements(plan, load_plan_snapshots(uow, plan))
 
     return run_in_unit_of_work(uow, work, writes=False)

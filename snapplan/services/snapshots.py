@@ -8,17 +8,19 @@ from snapplan.domain.plan import Plan
 from snapplan.domain.snapshots import Snapshot
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services.loading import load_plan_snapshots
-from snapplan.services.transaction import run_in_unit_of_work
+from snapplan.services.transaction import identity, run_in_unit_of_work
 
 
-def plan_snapshots(uow: UnitOfWork, plan_id: uuid.UUID) -> tuple[Plan, dict[uuid.UUID, Snapshot]]:
+def plan_snapshots(
+    uow: UnitOfWork, plan_id: uuid.UUID | str
+) -> tuple[Plan, dict[uuid.UUID, Snapshot]]:
     """The plan and every snapshot it reaches, by id (one bulk read per level of nesting).
 
     Raises ``PlanNotFound`` for an unknown plan. Never commits.
     """
 
     def work() -> tuple[Plan, dict[uuid.UUID, Snapshot]]:
-        plan = uow.plans.get(plan_id)
+        plan = uow.plans.get(identity(plan_id))
         return plan, load_plan_snapshots(uow, plan)
 
     return run_in_unit_of_work(uow, work, writes=False)

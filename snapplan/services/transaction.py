@@ -10,14 +10,24 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from contextlib import nullcontext
 from typing import TypeVar
 
-from snapplan.errors import PersistenceError, SnapplanError
+from snapplan.domain.names import to_uuid
+from snapplan.errors import PersistenceError, SnapplanError, ValidationError
 from snapplan.ports.unit_of_work import UnitOfWork
 
 R = TypeVar("R")
+
+
+def identity(value: uuid.UUID | str) -> uuid.UUID:
+    """A service's id argument as a ``UUID``; its string form is accepted too."""
+    result = to_uuid(value)
+    if not isinstance(result, uuid.UUID):
+        raise ValidationError(f"not a UUID: {value!r}")
+    return result
 
 
 def run_in_unit_of_work(uow: UnitOfWork, work: Callable[[], R], *, writes: bool) -> R:

@@ -56,6 +56,7 @@ from snapplan.errors import (
     RecipeNotFound,
     SnapshotNotFound,
     UnitOfWorkError,
+    ValidationError,
 )
 from snapplan.ports.clock import utc_now
 from snapplan.testing.contents import store_contents
@@ -217,6 +218,18 @@ class CatalogRepositoryContract:
             uow.commit()
         with store.unit_of_work() as uow:
             assert getattr(uow, repository).count() == 1
+
+    @catalog_repositories
+    def test_a_repository_holds_its_own_type_only(
+        self, store: Any, repository: str, make: Any, not_found: Any
+    ) -> None:
+        stranger = MaterialUnit("Box") if repository != "material_units" else Ingredient("Salt")
+        with store.unit_of_work() as uow:
+            with pytest.raises(ValidationError):
+                getattr(uow, repository).add(stranger)
+            with pytest.raises(ValidationError):
+                getattr(uow, repository).add_many([make(), stranger])
+            assert getattr(uow, repository).count() == 0
 
     @catalog_repositories
     def test_remove_then_get_raises(

@@ -90,8 +90,22 @@ class _Table:
 class MemoryCatalogRepository(_Table, Generic[T]):
     """Catalog definitions or events, with optimistic versions."""
 
+    def __init__(
+        self, uow: MemoryUnitOfWork, table: str, not_found: type[NotFoundError], cls: type[T]
+    ) -> None:
+        super().__init__(uow, table, not_found)
+        self._cls = cls
+
+    def _check_type(self, item: object) -> None:
+        # Same refusal as the SQL store's RowCodec.row: a table holds one type only.
+        if not isinstance(item, self._cls):
+            raise ValidationError(
+                f"{self._table} stores {self._cls.__name__}, not {type(item).__name__}"
+            )
+
     def add(self, item: T) -> None:
         """Stage a new item; a duplicate id raises ``ConflictError``."""
+        self._check_type(item)
         self._add(item)
 
     def add_many(self, items: Iterable[T]) -> None:
@@ -99,7 +113,7 @@ class MemoryCatalogRepository(_Table, Generic[T]):
         batch = list(items)
         with self._uow.savepoint():
             for item in batch:
-                self._add(item)
+                self.add(item)
 
     def get(self, item_id: uuid.UUID) -> T:
         """The item, or the matching ``NotFoundError``."""
@@ -117,6 +131,7 @@ class MemoryCatalogRepository(_Table, Generic[T]):
     def update(self, item: T) -> T:
         """Replace an item whose ``version`` is current; the stored version becomes ``+1``."""
         self._uow.check_writable()
+        self._check_type(item)
         item_id: uuid.UUID = getattr(item, "id")  # noqa: B009  (T is any versioned attrs class)
         version: int = getattr(item, "version")  # noqa: B009
         current = self._get(item_id)

@@ -50,19 +50,19 @@ class MemoryUnitOfWork:
         # undo journal for savepoints: (table, id, previous overlay entry, had expectation)
         self._journal: list[tuple[str, uuid.UUID, Any, bool]] = []
         self._ingredients = MemoryCatalogRepository[Ingredient](
-            self, "ingredients", IngredientNotFound
+            self, "ingredients", IngredientNotFound, Ingredient
         )
-        self._recipes = MemoryCatalogRepository[Recipe](self, "recipes", RecipeNotFound)
+        self._recipes = MemoryCatalogRepository[Recipe](self, "recipes", RecipeNotFound, Recipe)
         self._finished_units = MemoryCatalogRepository[FinishedUnit](
-            self, "finished_units", FinishedUnitNotFound
+            self, "finished_units", FinishedUnitNotFound, FinishedUnit
         )
         self._material_units = MemoryCatalogRepository[MaterialUnit](
-            self, "material_units", MaterialUnitNotFound
+            self, "material_units", MaterialUnitNotFound, MaterialUnit
         )
         self._finished_goods = MemoryCatalogRepository[FinishedGood](
-            self, "finished_goods", FinishedGoodNotFound
+            self, "finished_goods", FinishedGoodNotFound, FinishedGood
         )
-        self._events = MemoryCatalogRepository[Event](self, "events", EventNotFound)
+        self._events = MemoryCatalogRepository[Event](self, "events", EventNotFound, Event)
         self._snapshots = MemorySnapshotRepository(self)
         self._plans = MemoryPlanRepository(self)
 
