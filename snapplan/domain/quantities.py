@@ -4,8 +4,9 @@ Every amount in snapplan is a :class:`decimal.Decimal`. Constructors accept ``in
 ``Decimal`` and convert exactly; ``float`` (and ``bool``) are refused because a float has usually
 already lost the value the user meant (``0.1`` is not one tenth). NaN and infinities are refused.
 
-To keep arithmetic exact and bounded, an amount may carry at most :data:`MAX_DIGITS` significant
-digits and its magnitude must lie within ``1E-40`` to ``1E+40``; anything else is a
+To keep arithmetic exact and bounded, an amount is written with at most :data:`MAX_DIGITS`
+digits (trailing zeros count: ``"1.000"`` has four) and its adjusted exponent lies within
+``-40 .. 40`` (so ``1E-40 <= |x| < 1E+41``); anything else is a
 :class:`~snapplan.errors.ValidationError` rather than a silently rounded number.
 """
 
@@ -49,7 +50,7 @@ def to_decimal(value: Any) -> Decimal:
         return result
     digits = len(result.as_tuple().digits)
     if digits > MAX_DIGITS:
-        raise ValidationError(f"{value!r} has more than {MAX_DIGITS} significant digits")
+        raise ValidationError(f"{value!r} is written with more than {MAX_DIGITS} digits")
     if abs(result.adjusted()) > MAX_ADJUSTED_EXPONENT:
         raise ValidationError(f"{value!r} is outside 1E-40 .. 1E+40")
     return result
