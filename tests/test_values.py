@@ -131,3 +131,18 @@ def test_limits_are_positive_integers() -> None:
 )  # fmt: skip
 def test_canonical_spelling_is_equal_for_equal_numbers(value: str, canonical: str) -> None:
     assert canonical_decimal(Decimal(value)) == canonical
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        Ingredient,
+        lambda text: IngredientLine(uuid.uuid4(), 1, text),
+        lambda text: IngredientLine(uuid.uuid4(), 1, "g", note=text),
+    ],
+    ids=["name", "unit", "note"],
+)
+def test_text_no_database_can_store_is_refused(build: object) -> None:
+    lone_surrogate = "half of \U0001f36a: \ud83c"  # cannot be encoded as UTF-8
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        build(lone_surrogate)  # type: ignore[operator]

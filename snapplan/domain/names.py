@@ -26,6 +26,13 @@ def _no_nul(attribute: Any, value: str) -> None:
     # NUL cannot be stored in PostgreSQL text; refusing it here keeps every store equal.
     if "\x00" in value:
         raise ValidationError(f"{attribute.name} must not contain NUL characters")
+    # Lone surrogates cannot be encoded as UTF-8: no database stores them, no digest hashes them.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(
+            f"{attribute.name} must be valid Unicode text (it contains a lone surrogate)"
+        ) from None
 
 
 def text(instance: Any, attribute: Any, value: Any) -> None:
