@@ -31,11 +31,11 @@ import datetime
 import difflib
 import tomllib
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -55,6 +55,8 @@ from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.quantities import positive_amount
 from snapplan.errors import CatalogFileError, ValidationError
 from snapplan.ports.unit_of_work import UnitOfWork
+
+T = TypeVar("T")
 
 #: The sections of a catalog file, in the order they are documented and loaded.
 SECTIONS: Final = (
@@ -304,6 +306,26 @@ class _Reader:
     def ref(self, where: str, section: str, name: Any) -> uuid.UUID:
         return self.names[section].resolve(f"{where}, {section}", name)
 
+    def amounts_of(
+        self,
+        where: str,
+        item: dict[str, Any],
+        array: tuple[str, str],
+        keys: tuple[str, str],
+        make: Callable[[uuid.UUID, Decimal], T],
+    ) -> list[T]:
+        """The entries of ``item[array[0]]``, each a (named reference, amount) pair, built
+        with ``make`` (sub-recipes, production and assembly targets)."""
+        key, label = array
+        section, amount_key = keys
+        built = []
+        for at, entry in _entries(where, item, key, label, allowed=keys, required=keys):
+            ref = self.ref(at, section, entry[section])
+            amount = _amount(f"{at}, {amount_key}", entry[amount_key])
+            with _at(at):
+                built.append(make(ref, amount))
+        return built
+
     def ingredient(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> Ingredient:
         _table(where, item, ("name", "id"), ("name",))
         with _at(where):
@@ -322,15 +344,9 @@ class _Reader:
             note = _string(f"{at}, note", line.get("note", ""))
             with _at(at):
                 lines.append(IngredientLine(ingredient_id, quantity, unit, note))
-        subs = []
-        sub_keys = ("recipe", "batches")
-        for at, sub in _entries(
-            where, item, "sub_recipes", "sub-recipe", allowed=sub_keys, required=sub_keys
-        ):
-            child_id = self.ref(at, "recipe", sub["recipe"])
-            batches = _amount(f"{at}, batches", sub["batches"])
-            with _at(at):
-                subs.append(SubRecipe(child_id, batches))
+        subs = self.amounts_of(
+            where, item, ("sub_recipes", "sub-recipe"), ("recipe", "batches"), SubRecipe
+        )
         with _at(where):
             return Recipe(item["name"], lines, subs, id=item_id)
 
@@ -371,24 +387,12 @@ class _Reader:
 
     def event(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> Event:
         _table(where, item, ("name", "id", "date", "production", "assembly"), ("name",))
-        production = []
-        keys = ("recipe", "batches")
-        for at, target in _entries(
-            where, item, "production", "production", allowed=keys, required=keys
-        ):
-            recipe_id = self.ref(at, "recipe", target["recipe"])
-            batches = _amount(f"{at}, batches", target["batches"])
-            with _at(at):
-                production.append(ProductionTarget(recipe_id, batches))
-        assembly = []
-        keys = ("finished_good", "quantity")
-        for at, target in _entries(
-            where, item, "assembly", "assembly", allowed=keys, required=keys
-        ):
-            good_id = self.ref(at, "finished_good", target["finished_good"])
-            quantity = _amount(f"{at}, quantity", target["quantity"])
-            with _at(at):
-                assembly.append(AssemblyTarget(good_id, quantity))
+        production = self.amounts_of(
+            where, item, ("production", "production"), ("recipe", "batches"), ProductionTarget
+        )
+        assembly = self.amounts_of(
+            where, item, ("assembly", "assembly"), ("finished_good", "quantity"), AssemblyTarget
+        )
         date = _date(f"{where}, date", item.get("date"))
         with _at(where):
             return Event(item["name"], production, assembly, date=date, id=item_id)
