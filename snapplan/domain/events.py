@@ -15,16 +15,13 @@ from snapplan.domain.names import (
     new_id,
     nonblank_name,
     optional_identity,
+    to_optional_uuid,
     to_tuple,
     to_uuid,
     version_number,
 )
 from snapplan.domain.quantities import positive_amount
 from snapplan.errors import ValidationError
-
-
-def _optional_uuid(value: Any) -> Any:
-    return None if value is None else to_uuid(value)
 
 
 @attrs.frozen
@@ -34,7 +31,7 @@ class ProductionTarget:
     recipe_id: uuid.UUID = attrs.field(converter=to_uuid, validator=identity)
     batches: Decimal = attrs.field(converter=positive_amount)
     snapshot_id: uuid.UUID | None = attrs.field(
-        default=None, converter=_optional_uuid, validator=optional_identity
+        default=None, converter=to_optional_uuid, validator=optional_identity
     )
 
 
@@ -45,7 +42,7 @@ class AssemblyTarget:
     finished_good_id: uuid.UUID = attrs.field(converter=to_uuid, validator=identity)
     quantity: Decimal = attrs.field(converter=positive_amount)
     snapshot_id: uuid.UUID | None = attrs.field(
-        default=None, converter=_optional_uuid, validator=optional_identity
+        default=None, converter=to_optional_uuid, validator=optional_identity
     )
 
 

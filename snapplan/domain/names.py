@@ -70,6 +70,11 @@ def to_uuid(value: Any) -> Any:
     return value
 
 
+def to_optional_uuid(value: Any) -> Any:
+    """attrs converter: None stays None, anything else as :func:`to_uuid`."""
+    return None if value is None else to_uuid(value)
+
+
 def to_tuple(value: Any) -> Any:
     """attrs converter: any iterable (but not a str or a mapping) becomes a tuple."""
     if isinstance(value, (str, bytes, dict)):

@@ -14,6 +14,7 @@ from snapplan.domain.names import (
     identity,
     new_id,
     optional_identity,
+    to_optional_uuid,
     to_tuple,
     to_uuid,
 )
@@ -25,10 +26,6 @@ def _captured(instance: Any, attribute: Any, value: Any) -> None:
     for target in value:
         if target.snapshot_id is None:
             raise ValidationError(f"every target of a plan carries a snapshot id: {target!r}")
-
-
-def _optional_uuid(value: Any) -> Any:
-    return None if value is None else to_uuid(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -47,6 +44,6 @@ class Plan:
         default=(), converter=to_tuple, validator=[elements_of(AssemblyTarget), _captured]
     )
     supersedes: uuid.UUID | None = attrs.field(
-        default=None, converter=_optional_uuid, validator=optional_identity
+        default=None, converter=to_optional_uuid, validator=optional_identity
     )
     id: uuid.UUID = attrs.field(factory=new_id, converter=to_uuid, validator=identity)

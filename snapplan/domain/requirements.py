@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar
@@ -120,59 +120,44 @@ class _Snapshots:
         return snapshot
 
 
-def _goods_in_topological_order(
-    roots: Iterable[uuid.UUID], snapshots: _Snapshots
-) -> list[FinishedGoodSnapshot]:
-    """Every good reachable from ``roots``, each before all of its children (iterative DFS)."""
-    order: list[FinishedGoodSnapshot] = []
+def _parents_first(
+    roots: Iterable[uuid.UUID],
+    snapshots: _Snapshots,
+    kind: type[_S],
+    children: Callable[[_S], list[uuid.UUID]],
+) -> list[_S]:
+    """Every snapshot of ``kind`` reachable from ``roots`` through ``children``, each before
+    all of its children (a reversed post-order of an iterative depth-first walk)."""
+    order: list[_S] = []
     done: set[uuid.UUID] = set()
     for root in roots:
         if root in done:
             continue
-        stack = [(snapshots.get(root, FinishedGoodSnapshot), 0)]
+        stack = [(snapshots.get(root, kind), 0)]
         entered = {root}
         while stack:
-            good, index = stack[-1]
-            children = [c for c in good.components if c.kind is ComponentKind.FINISHED_GOOD]
-            if index < len(children):
-                stack[-1] = (good, index + 1)
-                child_id = children[index].snapshot_id
+            node, index = stack[-1]
+            below = children(node)
+            if index < len(below):
+                stack[-1] = (node, index + 1)
+                child_id = below[index]
                 if child_id not in done and child_id not in entered:
                     entered.add(child_id)
-                    stack.append((snapshots.get(child_id, FinishedGoodSnapshot), 0))
+                    stack.append((snapshots.get(child_id, kind), 0))
                 continue
             stack.pop()
-            done.add(good.id)
-            order.append(good)
+            done.add(node.id)
+            order.append(node)
     order.reverse()
     return order
 
 
-def _recipes_in_topological_order(
-    roots: Iterable[uuid.UUID], snapshots: _Snapshots
-) -> list[RecipeSnapshot]:
-    """Every recipe reachable from ``roots`` through sub-recipes, parents before children."""
-    order: list[RecipeSnapshot] = []
-    done: set[uuid.UUID] = set()
-    for root in roots:
-        if root in done:
-            continue
-        stack = [(snapshots.get(root, RecipeSnapshot), 0)]
-        entered = {root}
-        while stack:
-            recipe, index = stack[-1]
-            if index < len(recipe.sub_recipes):
-                stack[-1] = (recipe, index + 1)
-                child_id = recipe.sub_recipes[index].snapshot_id
-                if child_id not in done and child_id not in entered:
-                    entered.add(child_id)
-                    stack.append((snapshots.get(child_id, RecipeSnapshot), 0))
-                continue
-            stack.pop()
-            done.add(recipe.id)
-            order.append(recipe)
-    order.reverse()
-    return order
+def _child_goods(good: FinishedGoodSnapshot) -> list[uuid.UUID]:
+    return [c.snapshot_id for c in good.components if c.kind is ComponentKind.FINISHED_GOOD]
+
+
+def _child_recipes(recipe: RecipeSnapshot) -> list[uuid.UUID]:
+    return [sub.snapshot_id for sub in recipe.sub_recipes]
 
 
 def compute_requirements(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> Requirements:
@@ -189,7 +174,7 @@ def _compute(plan: Plan, snapshots: _Snapshots) -> Requirements:
         good_demand[assembly.snapshot_id] += assembly.quantity
     unit_demand: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     material_demand: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    goods = _goods_in_topological_order(list(good_demand), snapshots)
+    goods = _parents_first(list(good_demand), snapshots, FinishedGoodSnapshot, _child_goods)
     for good in goods:
         quantity = good_demand[good.id]
         for component in good.components:
@@ -218,7 +203,9 @@ def _compute(plan: Plan, snapshots: _Snapshots) -> Requirements:
         assert production.snapshot_id is not None
         target_batches[production.snapshot_id] = production.batches
     sub_batches: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    recipes = _recipes_in_topological_order([*target_batches, *unit_batches], snapshots)
+    recipes = _parents_first(
+        [*target_batches, *unit_batches], snapshots, RecipeSnapshot, _child_recipes
+    )
     batches_of: dict[uuid.UUID, Decimal] = {}
     batch_lines = []
     for recipe in recipes:

@@ -10,9 +10,10 @@ from snapplan.ports.repositories import (
     PlanRepository,
     SnapshotRepository,
 )
-from snapplan.ports.unit_of_work import Store, UnitOfWork
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES, Store, UnitOfWork
 
 __all__ = [
+    "REPOSITORY_NAMES",
     "CatalogRepository",
     "Clock",
     "PlanRepository",

@@ -10,6 +10,18 @@ from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, Mate
 from snapplan.domain.events import Event
 from snapplan.ports.repositories import CatalogRepository, PlanRepository, SnapshotRepository
 
+#: The repository attributes of every unit of work, in dependency order (catalog first).
+REPOSITORY_NAMES = (
+    "ingredients",
+    "recipes",
+    "finished_units",
+    "material_units",
+    "finished_goods",
+    "events",
+    "snapshots",
+    "plans",
+)
+
 
 class UnitOfWork(Protocol):
     """One transaction over every repository.

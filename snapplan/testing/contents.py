@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from snapplan.testing.faults import REPOSITORIES
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES
 
 
 def store_contents(store: Any) -> dict[str, tuple[Any, ...]]:
@@ -14,7 +14,7 @@ def store_contents(store: Any) -> dict[str, tuple[Any, ...]]:
     """
     with store.unit_of_work() as uow:
         contents: dict[str, tuple[Any, ...]] = {
-            name: tuple(getattr(uow, name).all()) for name in REPOSITORIES
+            name: tuple(getattr(uow, name).all()) for name in REPOSITORY_NAMES
         }
         contents["plan_order"] = tuple(
             (event.id, tuple(p.id for p in uow.plans.for_event(event.id)))

@@ -20,17 +20,9 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES
+
 WRITE_METHODS = frozenset({"add", "add_many", "update", "remove"})
-REPOSITORIES = (
-    "ingredients",
-    "recipes",
-    "finished_units",
-    "material_units",
-    "finished_goods",
-    "events",
-    "snapshots",
-    "plans",
-)
 
 
 class InjectedFault(Exception):
@@ -139,7 +131,7 @@ class FaultyUnitOfWork:
 
     def __getattr__(self, attribute: str) -> Any:
         value = getattr(self._inner, attribute)
-        if attribute in REPOSITORIES:
+        if attribute in REPOSITORY_NAMES:
             return _FaultyRepository(self._owner, attribute, value)
         return value
 

@@ -8,23 +8,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from snapplan.errors import ConflictError
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES
 
 if TYPE_CHECKING:
     from snapplan.adapters.memory.unit_of_work import MemoryUnitOfWork
 
 #: Marks an id removed in a unit of work's staged changes.
 REMOVED: Any = object()
-
-TABLES = (
-    "ingredients",
-    "recipes",
-    "finished_units",
-    "material_units",
-    "finished_goods",
-    "events",
-    "snapshots",
-    "plans",
-)
 
 
 def stored_version(item: object) -> int | None:
@@ -42,7 +32,7 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._tables: dict[str, dict[uuid.UUID, Any]] = {name: {} for name in TABLES}
+        self._tables: dict[str, dict[uuid.UUID, Any]] = {name: {} for name in REPOSITORY_NAMES}
         self._plans_by_event: dict[uuid.UUID, list[uuid.UUID]] = {}
 
     def unit_of_work(self) -> MemoryUnitOfWork:

@@ -13,7 +13,7 @@ from snapplan.adapters.memory.repositories import (
     MemoryPlanRepository,
     MemorySnapshotRepository,
 )
-from snapplan.adapters.memory.store import REMOVED, TABLES, stored_version
+from snapplan.adapters.memory.store import REMOVED, stored_version
 from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
 from snapplan.domain.events import Event
 from snapplan.errors import (
@@ -25,6 +25,7 @@ from snapplan.errors import (
     RecipeNotFound,
     UnitOfWorkError,
 )
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES
 
 if TYPE_CHECKING:
     from snapplan.adapters.memory.store import MemoryStore
@@ -45,7 +46,7 @@ class MemoryUnitOfWork:
         self.store = store
         self._depth = 0
         self._finished = False
-        self._overlay: dict[str, dict[uuid.UUID, Any]] = {t: {} for t in TABLES}
+        self._overlay: dict[str, dict[uuid.UUID, Any]] = {t: {} for t in REPOSITORY_NAMES}
         self._expected: dict[tuple[str, uuid.UUID], int | None] = {}
         # undo journal for savepoints: (table, id, previous overlay entry, had expectation)
         self._journal: list[tuple[str, uuid.UUID, Any, bool]] = []
