@@ -9,13 +9,14 @@ not set.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from postgres_schemas import fresh_schema, postgres_url, search_path
 
 from snapplan.adapters.memory import MemoryStore
 
@@ -29,9 +30,6 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("SNAPPLAN_HYPOTHESIS_PROFILE", "quick"))
-
-POSTGRES_URL = os.environ.get("SNAPPLAN_TEST_POSTGRES_URL")
-NO_POSTGRES = "SNAPPLAN_TEST_POSTGRES_URL is not set; PostgreSQL tests need a server URL"
 
 StoreFactory = Callable[[], Any]
 
@@ -55,37 +53,23 @@ def _sqlite_factory(tmp_path: Path) -> Iterator[StoreFactory]:
 
 
 def _postgres_factory() -> Iterator[StoreFactory]:
-    if not POSTGRES_URL:
-        pytest.skip(NO_POSTGRES)
-    import sqlalchemy as sa
-
     from snapplan.adapters.sql import SqlStore
 
-    admin = sa.create_engine(POSTGRES_URL)
-    made: list[tuple[str, Any]] = []
-
-    def drop_previous() -> None:
-        # one store at a time: property tests make one per example, and each open engine
-        # holds server connections
-        while made:
-            schema, old = made.pop()
-            old.dispose()
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    url = postgres_url()
+    # one store at a time: property tests make one per example, and each open engine holds
+    # server connections
+    current = ExitStack()
 
     def make() -> Any:
-        drop_previous()
-        schema = f"snapplan_test_{uuid.uuid4().hex[:12]}"
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        store = SqlStore.from_url(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+        current.close()
+        schema = current.enter_context(fresh_schema())
+        store = SqlStore.from_url(url, connect_args=search_path(schema))
+        current.callback(store.dispose)  # runs before the schema is dropped
         store.create_schema()
-        made.append((schema, store))
         return store
 
-    yield make
-    drop_previous()
-    admin.dispose()
+    with current:
+        yield make
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import uuid
 from collections.abc import Iterator
 
 import pytest
+from postgres_schemas import fresh_schema, postgres_url, search_path
 
 from .conftest import EXAMPLE, Run
-
-POSTGRES_URL = os.environ.get("SNAPPLAN_TEST_POSTGRES_URL")
-NO_POSTGRES = "SNAPPLAN_TEST_POSTGRES_URL is not set; PostgreSQL tests need a server URL"
 
 pytestmark = pytest.mark.postgres
 
@@ -21,21 +17,11 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def postgres_db() -> Iterator[str]:
     """A ``--db`` URL whose ``search_path`` is a fresh, empty schema (dropped afterwards)."""
-    if not POSTGRES_URL:
-        pytest.skip(NO_POSTGRES)
     import sqlalchemy as sa
 
-    schema = f"snapplan_cli_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
+    with fresh_schema("snapplan_cli") as schema:
+        url = sa.make_url(postgres_url()).update_query_dict(search_path(schema))
         yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_load_plan_requirements_drift_export_on_postgresql(run: Run, postgres_db: str) -> None:

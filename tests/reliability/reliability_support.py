@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import attrs
 import pytest
-import sqlalchemy as sa
+from postgres_schemas import fresh_schema, postgres_url, search_path
 
 from snapplan import (
     AssemblyTarget,
@@ -49,8 +49,6 @@ from snapplan.adapters.sql import SqlStore
 from snapplan.testing.catalog import save
 from snapplan.testing.contents import store_contents
 
-POSTGRES_URL = os.environ.get("SNAPPLAN_TEST_POSTGRES_URL")
-NO_POSTGRES = "SNAPPLAN_TEST_POSTGRES_URL is not set; PostgreSQL tests need a server URL"
 CHILD = Path(__file__).with_name("reliability_child.py")
 #: How long to wait for anything a child process or a thread should do promptly.
 WAIT = 30.0
@@ -182,23 +180,11 @@ def sqlite_database(path: Path) -> Iterator[Database]:
 @contextmanager
 def postgres_database() -> Iterator[Database]:
     """A fresh schema on the test server, dropped afterwards; skips when none is configured."""
-    if not POSTGRES_URL:
-        pytest.skip(NO_POSTGRES)
-    schema = f"snapplan_reliability_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        database = Database(POSTGRES_URL, {"connect_args": {"options": f"-csearch_path={schema}"}})
-        try:
-            with database.open() as store:
-                store.create_schema()
-            yield database
-        finally:
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    finally:
-        admin.dispose()
+    with fresh_schema("snapplan_reliability") as schema:
+        database = Database(postgres_url(), {"connect_args": search_path(schema)})
+        with database.open() as store:
+            store.create_schema()
+        yield database
 
 
 def stock(database: Database, catalog: Bakery) -> None:

@@ -7,20 +7,17 @@ it is not set).
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from postgres_schemas import fresh_schema, search_path
+from postgres_schemas import postgres_url as server_url
 
 from snapplan.adapters.sql import SqlStore
-
-POSTGRES_URL = os.environ.get("SNAPPLAN_TEST_POSTGRES_URL")
-NO_POSTGRES = "SNAPPLAN_TEST_POSTGRES_URL is not set; PostgreSQL tests need a server URL"
 
 SqlStoreFactory = Callable[..., SqlStore]
 
@@ -28,9 +25,7 @@ SqlStoreFactory = Callable[..., SqlStore]
 @pytest.fixture
 def postgres_url() -> str:
     """The test server's URL (the test is skipped when none is configured)."""
-    if not POSTGRES_URL:
-        pytest.skip(NO_POSTGRES)
-    return POSTGRES_URL
+    return server_url()
 
 
 @pytest.fixture
@@ -54,28 +49,18 @@ def sqlite_factory(tmp_path: Path) -> Iterator[SqlStoreFactory]:
 @pytest.fixture
 def postgres_factory(postgres_url: str) -> Iterator[SqlStoreFactory]:
     """Makes SQL stores, each in a fresh schema of the test server (``options``: more ``-c``)."""
-    admin = sa.create_engine(postgres_url)
-    made: list[tuple[str, SqlStore]] = []
+    with ExitStack() as made:
 
-    def make(*, options: str = "", **engine_kwargs: Any) -> SqlStore:
-        schema = f"snapplan_sqltest_{uuid.uuid4().hex[:12]}"
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        store = SqlStore.from_url(
-            postgres_url,
-            connect_args={"options": f"-csearch_path={schema} {options}".strip()},
-            **engine_kwargs,
-        )
-        made.append((schema, store))
-        store.create_schema()
-        return store
+        def make(*, options: str = "", **engine_kwargs: Any) -> SqlStore:
+            schema = made.enter_context(fresh_schema("snapplan_sqltest"))
+            store = SqlStore.from_url(
+                postgres_url, connect_args=search_path(schema, options), **engine_kwargs
+            )
+            made.callback(store.dispose)  # runs before its schema is dropped
+            store.create_schema()
+            return store
 
-    yield make
-    for schema, store in made:
-        store.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+        yield make
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
