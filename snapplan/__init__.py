@@ -63,6 +63,7 @@ from snapplan.errors import (
 )
 from snapplan.services import (
     PlanResult,
+    add_catalog,
     check_catalog,
     create_plan,
     plan_drift,
@@ -123,6 +124,7 @@ __all__ = [
     "UnitOfWorkError",
     "ValidationError",
     "__version__",
+    "add_catalog",
     "check_catalog",
     "create_plan",
     "plan_drift",

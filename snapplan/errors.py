@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Literal
 
 
 class SnapplanError(Exception):
@@ -24,13 +25,22 @@ class CatalogFileError(ValidationError):
 
 
 class NotFoundError(SnapplanError, LookupError):
-    """A definition, event, snapshot or plan does not exist. ``.id`` names what was asked for."""
+    """A definition, event, snapshot or plan does not exist. ``.id`` names what was asked for;
+    ``.referenced_by`` (if known) says who refers to it, e.g. ``finished good 'Gift Box'``."""
 
     kind = "definition"
 
-    def __init__(self, id: uuid.UUID | str, message: str | None = None) -> None:
+    def __init__(
+        self,
+        id: uuid.UUID | str,
+        message: str | None = None,
+        *,
+        referenced_by: str | None = None,
+    ) -> None:
         self.id = id
-        super().__init__(message or f"{self.kind} {id} not found")
+        self.referenced_by = referenced_by
+        where = f" (used by {referenced_by})" if referenced_by else ""
+        super().__init__(message or f"{self.kind} {id} not found{where}")
 
 
 class IngredientNotFound(NotFoundError):
@@ -86,16 +96,33 @@ class DepthLimitError(SnapplanError):
     """Nesting is deeper than the configured :class:`snapplan.Limits` allow.
 
     ``.depth`` is the depth reached, ``.limit`` the limit that was exceeded, ``.what`` is
-    ``"goods"`` or ``"recipes"``.
+    ``"goods"`` or ``"recipes"``, ``.root`` the id (and ``.root_name`` the name) of the target
+    whose tree is too deep.
     """
 
-    def __init__(self, depth: int, limit: int, what: str, root: uuid.UUID | None = None) -> None:
+    def __init__(
+        self,
+        depth: int,
+        limit: int,
+        what: Literal["goods", "recipes"],
+        root: uuid.UUID | None = None,
+        root_name: str | None = None,
+    ) -> None:
         self.depth = depth
         self.limit = limit
         self.what = what
         self.root = root
-        where = f" below {root}" if root is not None else ""
-        super().__init__(f"{what} nested {depth} deep{where}, limit is {limit}")
+        self.root_name = root_name
+        where = ""
+        if root_name is not None:
+            where = f" below {root_name!r} ({root})"
+        elif root is not None:
+            where = f" below {root}"
+        option = "--max-good-depth" if what == "goods" else "--max-recipe-depth"
+        super().__init__(
+            f"{what} nested {depth} deep{where}, limit is {limit} "
+            f"(raise it with Limits({what}=...) or {option})"
+        )
 
 
 class ConflictError(SnapplanError):

@@ -8,14 +8,12 @@ quantities, mixed units of one ingredient, batches rounded up with leftovers.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from decimal import Decimal
-from fractions import Fraction
 
 import attrs
 
 from snapplan.adapters.memory import MemoryStore
 from snapplan.domain.catalog import (
+    CatalogItem,
     Component,
     ComponentKind,
     FinishedGood,
@@ -27,10 +25,8 @@ from snapplan.domain.catalog import (
     SubRecipe,
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
-from snapplan.domain.quantities import canonical_decimal
-from snapplan.domain.requirements import Requirements
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import create_plan, plan_requirements
+from snapplan.services import add_catalog, create_plan, plan_requirements
 
 
 @attrs.frozen
@@ -44,14 +40,20 @@ class SampleBakery:
     finished_goods: tuple[FinishedGood, ...]
     event: Event
 
+    def items(self) -> tuple[CatalogItem | Event, ...]:
+        """The whole catalog and the event."""
+        return (
+            *self.ingredients,
+            *self.recipes,
+            *self.finished_units,
+            *self.material_units,
+            *self.finished_goods,
+            self.event,
+        )
+
     def save(self, uow: UnitOfWork) -> None:
-        """Add the whole catalog and the event to an entered unit of work."""
-        uow.ingredients.add_many(self.ingredients)
-        uow.recipes.add_many(self.recipes)
-        uow.finished_units.add_many(self.finished_units)
-        uow.material_units.add_many(self.material_units)
-        uow.finished_goods.add_many(self.finished_goods)
-        uow.events.add(self.event)
+        """Add the whole catalog and the event to a unit of work (joined if entered)."""
+        add_catalog(uow, self.items())
 
 
 def sample_bakery() -> SampleBakery:
@@ -127,63 +129,13 @@ def sample_bakery() -> SampleBakery:
     )
 
 
-def amount(value: Decimal | Fraction | None) -> str:
-    """An amount for people: ``3.00`` shows as ``3``, a fraction as ``25/3``, None as ``-``."""
-    if value is None:
-        return "-"
-    return canonical_decimal(value) if isinstance(value, Decimal) else str(value)
-
-
-def requirements_table(requirements: Requirements) -> str:
-    """The requirements as plain text tables."""
-    sections: list[tuple[str, Sequence[str], list[Sequence[str]]]] = [
-        (
-            "Batches",
-            ("recipe", "batches", "needed", "leftover units"),
-            [
-                (r.name, amount(r.batches), amount(r.needed_batches), amount(r.leftover_units))
-                for r in requirements.batches
-            ],
-        ),
-        (
-            "Ingredients",
-            ("ingredient", "quantity", "unit"),
-            [(i.name, amount(i.quantity), i.unit) for i in requirements.ingredients],
-        ),
-        (
-            "Finished units",
-            ("finished unit", "quantity"),
-            [(u.name, amount(u.quantity)) for u in requirements.finished_units],
-        ),
-        (
-            "Packaging",
-            ("material", "quantity"),
-            [(m.name, amount(m.quantity)) for m in requirements.materials],
-        ),
-    ]
-    out = []
-    for title, header, rows in sections:
-        if not rows:
-            continue
-        widths = [
-            max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)
-        ]
-        out.append(title)
-        for row in [header, *rows]:
-            out.append(
-                "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            )
-        out.append("")
-    return "\n".join(out)
-
-
 def main() -> None:
     """Plan the sample bakery's market in memory and print what it needs."""
+    from snapplan.cli.render import requirements_table
+
     store = MemoryStore()
     bakery = sample_bakery()
-    with store.unit_of_work() as uow:
-        bakery.save(uow)
-        uow.commit()
+    bakery.save(store.unit_of_work())
     result = create_plan(store.unit_of_work(), bakery.event.id)
     print(
         f"Planned {bakery.event.name!r}: {result.snapshots_written} snapshots, "

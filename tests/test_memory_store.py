@@ -48,10 +48,10 @@ def test_a_duplicate_added_elsewhere_first_fails_at_commit() -> None:
 def test_commit_publishes_only_the_change_and_never_copies_the_store() -> None:
     store = MemoryStore()
     save(store, *(Ingredient(f"Ingredient {i}") for i in range(2000)))
-    committed = store.committed("ingredients")
+    committed = store._state.tables["ingredients"]
     kept = next(iter(committed.values()))
     save(store, Ingredient("One more"))
-    assert store.committed("ingredients") is committed  # the same dict, updated in place
+    assert store._state.tables["ingredients"] is committed  # the same dict, updated in place
     assert committed[kept.id] is kept  # untouched items are the very same objects
 
 

@@ -252,14 +252,33 @@ def recipe_chain(length: int) -> list[Recipe]:
     return [Recipe(f"R{i}", sub_recipes=subs[i], id=ids[i]) for i in range(length)]
 
 
-def test_three_nested_recipes_plan_four_exceed_the_limit(store: Any) -> None:
+def test_ten_nested_recipes_plan_eleven_exceed_the_default_limit(store: Any) -> None:
+    ten, eleven = recipe_chain(10), recipe_chain(11)
+    ok = Event("Ten", [ProductionTarget(ten[0].id, 1)])
+    too_deep = Event("Eleven", [ProductionTarget(eleven[0].id, 1)])
+    save(store, *ten, *eleven, ok, too_deep)
+    assert plan(store, ok).snapshots_written == 10
+    with pytest.raises(DepthLimitError) as caught:
+        plan(store, too_deep)
+    assert (caught.value.depth, caught.value.limit) == (11, 10)
+
+
+def test_a_four_level_kitchen_chain_plans_with_the_default_limits(store: Any) -> None:
+    # layer cake -> caramel frosting -> caramel sauce -> simple syrup
+    chain = recipe_chain(4)
+    event = Event("Cake day", [ProductionTarget(chain[0].id, 1)])
+    save(store, *chain, event)
+    assert plan(store, event).snapshots_written == 4
+
+
+def test_with_a_limit_of_three_recipes_abc_plans_and_abcd_fails(store: Any) -> None:
     three, four = recipe_chain(3), recipe_chain(4)
     ok = Event("ABC", [ProductionTarget(three[0].id, 1)])
     too_deep = Event("ABCD", [ProductionTarget(four[0].id, 1)])
     save(store, *three, *four, ok, too_deep)
-    assert plan(store, ok).snapshots_written == 3
+    assert plan(store, ok, limits=Limits(recipes=3)).snapshots_written == 3
     with pytest.raises(DepthLimitError) as caught:
-        plan(store, too_deep)
+        plan(store, too_deep, limits=Limits(recipes=3))
     assert (caught.value.depth, caught.value.limit) == (4, 3)
 
 
@@ -270,7 +289,7 @@ def test_a_shared_child_met_again_deeper_still_counts_its_depth(store: Any) -> N
     event = Event("Market", [ProductionTarget(top.id, 1), ProductionTarget(deeper.id, 1)])
     save(store, *chain, top, deeper, event)
     with pytest.raises(DepthLimitError):
-        plan(store, event)
+        plan(store, event, limits=Limits(recipes=3))
 
 
 # -- re-planning ---------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def test_plans_need_aware_utc_times_and_captured_targets() -> None:
 
 
 def test_limits_are_positive_integers() -> None:
-    assert Limits() == Limits(goods=10, recipes=3)
+    assert Limits() == Limits(goods=10, recipes=10)
     with pytest.raises(ValidationError):
         Limits(goods=0)
 

@@ -10,8 +10,9 @@ lives here, outside the domain model, with an explicit hook for every non-JSON t
 - ``datetime`` ↔ ISO 8601, aware and in UTC (a naive value is refused);
 - ``date`` ↔ ISO 8601;
 - :class:`~snapplan.domain.catalog.ComponentKind` ↔ its string value;
-- the four snapshot kinds as a tagged union: the dictionary carries a ``"kind"`` key
-  (``"recipe"``, ``"finished_unit"``, ``"material_unit"``, ``"finished_good"``).
+- the four snapshot kinds as a tagged union: the dictionary carries a ``"kind"`` key, the
+  class's own :class:`~snapplan.domain.snapshots.SnapshotKind` (``"recipe"``,
+  ``"finished_unit"``, ``"material_unit"``, ``"finished_good"``).
 
 Structuring builds values through their constructors, so every domain validator runs again.
 
@@ -37,23 +38,8 @@ from cattrs.strategies import configure_tagged_union
 
 from snapplan.domain.catalog import ComponentKind
 from snapplan.domain.quantities import to_decimal
-from snapplan.domain.snapshots import (
-    FinishedGoodSnapshot,
-    FinishedUnitSnapshot,
-    MaterialUnitSnapshot,
-    RecipeSnapshot,
-    Snapshot,
-)
+from snapplan.domain.snapshots import Snapshot
 from snapplan.errors import ValidationError
-
-#: The ``"kind"`` tag of each snapshot type in its serialized form (and in the SQL ``kind``
-#: column).
-SNAPSHOT_KINDS: Final[dict[type, str]] = {
-    RecipeSnapshot: "recipe",
-    FinishedUnitSnapshot: "finished_unit",
-    MaterialUnitSnapshot: "material_unit",
-    FinishedGoodSnapshot: "finished_good",
-}
 
 #: The key that names a snapshot's kind in its serialized form.
 SNAPSHOT_TAG: Final = "kind"
@@ -129,6 +115,12 @@ def _structure_kind(value: Any, _: type) -> ComponentKind:
         raise ValidationError(f"unknown component kind: {value!r}") from None
 
 
+def _snapshot_tag(cls: type) -> str:
+    # Each snapshot class says its kind (snapplan.domain.snapshots.SnapshotKind).
+    kind: str = cls.kind.value  # type: ignore[attr-defined]
+    return kind
+
+
 def make_converter() -> cattrs.Converter:
     """A new converter configured as described in the module docstring.
 
@@ -151,7 +143,7 @@ def make_converter() -> cattrs.Converter:
     configure_tagged_union(
         Snapshot,
         conv,
-        tag_generator=SNAPSHOT_KINDS.__getitem__,
+        tag_generator=_snapshot_tag,
         tag_name=SNAPSHOT_TAG,
     )
     return conv

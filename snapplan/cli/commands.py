@@ -13,13 +13,19 @@ import uuid
 from collections.abc import Sequence
 from typing import TextIO
 
-from snapplan.catalog_file import read_catalog
+from snapplan.cli.catalog_file import read_catalog
 from snapplan.cli.database import Access, database_url, open_store, shown
 from snapplan.cli.problems import EXIT_DRIFT, EXIT_OK, CommandError
-from snapplan.cli.render import drift_text, export_json, requirements_json, to_json
+from snapplan.cli.render import (
+    drift_text,
+    export_json,
+    requirements_json,
+    requirements_table,
+    to_json,
+)
 from snapplan.domain.events import Event
 from snapplan.errors import SnapplanError
-from snapplan.example import requirements_table, sample_bakery
+from snapplan.example import sample_bakery
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import create_plan, plan_drift, plan_requirements, plan_snapshots
 

@@ -3,14 +3,14 @@
 Amounts in JSON are strings, exact: a ``Decimal`` in plain notation without trailing zeros
 (``"2"``, ``"0.5"``, ``"2751.796185"``, never ``"1E+3"``), and a ``needed_batches`` that no
 decimal can say exactly as a fraction in lowest terms (``"25/3"``). The tables use the same
-spellings (see :func:`snapplan.example.amount`).
+spellings (see :func:`amount`).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -18,12 +18,62 @@ from typing import Any
 from snapplan.adapters.converter import converter
 from snapplan.domain.drift import Drift
 from snapplan.domain.plan import Plan
+from snapplan.domain.quantities import canonical_decimal
 from snapplan.domain.requirements import Requirements
 from snapplan.domain.snapshots import Snapshot
-from snapplan.example import amount
 
 #: Bumped when the layout of ``snapplan export`` output changes incompatibly.
 EXPORT_FORMAT_VERSION = 1
+
+
+def amount(value: Decimal | Fraction | None) -> str:
+    """An amount for people: ``3.00`` shows as ``3``, a fraction as ``25/3``, None as ``-``."""
+    if value is None:
+        return "-"
+    return canonical_decimal(value) if isinstance(value, Decimal) else str(value)
+
+
+def requirements_table(requirements: Requirements) -> str:
+    """The requirements as plain text tables."""
+    sections: list[tuple[str, Sequence[str], list[Sequence[str]]]] = [
+        (
+            "Batches",
+            ("recipe", "batches", "needed", "leftover units"),
+            [
+                (r.name, amount(r.batches), amount(r.needed_batches), amount(r.leftover_units))
+                for r in requirements.batches
+            ],
+        ),
+        (
+            "Ingredients",
+            ("ingredient", "quantity", "unit"),
+            [(i.name, amount(i.quantity), i.unit) for i in requirements.ingredients],
+        ),
+        (
+            "Finished units",
+            ("finished unit", "quantity"),
+            [(u.name, amount(u.quantity)) for u in requirements.finished_units],
+        ),
+        (
+            "Packaging",
+            ("material", "quantity"),
+            [(m.name, amount(m.quantity)) for m in requirements.materials],
+        ),
+    ]
+    out = []
+    for title, header, rows in sections:
+        if not rows:
+            continue
+        widths = [
+            max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)
+        ]
+        out.append(title)
+        for row in [header, *rows]:
+            out.append(
+                "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            )
+        out.append("")
+    return "\n".join(out)
 
 
 def to_json(data: Any) -> str:

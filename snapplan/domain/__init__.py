@@ -3,11 +3,13 @@
 Nothing here does I/O or imports from ports, services or adapters.
 """
 
-from snapplan.domain.capture import Capture, CatalogView
+from snapplan.domain.capture import Capture
 from snapplan.domain.catalog import (
     CatalogItem,
+    CatalogView,
     Component,
     ComponentKind,
+    Definition,
     FinishedGood,
     FinishedUnit,
     Ingredient,
@@ -16,8 +18,8 @@ from snapplan.domain.catalog import (
     Recipe,
     SubRecipe,
 )
-from snapplan.domain.catalog_check import CatalogReport, DanglingReference
-from snapplan.domain.drift import Drift, TargetDrift
+from snapplan.domain.catalog_check import CatalogReport, DanglingReference, DefinitionKind
+from snapplan.domain.drift import Drift, TargetDrift, TargetKind
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.limits import Limits
 from snapplan.domain.plan import Plan
@@ -29,6 +31,7 @@ from snapplan.domain.requirements import (
     Requirements,
 )
 from snapplan.domain.snapshots import (
+    CapturedSnapshot,
     ComponentSnapshot,
     FinishedGoodSnapshot,
     FinishedUnitSnapshot,
@@ -36,12 +39,14 @@ from snapplan.domain.snapshots import (
     RecipeLineSnapshot,
     RecipeSnapshot,
     Snapshot,
+    SnapshotKind,
     SubRecipeSnapshot,
 )
 
 __all__ = [
     "AssemblyTarget",
     "Capture",
+    "CapturedSnapshot",
     "CatalogItem",
     "CatalogReport",
     "CatalogView",
@@ -49,6 +54,8 @@ __all__ = [
     "ComponentKind",
     "ComponentSnapshot",
     "DanglingReference",
+    "Definition",
+    "DefinitionKind",
     "Drift",
     "Event",
     "FinishedGood",
@@ -71,7 +78,9 @@ __all__ = [
     "RecipeSnapshot",
     "Requirements",
     "Snapshot",
+    "SnapshotKind",
     "SubRecipe",
     "SubRecipeSnapshot",
     "TargetDrift",
+    "TargetKind",
 ]

@@ -1,40 +1,29 @@
 """Snapshot capture: a pure traversal of an in-memory view of the catalog.
 
-The service layer loads every definition a plan needs into a :class:`CatalogView` (in bulk,
-level by level) and hands it to a :class:`Capture`, which builds the snapshots:
+The service layer loads every definition a plan needs into a
+:class:`~snapplan.domain.catalog.CatalogView` (in bulk, level by level) and hands it to a
+:class:`Capture`, which builds the snapshots:
 
 - one snapshot per definition per capture: a definition reached twice (a diamond, a recipe that
   is both a target and behind a finished unit) is captured once and shared;
 - cycles are loops on the *current path*, reported in order (:class:`~snapplan.errors.CycleError`);
 - depth is checked against :class:`~snapplan.domain.limits.Limits`, also when a shared child that
   was captured on a short path is met again on a long one;
-- traversal is iterative (an explicit stack), so depth is bounded by the limits, never by
-  Python's recursion limit.
+- traversal is iterative (:mod:`snapplan.domain.graph`), so depth is bounded by the limits,
+  never by Python's recursion limit.
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Sequence
+from typing import Literal, NoReturn, TypeVar
 
 import attrs
 
-from snapplan.domain.catalog import (
-    ComponentKind,
-    FinishedGood,
-    FinishedUnit,
-    Ingredient,
-    MaterialUnit,
-    Recipe,
-)
-from snapplan.domain.digests import (
-    finished_good_content,
-    finished_unit_content,
-    material_unit_content,
-    merkle_digest,
-    recipe_content,
-)
+from snapplan.domain.catalog import CatalogView, ComponentKind, FinishedGood, Recipe
+from snapplan.domain.graph import LoopFound, TooDeep, children_first
 from snapplan.domain.limits import Limits
 from snapplan.domain.snapshots import (
     ComponentSnapshot,
@@ -44,6 +33,7 @@ from snapplan.domain.snapshots import (
     RecipeLineSnapshot,
     RecipeSnapshot,
     Snapshot,
+    SnapshotKind,
     SubRecipeSnapshot,
 )
 from snapplan.errors import (
@@ -56,16 +46,7 @@ from snapplan.errors import (
     RecipeNotFound,
 )
 
-
-@attrs.frozen
-class CatalogView:
-    """The live definitions a capture may read, by id. Missing ids are simply absent."""
-
-    ingredients: Mapping[uuid.UUID, Ingredient] = attrs.field(factory=dict)
-    recipes: Mapping[uuid.UUID, Recipe] = attrs.field(factory=dict)
-    finished_units: Mapping[uuid.UUID, FinishedUnit] = attrs.field(factory=dict)
-    material_units: Mapping[uuid.UUID, MaterialUnit] = attrs.field(factory=dict)
-    finished_goods: Mapping[uuid.UUID, FinishedGood] = attrs.field(factory=dict)
+S = TypeVar("S", bound=Snapshot)
 
 
 class Capture:
@@ -87,216 +68,196 @@ class Capture:
         self.captured_at = captured_at
         self.limits = limits
         self.snapshots: list[Snapshot] = []
-        # source id -> (snapshot, height). Recipe height counts recipes on the longest path down,
-        # itself included; good height counts levels of goods below it.
-        self._recipes: dict[uuid.UUID, tuple[RecipeSnapshot, int]] = {}
-        self._goods: dict[uuid.UUID, tuple[FinishedGoodSnapshot, int]] = {}
-        self._finished_units: dict[uuid.UUID, FinishedUnitSnapshot] = {}
-        self._material_units: dict[uuid.UUID, MaterialUnitSnapshot] = {}
+        self._by_source: dict[tuple[SnapshotKind, uuid.UUID], Snapshot] = {}
+        # Heights of the definitions captured so far (shared by every walk of this capture).
+        self._recipe_heights: dict[uuid.UUID, int] = {}
+        self._good_heights: dict[uuid.UUID, int] = {}
+        # Who first referred to a definition, for "not found (used by ...)" messages.
+        self._referrer: dict[uuid.UUID, str] = {}
+
+    def referred(self, source_id: uuid.UUID, by: str) -> None:
+        """Note that ``by`` (e.g. "event 'Market'") refers to ``source_id`` (first one wins)."""
+        self._referrer.setdefault(source_id, by)
 
     # -- recipes ---------------------------------------------------------------------------
 
     def recipe(self, recipe_id: uuid.UUID) -> RecipeSnapshot:
         """The snapshot of a recipe with its sub-recipes (made now or earlier in this capture)."""
-        if recipe_id not in self._recipes:
-            self._capture_recipe_tree(recipe_id)
-        return self._recipes[recipe_id][0]
+        order = self._walk(
+            recipe_id,
+            self._sub_recipe_ids,
+            self._recipe_heights,
+            max_nodes=self.limits.recipes,
+            what="recipes",
+            names=lambda i: self.catalog.recipes[i].name,
+        )
+        for source_id in order:
+            self._snapshot_recipe(self.catalog.recipes[source_id])
+        return self._captured(recipe_id, RecipeSnapshot)
 
-    def _load_recipe(self, recipe_id: uuid.UUID) -> Recipe:
+    def _sub_recipe_ids(self, recipe_id: uuid.UUID) -> list[uuid.UUID]:
         recipe = self.catalog.recipes.get(recipe_id)
         if recipe is None:
-            raise RecipeNotFound(recipe_id)
-        return recipe
+            raise RecipeNotFound(recipe_id, referenced_by=self._referrer.get(recipe_id))
+        for sub in recipe.sub_recipes:
+            self.referred(sub.recipe_id, f"recipe {recipe.name!r}")
+        return [sub.recipe_id for sub in recipe.sub_recipes]
 
-    def _capture_recipe_tree(self, root_id: uuid.UUID) -> None:
-        limit = self.limits.recipes
-        path: list[Recipe] = [self._load_recipe(root_id)]
-        on_path = {root_id: 0}
-        next_child = [0]
-        while path:
-            recipe = path[-1]
-            index = next_child[-1]
-            if index < len(recipe.sub_recipes):
-                next_child[-1] += 1
-                child_id = recipe.sub_recipes[index].recipe_id
-                if child_id in on_path:
-                    loop = [r.id for r in path[on_path[child_id] :]] + [child_id]
-                    raise CycleError(loop, self._recipe_names(loop))
-                if child_id in self._recipes:
-                    depth = len(path) + self._recipes[child_id][1]
-                    if depth > limit:
-                        raise DepthLimitError(depth, limit, "recipes", root_id)
-                    continue
-                if len(path) + 1 > limit:
-                    raise DepthLimitError(len(path) + 1, limit, "recipes", root_id)
-                on_path[child_id] = len(path)
-                path.append(self._load_recipe(child_id))
-                next_child.append(0)
-                continue
-            path.pop()
-            next_child.pop()
-            del on_path[recipe.id]
-            self._recipes[recipe.id] = self._snapshot_recipe(recipe)
-
-    def _recipe_names(self, ids: list[uuid.UUID]) -> list[str]:
-        return [self.catalog.recipes[i].name for i in ids]
-
-    def _snapshot_recipe(self, recipe: Recipe) -> tuple[RecipeSnapshot, int]:
+    def _snapshot_recipe(self, recipe: Recipe) -> None:
         lines = []
         for line in recipe.lines:
             ingredient = self.catalog.ingredients.get(line.ingredient_id)
             if ingredient is None:
-                raise IngredientNotFound(line.ingredient_id)
+                raise IngredientNotFound(
+                    line.ingredient_id, referenced_by=f"recipe {recipe.name!r}"
+                )
             lines.append(
                 RecipeLineSnapshot(
                     line.ingredient_id, ingredient.name, line.quantity, line.unit, line.note
                 )
             )
-        children = [self._recipes[sub.recipe_id] for sub in recipe.sub_recipes]
-        content = recipe_content(
-            recipe.name,
-            ((x.ingredient_id, x.ingredient_name, x.quantity, x.unit, x.note) for x in lines),
-            ((sub.recipe_id, sub.batches) for sub in recipe.sub_recipes),
-        )
-        snapshot = RecipeSnapshot(
+        children = [self._captured(sub.recipe_id, RecipeSnapshot) for sub in recipe.sub_recipes]
+        draft = RecipeSnapshot(
             source_id=recipe.id,
             name=recipe.name,
             plan_id=self.plan_id,
             captured_at=self.captured_at,
-            digest=merkle_digest(content, [child.digest for child, _ in children]),
+            digest="0" * 64,
             lines=lines,
             sub_recipes=[
                 SubRecipeSnapshot(sub.recipe_id, sub.batches, child.id)
-                for sub, (child, _) in zip(recipe.sub_recipes, children, strict=True)
+                for sub, child in zip(recipe.sub_recipes, children, strict=True)
             ],
         )
-        self.snapshots.append(snapshot)
-        return snapshot, 1 + max((height for _, height in children), default=0)
+        self._keep(draft, [child.digest for child in children])
 
     # -- finished units and packaging -------------------------------------------------------
 
     def finished_unit(self, finished_unit_id: uuid.UUID) -> FinishedUnitSnapshot:
         """The snapshot of a finished unit, with its recipe captured too."""
-        if finished_unit_id in self._finished_units:
-            return self._finished_units[finished_unit_id]
+        if (SnapshotKind.FINISHED_UNIT, finished_unit_id) in self._by_source:
+            return self._captured(finished_unit_id, FinishedUnitSnapshot)
         unit = self.catalog.finished_units.get(finished_unit_id)
         if unit is None:
-            raise FinishedUnitNotFound(finished_unit_id)
+            raise FinishedUnitNotFound(
+                finished_unit_id, referenced_by=self._referrer.get(finished_unit_id)
+            )
+        self.referred(unit.recipe_id, f"finished unit {unit.name!r}")
         recipe = self.recipe(unit.recipe_id)
-        snapshot = FinishedUnitSnapshot(
+        draft = FinishedUnitSnapshot(
             source_id=unit.id,
             name=unit.name,
             plan_id=self.plan_id,
             captured_at=self.captured_at,
-            digest=merkle_digest(
-                finished_unit_content(unit.name, unit.recipe_id, unit.items_per_batch),
-                [recipe.digest],
-            ),
+            digest="0" * 64,
             recipe_id=unit.recipe_id,
             recipe_snapshot_id=recipe.id,
             items_per_batch=unit.items_per_batch,
         )
-        self._finished_units[finished_unit_id] = snapshot
-        self.snapshots.append(snapshot)
-        return snapshot
+        return self._keep(draft, [recipe.digest])
 
     def material_unit(self, material_unit_id: uuid.UUID) -> MaterialUnitSnapshot:
         """The snapshot of a material unit."""
-        if material_unit_id in self._material_units:
-            return self._material_units[material_unit_id]
+        if (SnapshotKind.MATERIAL_UNIT, material_unit_id) in self._by_source:
+            return self._captured(material_unit_id, MaterialUnitSnapshot)
         material = self.catalog.material_units.get(material_unit_id)
         if material is None:
-            raise MaterialUnitNotFound(material_unit_id)
-        snapshot = MaterialUnitSnapshot(
+            raise MaterialUnitNotFound(
+                material_unit_id, referenced_by=self._referrer.get(material_unit_id)
+            )
+        draft = MaterialUnitSnapshot(
             source_id=material.id,
             name=material.name,
             plan_id=self.plan_id,
             captured_at=self.captured_at,
-            digest=merkle_digest(material_unit_content(material.name), []),
+            digest="0" * 64,
         )
-        self._material_units[material_unit_id] = snapshot
-        self.snapshots.append(snapshot)
-        return snapshot
+        return self._keep(draft, [])
 
     # -- finished goods ----------------------------------------------------------------------
 
     def finished_good(self, finished_good_id: uuid.UUID) -> FinishedGoodSnapshot:
         """The snapshot of a finished good with its whole tree of components."""
-        if finished_good_id not in self._goods:
-            self._capture_good_tree(finished_good_id)
-        return self._goods[finished_good_id][0]
-
-    def _load_good(self, finished_good_id: uuid.UUID) -> FinishedGood:
-        good = self.catalog.finished_goods.get(finished_good_id)
-        if good is None:
-            raise FinishedGoodNotFound(finished_good_id)
-        return good
-
-    def _capture_good_tree(self, root_id: uuid.UUID) -> None:
-        limit = self.limits.goods
-        path: list[FinishedGood] = [self._load_good(root_id)]
-        on_path = {root_id: 0}
-        next_component = [0]
-        while path:
-            good = path[-1]
-            index = next_component[-1]
-            if index < len(good.components):
-                next_component[-1] += 1
-                component = good.components[index]
-                if component.kind is ComponentKind.FINISHED_UNIT:
-                    self.finished_unit(component.ref)
-                    continue
-                if component.kind is ComponentKind.MATERIAL_UNIT:
-                    self.material_unit(component.ref)
-                    continue
-                child_id = component.ref
-                if child_id in on_path:
-                    loop = [g.id for g in path[on_path[child_id] :]] + [child_id]
-                    raise CycleError(loop, [self.catalog.finished_goods[i].name for i in loop])
-                level = len(path)  # the child's level below the root
-                if child_id in self._goods:
-                    depth = level + self._goods[child_id][1]
-                    if depth > limit:
-                        raise DepthLimitError(depth, limit, "goods", root_id)
-                    continue
-                if level > limit:
-                    raise DepthLimitError(level, limit, "goods", root_id)
-                on_path[child_id] = len(path)
-                path.append(self._load_good(child_id))
-                next_component.append(0)
-                continue
-            path.pop()
-            next_component.pop()
-            del on_path[good.id]
-            self._goods[good.id] = self._snapshot_good(good)
-
-    def _snapshot_good(self, good: FinishedGood) -> tuple[FinishedGoodSnapshot, int]:
-        components = []
-        digests = []
-        height = 0
-        for component in good.components:
-            child: Snapshot
-            if component.kind is ComponentKind.FINISHED_UNIT:
-                child = self._finished_units[component.ref]
-            elif component.kind is ComponentKind.MATERIAL_UNIT:
-                child = self._material_units[component.ref]
-            else:
-                child, child_height = self._goods[component.ref]
-                height = max(height, 1 + child_height)
-            components.append(
-                ComponentSnapshot(component.kind, component.ref, component.quantity, child.id)
-            )
-            digests.append(child.digest)
-        content = finished_good_content(
-            good.name, ((c.kind.value, c.ref, c.quantity) for c in good.components)
+        order = self._walk(
+            finished_good_id,
+            self._nested_good_ids,
+            self._good_heights,
+            # goods count levels below the root: a path of limit + 1 goods is allowed
+            max_nodes=self.limits.goods + 1,
+            what="goods",
+            names=lambda i: self.catalog.finished_goods[i].name,
         )
-        snapshot = FinishedGoodSnapshot(
+        for source_id in order:
+            self._snapshot_good(self.catalog.finished_goods[source_id])
+        return self._captured(finished_good_id, FinishedGoodSnapshot)
+
+    def _nested_good_ids(self, good_id: uuid.UUID) -> list[uuid.UUID]:
+        good = self.catalog.finished_goods.get(good_id)
+        if good is None:
+            raise FinishedGoodNotFound(good_id, referenced_by=self._referrer.get(good_id))
+        for component in good.components:
+            self.referred(component.ref, f"finished good {good.name!r}")
+        return [c.ref for c in good.components if c.kind is ComponentKind.FINISHED_GOOD]
+
+    def _snapshot_good(self, good: FinishedGood) -> None:
+        children: list[Snapshot] = []
+        for component in good.components:
+            if component.kind is ComponentKind.FINISHED_UNIT:
+                children.append(self.finished_unit(component.ref))
+            elif component.kind is ComponentKind.MATERIAL_UNIT:
+                children.append(self.material_unit(component.ref))
+            else:
+                children.append(self._captured(component.ref, FinishedGoodSnapshot))
+        draft = FinishedGoodSnapshot(
             source_id=good.id,
             name=good.name,
             plan_id=self.plan_id,
             captured_at=self.captured_at,
-            digest=merkle_digest(content, digests),
-            components=components,
+            digest="0" * 64,
+            components=[
+                ComponentSnapshot(c.kind, c.ref, c.quantity, child.id)
+                for c, child in zip(good.components, children, strict=True)
+            ],
         )
+        self._keep(draft, [child.digest for child in children])
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def _walk(
+        self,
+        root: uuid.UUID,
+        children: Callable[[uuid.UUID], Sequence[uuid.UUID]],
+        heights: dict[uuid.UUID, int],
+        *,
+        max_nodes: int,
+        what: Literal["goods", "recipes"],
+        names: Callable[[uuid.UUID], str],
+    ) -> list[uuid.UUID]:
+        try:
+            return children_first(root, children, heights=heights, max_nodes=max_nodes)
+        except LoopFound as loop:
+            raise CycleError(loop.path, [names(i) for i in loop.path]) from None
+        except TooDeep as deep:
+            self._too_deep(deep, what, root)
+
+    def _too_deep(
+        self, deep: TooDeep, what: Literal["goods", "recipes"], root: uuid.UUID
+    ) -> NoReturn:
+        if what == "goods":
+            depth, limit = deep.nodes - 1, self.limits.goods
+            name = self.catalog.finished_goods[root].name
+        else:
+            depth, limit = deep.nodes, self.limits.recipes
+            name = self.catalog.recipes[root].name
+        raise DepthLimitError(depth, limit, what, root, name) from None
+
+    def _keep(self, draft: S, child_digests: list[str]) -> S:
+        snapshot = attrs.evolve(draft, digest=draft.expected_digest(child_digests))
+        self._by_source[snapshot.kind, snapshot.source_id] = snapshot
         self.snapshots.append(snapshot)
-        return snapshot, height
+        return snapshot
+
+    def _captured(self, source_id: uuid.UUID, kind: type[S]) -> S:
+        snapshot = self._by_source[kind.kind, source_id]
+        assert isinstance(snapshot, kind)
+        return snapshot

@@ -2,7 +2,8 @@
 
 All types are frozen attrs classes; make a changed copy with :func:`attrs.evolve`, which runs
 the validators again. Amounts accept ``int``, ``str`` or ``Decimal`` and are stored as
-``Decimal``; floats are refused (see :mod:`snapplan.domain.quantities`).
+``Decimal``; floats are refused (see :mod:`snapplan.domain.quantities`). Every definition has
+an ``id`` (a fresh uuid4 unless given) and a ``version`` (1 unless given), both keyword-only.
 
 >>> flour = Ingredient("Flour")
 >>> cookies = Recipe("Sugar Cookies", lines=(IngredientLine(flour.id, "500", "g"),))
@@ -14,40 +15,58 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from snapplan.domain.names import (
+from snapplan.domain.digests import (
+    Content,
+    finished_good_content,
+    finished_unit_content,
+    material_unit_content,
+    recipe_content,
+)
+from snapplan.domain.validators import (
     elements_of,
-    identity,
+    fail,
+    is_id,
     new_id,
     nonblank_name,
+    positive,
     text,
+    to_amount,
+    to_id,
     to_tuple,
-    to_uuid,
     version_number,
 )
-from snapplan.domain.quantities import positive_amount
-from snapplan.errors import ValidationError
 
 
 @attrs.frozen
-class Ingredient:
+class Definition:
+    """What every catalog definition and event has: an ``id`` and an optimistic ``version``.
+
+    Both are keyword-only: ``Ingredient("Flour", id=known_id, version=3)``.
+    """
+
+    id: uuid.UUID = attrs.field(factory=new_id, converter=to_id, validator=is_id, kw_only=True)
+    version: int = attrs.field(default=1, validator=version_number, kw_only=True)
+
+
+@attrs.frozen
+class Ingredient(Definition):
     """Something a recipe line consumes: flour, sugar, butter."""
 
     name: str = attrs.field(validator=nonblank_name)
-    id: uuid.UUID = attrs.field(factory=new_id, converter=to_uuid, validator=identity)
-    version: int = attrs.field(default=1, validator=version_number)
 
 
 @attrs.frozen
 class IngredientLine:
     """One line of a recipe: ``quantity`` ``unit`` of an ingredient per batch (500 g flour)."""
 
-    ingredient_id: uuid.UUID = attrs.field(converter=to_uuid, validator=identity)
-    quantity: Decimal = attrs.field(converter=positive_amount)
+    ingredient_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    quantity: Decimal = attrs.field(converter=to_amount, validator=positive)
     unit: str = attrs.field(validator=nonblank_name)
     note: str = attrs.field(default="", validator=text)
 
@@ -56,12 +75,12 @@ class IngredientLine:
 class SubRecipe:
     """A recipe used inside another: ``batches`` of the child per one batch of the parent."""
 
-    recipe_id: uuid.UUID = attrs.field(converter=to_uuid, validator=identity)
-    batches: Decimal = attrs.field(converter=positive_amount)
+    recipe_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    batches: Decimal = attrs.field(converter=to_amount, validator=positive)
 
 
 @attrs.frozen
-class Recipe:
+class Recipe(Definition):
     """A recipe: ingredient lines per batch and sub-recipes. It has no yield of its own."""
 
     name: str = attrs.field(validator=nonblank_name)
@@ -71,28 +90,45 @@ class Recipe:
     sub_recipes: tuple[SubRecipe, ...] = attrs.field(
         default=(), converter=to_tuple, validator=elements_of(SubRecipe)
     )
-    id: uuid.UUID = attrs.field(factory=new_id, converter=to_uuid, validator=identity)
-    version: int = attrs.field(default=1, validator=version_number)
+
+    def content(self, ingredient_names: Mapping[uuid.UUID, str]) -> Content:
+        """The own content a capture of this recipe would hold now (see digests).
+
+        A line whose ingredient is not in ``ingredient_names`` gets no name, so it never equals
+        a snapshot's content.
+        """
+        return recipe_content(
+            self.name,
+            (
+                (x.ingredient_id, ingredient_names.get(x.ingredient_id), x.quantity, x.unit, x.note)
+                for x in self.lines
+            ),
+            ((sub.recipe_id, sub.batches) for sub in self.sub_recipes),
+        )
 
 
 @attrs.frozen
-class FinishedUnit:
+class FinishedUnit(Definition):
     """What one batch of a recipe yields: 48 cookies; "one cake is half a batch" is 2."""
 
     name: str = attrs.field(validator=nonblank_name)
-    recipe_id: uuid.UUID = attrs.field(converter=to_uuid, validator=identity)
-    items_per_batch: Decimal = attrs.field(converter=positive_amount)
-    id: uuid.UUID = attrs.field(factory=new_id, converter=to_uuid, validator=identity)
-    version: int = attrs.field(default=1, validator=version_number)
+    recipe_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    items_per_batch: Decimal = attrs.field(converter=to_amount, validator=positive)
+
+    def content(self, ingredient_names: Mapping[uuid.UUID, str]) -> Content:
+        """The own content a capture of this finished unit would hold now."""
+        return finished_unit_content(self.name, self.recipe_id, self.items_per_batch)
 
 
 @attrs.frozen
-class MaterialUnit:
+class MaterialUnit(Definition):
     """Packaging consumed per use: a box, a 6-inch ribbon."""
 
     name: str = attrs.field(validator=nonblank_name)
-    id: uuid.UUID = attrs.field(factory=new_id, converter=to_uuid, validator=identity)
-    version: int = attrs.field(default=1, validator=version_number)
+
+    def content(self, ingredient_names: Mapping[uuid.UUID, str]) -> Content:
+        """The own content a capture of this material unit would hold now."""
+        return material_unit_content(self.name)
 
 
 class ComponentKind(enum.StrEnum):
@@ -103,33 +139,66 @@ class ComponentKind(enum.StrEnum):
     MATERIAL_UNIT = "material_unit"
 
 
-def _to_kind(value: Any) -> ComponentKind:
+def to_component_kind(value: ComponentKind | str) -> ComponentKind:
+    """attrs converter: a kind's string value becomes the :class:`ComponentKind`."""
     try:
         return ComponentKind(value)
     except ValueError:
-        raise ValidationError(f"unknown component kind: {value!r}") from None
+        return value  # type: ignore[return-value]  # reported by is_component_kind
+
+
+def is_component_kind(instance: Any, attribute: Any, value: Any) -> None:
+    """attrs validator: a :class:`ComponentKind`."""
+    if not isinstance(value, ComponentKind):
+        kinds = ", ".join(kind.value for kind in ComponentKind)
+        raise fail(instance, attribute, f"unknown component kind {value!r:.40} (one of {kinds})")
 
 
 @attrs.frozen
 class Component:
     """One part of a finished good: ``quantity`` (may be fractional) of a unit, good or material."""
 
-    kind: ComponentKind = attrs.field(converter=_to_kind)
-    ref: uuid.UUID = attrs.field(converter=to_uuid, validator=identity)
-    quantity: Decimal = attrs.field(converter=positive_amount)
+    kind: ComponentKind = attrs.field(converter=to_component_kind, validator=is_component_kind)
+    ref: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    quantity: Decimal = attrs.field(converter=to_amount, validator=positive)
 
 
 @attrs.frozen
-class FinishedGood:
+class FinishedGood(Definition):
     """An assembly: a gift box of 6 cookies, a mini box and a ribbon. Components keep order."""
 
     name: str = attrs.field(validator=nonblank_name)
     components: tuple[Component, ...] = attrs.field(
         default=(), converter=to_tuple, validator=elements_of(Component)
     )
-    id: uuid.UUID = attrs.field(factory=new_id, converter=to_uuid, validator=identity)
-    version: int = attrs.field(default=1, validator=version_number)
+
+    def content(self, ingredient_names: Mapping[uuid.UUID, str]) -> Content:
+        """The own content a capture of this good would hold now."""
+        return finished_good_content(
+            self.name, ((c.kind.value, c.ref, c.quantity) for c in self.components)
+        )
 
 
 #: The catalog definitions a repository of the catalog may hold.
 CatalogItem = Ingredient | Recipe | FinishedUnit | MaterialUnit | FinishedGood
+
+#: A definition a plan captures (every catalog item but ingredients, whose names are copied).
+CapturedDefinition = Recipe | FinishedUnit | MaterialUnit | FinishedGood
+
+
+@attrs.frozen
+class CatalogView:
+    """Live definitions by id, as read from a store for capture, drift or a catalog check.
+
+    Missing ids are simply absent; whoever reads the view reports them.
+    """
+
+    ingredients: Mapping[uuid.UUID, Ingredient] = attrs.field(factory=dict)
+    recipes: Mapping[uuid.UUID, Recipe] = attrs.field(factory=dict)
+    finished_units: Mapping[uuid.UUID, FinishedUnit] = attrs.field(factory=dict)
+    material_units: Mapping[uuid.UUID, MaterialUnit] = attrs.field(factory=dict)
+    finished_goods: Mapping[uuid.UUID, FinishedGood] = attrs.field(factory=dict)
+
+    def ingredient_names(self) -> dict[uuid.UUID, str]:
+        """Each ingredient's name, by id."""
+        return {item_id: item.name for item_id, item in self.ingredients.items()}

@@ -8,24 +8,35 @@ loop, so two separate cycles give two loops.
 
 from __future__ import annotations
 
+import enum
 import uuid
-from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import attrs
 
-from snapplan.domain.capture import CatalogView
-from snapplan.domain.catalog import ComponentKind
+from snapplan.domain import graph
+from snapplan.domain.catalog import CatalogView, ComponentKind
 from snapplan.domain.events import Event
+
+
+class DefinitionKind(enum.StrEnum):
+    """What a catalog reference names (or who holds it, for events)."""
+
+    INGREDIENT = "ingredient"
+    RECIPE = "recipe"
+    FINISHED_UNIT = "finished_unit"
+    MATERIAL_UNIT = "material_unit"
+    FINISHED_GOOD = "finished_good"
+    EVENT = "event"
 
 
 @attrs.frozen
 class DanglingReference:
     """``owner_id`` (a recipe, finished unit, good or event) names ``ref_id``, which is missing."""
 
-    owner_kind: str
+    owner_kind: DefinitionKind
     owner_id: uuid.UUID
-    ref_kind: str
+    ref_kind: DefinitionKind
     ref_id: uuid.UUID
 
 
@@ -44,20 +55,22 @@ class CatalogReport:
 
 def check_definitions(catalog: CatalogView, events: Iterable[Event] = ()) -> CatalogReport:
     """Find every cycle and dangling reference in ``catalog`` and ``events``."""
+    kinds = DefinitionKind
     dangling: list[DanglingReference] = []
 
-    def need(owner_kind: str, owner: uuid.UUID, kind: str, ref: uuid.UUID, found: bool) -> None:
-        if not found:
-            dangling.append(DanglingReference(owner_kind, owner, kind, ref))
+    def need(owner: tuple[DefinitionKind, uuid.UUID], kind: DefinitionKind, ref: uuid.UUID,
+             table: Mapping[uuid.UUID, object]) -> None:  # fmt: skip
+        if ref not in table:
+            dangling.append(DanglingReference(owner[0], owner[1], kind, ref))
 
     for recipe in catalog.recipes.values():
+        owner = (kinds.RECIPE, recipe.id)
         for line in recipe.lines:
-            need("recipe", recipe.id, "ingredient", line.ingredient_id,
-                 line.ingredient_id in catalog.ingredients)  # fmt: skip
+            need(owner, kinds.INGREDIENT, line.ingredient_id, catalog.ingredients)
         for sub in recipe.sub_recipes:
-            need("recipe", recipe.id, "recipe", sub.recipe_id, sub.recipe_id in catalog.recipes)
+            need(owner, kinds.RECIPE, sub.recipe_id, catalog.recipes)
     for unit in catalog.finished_units.values():
-        need("finished_unit", unit.id, "recipe", unit.recipe_id, unit.recipe_id in catalog.recipes)
+        need((kinds.FINISHED_UNIT, unit.id), kinds.RECIPE, unit.recipe_id, catalog.recipes)
     tables: Mapping[ComponentKind, Mapping[uuid.UUID, object]] = {
         ComponentKind.FINISHED_UNIT: catalog.finished_units,
         ComponentKind.FINISHED_GOOD: catalog.finished_goods,
@@ -65,105 +78,27 @@ def check_definitions(catalog: CatalogView, events: Iterable[Event] = ()) -> Cat
     }
     for good in catalog.finished_goods.values():
         for c in good.components:
-            need("finished_good", good.id, c.kind.value, c.ref, c.ref in tables[c.kind])
+            need((kinds.FINISHED_GOOD, good.id), kinds(c.kind.value), c.ref, tables[c.kind])
     for event in events:
         for p in event.production_targets:
-            need("event", event.id, "recipe", p.recipe_id, p.recipe_id in catalog.recipes)
+            need((kinds.EVENT, event.id), kinds.RECIPE, p.recipe_id, catalog.recipes)
         for a in event.assembly_targets:
-            need("event", event.id, "finished_good", a.finished_good_id,
-                 a.finished_good_id in catalog.finished_goods)  # fmt: skip
+            need((kinds.EVENT, event.id), kinds.FINISHED_GOOD, a.finished_good_id,
+                 catalog.finished_goods)  # fmt: skip
 
-    recipe_edges = {
-        r.id: [s.recipe_id for s in r.sub_recipes if s.recipe_id in catalog.recipes]
-        for r in catalog.recipes.values()
-    }
-    good_edges = {
-        g.id: [
+    recipe_edges = graph.edges(
+        catalog.recipes,
+        lambda i: [sub.recipe_id for sub in catalog.recipes[i].sub_recipes],
+        known=catalog.recipes.keys(),
+    )
+    good_edges = graph.edges(
+        catalog.finished_goods,
+        lambda i: [
             c.ref
-            for c in g.components
-            if c.kind is ComponentKind.FINISHED_GOOD and c.ref in catalog.finished_goods
-        ]
-        for g in catalog.finished_goods.values()
-    }
-    cycles = [*find_loops(recipe_edges), *find_loops(good_edges)]
+            for c in catalog.finished_goods[i].components
+            if c.kind is ComponentKind.FINISHED_GOOD
+        ],
+        known=catalog.finished_goods.keys(),
+    )
+    cycles = [*graph.find_loops(recipe_edges), *graph.find_loops(good_edges)]
     return CatalogReport(tuple(cycles), tuple(dangling))
-
-
-def find_loops(edges: Mapping[uuid.UUID, Sequence[uuid.UUID]]) -> list[tuple[uuid.UUID, ...]]:
-    """One ordered loop (first id repeated at the end) per strongly connected tangle."""
-    loops = []
-    for component in _strongly_connected(edges):
-        members = set(component)
-        start = min(component, key=str)
-        if len(component) == 1 and start not in edges[start]:
-            continue
-        loops.append(_loop_through(start, edges, members))
-    return sorted(loops, key=lambda loop: str(loop[0]))
-
-
-def _loop_through(
-    start: uuid.UUID, edges: Mapping[uuid.UUID, Sequence[uuid.UUID]], members: set[uuid.UUID]
-) -> tuple[uuid.UUID, ...]:
-    """Shortest path start → ... → start inside one tangle (breadth first)."""
-    parent: dict[uuid.UUID, uuid.UUID] = {}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        for child in edges[node]:
-            if child not in members:
-                continue
-            if child == start:
-                path = [node]
-                while path[-1] != start:
-                    path.append(parent[path[-1]])
-                return (*reversed(path), start)
-            if child not in parent:
-                parent[child] = node
-                queue.append(child)
-    raise AssertionError("a tangle always has a loop through each member")
-
-
-def _strongly_connected(
-    edges: Mapping[uuid.UUID, Sequence[uuid.UUID]],
-) -> list[list[uuid.UUID]]:
-    """Tarjan's algorithm, iterative so that long chains never hit the recursion limit."""
-    index: dict[uuid.UUID, int] = {}
-    low: dict[uuid.UUID, int] = {}
-    on_stack: set[uuid.UUID] = set()
-    stack: list[uuid.UUID] = []
-    result: list[list[uuid.UUID]] = []
-    counter = 0
-    for root in edges:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, child_index = work[-1]
-            if child_index == 0:
-                index[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(node)
-            children = edges[node]
-            if child_index < len(children):
-                work[-1] = (node, child_index + 1)
-                child = children[child_index]
-                if child not in index:
-                    work.append((child, 0))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                result.append(component)
-    return result

@@ -5,8 +5,9 @@ catalog ids it refers to) followed by its children's digests in order. Snapshot 
 timestamps never enter it, so the same definition always digests the same, and any change in a
 name, amount, unit or child changes it (and every ancestor's digest with it).
 
-The own content can be computed from a snapshot and from a live definition alike, which is how
-drift is detected without capturing anything.
+The own content can be computed from a snapshot (``snapshot.content()``) and from a live
+definition (``definition.content(ingredient_names)``) alike, which is how drift is detected
+without capturing anything; both go through the functions of this module.
 """
 
 from __future__ import annotations
@@ -17,14 +18,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from snapplan.domain.catalog import FinishedGood, FinishedUnit, MaterialUnit, Recipe
 from snapplan.domain.quantities import canonical_decimal
-from snapplan.domain.snapshots import (
-    FinishedUnitSnapshot,
-    MaterialUnitSnapshot,
-    RecipeSnapshot,
-    Snapshot,
-)
 
 #: Canonical own content: plain JSON-able data, equal for equal definitions.
 Content = Mapping[str, object]
@@ -82,57 +76,3 @@ def merkle_digest(content: Content, child_digests: Sequence[str]) -> str:
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def snapshot_content(snapshot: Snapshot) -> Content:
-    """The own content a snapshot captured."""
-    if isinstance(snapshot, RecipeSnapshot):
-        return recipe_content(
-            snapshot.name,
-            (
-                (line.ingredient_id, line.ingredient_name, line.quantity, line.unit, line.note)
-                for line in snapshot.lines
-            ),
-            ((sub.recipe_id, sub.batches) for sub in snapshot.sub_recipes),
-        )
-    if isinstance(snapshot, FinishedUnitSnapshot):
-        return finished_unit_content(snapshot.name, snapshot.recipe_id, snapshot.items_per_batch)
-    if isinstance(snapshot, MaterialUnitSnapshot):
-        return material_unit_content(snapshot.name)
-    return finished_good_content(
-        snapshot.name, ((c.kind.value, c.source_id, c.quantity) for c in snapshot.components)
-    )
-
-
-def live_content(
-    definition: Recipe | FinishedUnit | MaterialUnit | FinishedGood,
-    ingredient_names: Mapping[uuid.UUID, str],
-) -> Content:
-    """The own content a capture of ``definition`` would hold right now.
-
-    A recipe line whose ingredient no longer exists gets no name, so it never equals a snapshot.
-    """
-    if isinstance(definition, Recipe):
-        return recipe_content(
-            definition.name,
-            (
-                (
-                    line.ingredient_id,
-                    ingredient_names.get(line.ingredient_id),
-                    line.quantity,
-                    line.unit,
-                    line.note,
-                )
-                for line in definition.lines
-            ),
-            ((sub.recipe_id, sub.batches) for sub in definition.sub_recipes),
-        )
-    if isinstance(definition, FinishedUnit):
-        return finished_unit_content(
-            definition.name, definition.recipe_id, definition.items_per_batch
-        )
-    if isinstance(definition, MaterialUnit):
-        return material_unit_content(definition.name)
-    return finished_good_content(
-        definition.name, ((c.kind.value, c.ref, c.quantity) for c in definition.components)
-    )

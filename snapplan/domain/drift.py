@@ -8,28 +8,30 @@ digest would differ.
 
 from __future__ import annotations
 
+import enum
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import attrs
 
-from snapplan.domain.capture import CatalogView
-from snapplan.domain.catalog import FinishedGood, FinishedUnit, MaterialUnit, Recipe
-from snapplan.domain.digests import live_content, snapshot_content
+from snapplan.domain import graph
+from snapplan.domain.catalog import CapturedDefinition, CatalogView
 from snapplan.domain.plan import Plan
-from snapplan.domain.snapshots import (
-    FinishedGoodSnapshot,
-    FinishedUnitSnapshot,
-    RecipeSnapshot,
-    Snapshot,
-)
+from snapplan.domain.snapshots import Snapshot
+
+
+class TargetKind(enum.StrEnum):
+    """Which list of a plan a target is on."""
+
+    PRODUCTION = "production"
+    ASSEMBLY = "assembly"
 
 
 @attrs.frozen
 class TargetDrift:
-    """One target of a plan: ``kind`` is ``"production"`` or ``"assembly"``."""
+    """One target of a plan: did anything in its tree change since the plan?"""
 
-    kind: str
+    kind: TargetKind
     source_id: uuid.UUID
     snapshot_id: uuid.UUID
     changed: bool
@@ -52,29 +54,9 @@ class Drift:
         return bool(self.changed_ids)
 
 
-def child_snapshot_ids(snapshot: Snapshot) -> Iterator[uuid.UUID]:
-    """The snapshot ids a snapshot points at."""
-    if isinstance(snapshot, RecipeSnapshot):
-        yield from (sub.snapshot_id for sub in snapshot.sub_recipes)
-    elif isinstance(snapshot, FinishedUnitSnapshot):
-        yield snapshot.recipe_snapshot_id
-    elif isinstance(snapshot, FinishedGoodSnapshot):
-        yield from (c.snapshot_id for c in snapshot.components)
-
-
-def live_definition(
-    snapshot: Snapshot, catalog: CatalogView
-) -> Recipe | FinishedUnit | MaterialUnit | FinishedGood | None:
+def live_definition(snapshot: Snapshot, catalog: CatalogView) -> CapturedDefinition | None:
     """The live definition a snapshot was taken from, or None if it is gone."""
-    table: Mapping[uuid.UUID, Recipe | FinishedUnit | MaterialUnit | FinishedGood]
-    if isinstance(snapshot, RecipeSnapshot):
-        table = catalog.recipes
-    elif isinstance(snapshot, FinishedUnitSnapshot):
-        table = catalog.finished_units
-    elif isinstance(snapshot, FinishedGoodSnapshot):
-        table = catalog.finished_goods
-    else:
-        table = catalog.material_units
+    table: Mapping[uuid.UUID, CapturedDefinition] = getattr(catalog, snapshot.catalog)
     return table.get(snapshot.source_id)
 
 
@@ -82,7 +64,7 @@ def compute_drift(
     plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot], catalog: CatalogView
 ) -> Drift:
     """Compare every snapshot ``plan`` reaches with the live definitions in ``catalog``."""
-    ingredient_names = {i: ing.name for i, ing in catalog.ingredients.items()}
+    ingredient_names = catalog.ingredient_names()
     own_change: dict[uuid.UUID, bool] = {}
     changed_ids: set[uuid.UUID] = set()
     removed_ids: set[uuid.UUID] = set()
@@ -92,30 +74,26 @@ def compute_drift(
             removed_ids.add(snapshot.source_id)
             own_change[snapshot.id] = True
         else:
-            own_change[snapshot.id] = live_content(live, ingredient_names) != snapshot_content(
-                snapshot
-            )
+            own_change[snapshot.id] = live.content(ingredient_names) != snapshot.content()
         if own_change[snapshot.id]:
             changed_ids.add(snapshot.source_id)
 
-    def tree_changed(root: uuid.UUID) -> bool:
-        stack, seen = [root], {root}
-        while stack:
-            snapshot_id = stack.pop()
-            if own_change[snapshot_id]:
-                return True
-            for child in child_snapshot_ids(snapshots[snapshot_id]):
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-        return False
+    # A tree changed when any snapshot in it did: children first, so each is known in time.
+    tree_change: dict[uuid.UUID, bool] = {}
+    order = graph.parents_first(plan.snapshot_ids(), lambda i: snapshots[i].children())
+    for snapshot_id in reversed(order):
+        tree_change[snapshot_id] = own_change[snapshot_id] or any(
+            tree_change[child] for child in snapshots[snapshot_id].children()
+        )
 
     targets = [
-        TargetDrift("production", t.recipe_id, t.snapshot_id, tree_changed(t.snapshot_id))
+        TargetDrift(TargetKind.PRODUCTION, t.recipe_id, t.snapshot_id, tree_change[t.snapshot_id])
         for t in plan.production_targets
         if t.snapshot_id is not None
     ] + [
-        TargetDrift("assembly", t.finished_good_id, t.snapshot_id, tree_changed(t.snapshot_id))
+        TargetDrift(
+            TargetKind.ASSEMBLY, t.finished_good_id, t.snapshot_id, tree_change[t.snapshot_id]
+        )
         for t in plan.assembly_targets
         if t.snapshot_id is not None
     ]

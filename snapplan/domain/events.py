@@ -9,29 +9,29 @@ from typing import Any
 
 import attrs
 
-from snapplan.domain.names import (
+from snapplan.domain.catalog import Definition
+from snapplan.domain.validators import (
     elements_of,
-    identity,
-    new_id,
+    fail,
+    is_id,
+    is_optional_id,
     nonblank_name,
-    optional_identity,
-    to_optional_uuid,
+    positive,
+    to_amount,
+    to_id,
+    to_optional_id,
     to_tuple,
-    to_uuid,
-    version_number,
 )
-from snapplan.domain.quantities import positive_amount
-from snapplan.errors import ValidationError
 
 
 @attrs.frozen
 class ProductionTarget:
     """Make ``batches`` batches of a recipe. ``snapshot_id`` is set once the plan captured it."""
 
-    recipe_id: uuid.UUID = attrs.field(converter=to_uuid, validator=identity)
-    batches: Decimal = attrs.field(converter=positive_amount)
+    recipe_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    batches: Decimal = attrs.field(converter=to_amount, validator=positive)
     snapshot_id: uuid.UUID | None = attrs.field(
-        default=None, converter=to_optional_uuid, validator=optional_identity
+        default=None, converter=to_optional_id, validator=is_optional_id
     )
 
 
@@ -39,10 +39,10 @@ class ProductionTarget:
 class AssemblyTarget:
     """Assemble ``quantity`` of a finished good. ``snapshot_id`` is set once captured."""
 
-    finished_good_id: uuid.UUID = attrs.field(converter=to_uuid, validator=identity)
-    quantity: Decimal = attrs.field(converter=positive_amount)
+    finished_good_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    quantity: Decimal = attrs.field(converter=to_amount, validator=positive)
     snapshot_id: uuid.UUID | None = attrs.field(
-        default=None, converter=to_optional_uuid, validator=optional_identity
+        default=None, converter=to_optional_id, validator=is_optional_id
     )
 
 
@@ -50,23 +50,25 @@ def _event_date(instance: Any, attribute: Any, value: Any) -> None:
     if value is None:
         return
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise ValidationError(f"date must be a datetime.date or None, not {value!r}")
+        raise fail(instance, attribute, f"must be a datetime.date or None, not {value!r:.60}")
 
 
 def _one_target_per_recipe(instance: Any, attribute: Any, value: Any) -> None:
     seen = [t.recipe_id for t in value]
     if len(set(seen)) != len(seen):
-        raise ValidationError("an event has at most one production target per recipe")
+        raise fail(instance, attribute, "an event has at most one production target per recipe")
 
 
 def _one_target_per_good(instance: Any, attribute: Any, value: Any) -> None:
     seen = [t.finished_good_id for t in value]
     if len(set(seen)) != len(seen):
-        raise ValidationError("an event has at most one assembly target per finished good")
+        raise fail(
+            instance, attribute, "an event has at most one assembly target per finished good"
+        )
 
 
 @attrs.frozen
-class Event:
+class Event(Definition):
     """An occasion to plan for (a holiday market) with production and assembly targets."""
 
     name: str = attrs.field(validator=nonblank_name)
@@ -81,5 +83,3 @@ class Event:
         validator=[elements_of(AssemblyTarget), _one_target_per_good],
     )
     date: datetime.date | None = attrs.field(default=None, validator=_event_date)
-    id: uuid.UUID = attrs.field(factory=new_id, converter=to_uuid, validator=identity)
-    version: int = attrs.field(default=1, validator=version_number)

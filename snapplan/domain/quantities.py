@@ -16,51 +16,118 @@ import decimal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
 
 from snapplan.errors import ValidationError
 
 MAX_DIGITS = 60
 MAX_ADJUSTED_EXPONENT = 40
+# An int of more bits than this has more than MAX_DIGITS digits (and text longer than
+# _MAX_TEXT cannot be a bounded amount): both are refused without converting them.
+_MAX_INT_BITS = 256
+_MAX_TEXT = 200
 
 #: Type of the values a constructor accepts for an amount.
 AmountLike = Decimal | int | str
 
 
-def to_decimal(value: Any) -> Decimal:
-    """Convert ``value`` to a finite ``Decimal`` exactly, or raise ``ValidationError``.
+def as_decimal(value: object) -> Decimal | None:  # noqa: PLR0911  (one return per type)
+    """``value`` as a ``Decimal`` if it is an exact amount type (``Decimal``, ``int``, numeric
+    ``str``), else None. Bounds are not checked here (see :func:`amount_problem`)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            return None  # far beyond MAX_DIGITS; converting would cost time for nothing
+        return Decimal(value)
+    if isinstance(value, str):
+        if len(value) > _MAX_TEXT:
+            return None
+        try:
+            return Decimal(value.strip())
+        except decimal.InvalidOperation:
+            return None
+    return None
+
+
+def amount_problem(value: object, *, positive: bool) -> str | None:
+    """What is wrong with ``value`` as an amount (None when it is a good one).
+
+    A good amount is a finite ``Decimal`` written with at most :data:`MAX_DIGITS` digits, its
+    adjusted exponent within ``-40 .. 40``; ``> 0`` when ``positive``, else ``>= 0``.
+    """
+    problem = _decimal_problem(value)
+    if problem is not None:
+        return problem
+    assert isinstance(value, Decimal)
+    if value.is_zero():
+        return f"amount must be positive, not {value}" if positive else None
+    if value < 0:
+        return f"amount must be {'positive' if positive else 'zero or more'}, not {_shown(value)}"
+    return None
+
+
+def _decimal_problem(value: object) -> str | None:  # noqa: PLR0911  (one return per problem)
+    """What keeps ``value`` from being a finite, bounded ``Decimal`` of either sign."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{_shown(value)} is written with more than {MAX_DIGITS} digits"
+    if isinstance(value, str):
+        return f"not a number: {_shown(value)}"
+    if not isinstance(value, Decimal):
+        return f"amounts must be Decimal, int or str, not {_shown(value)}"
+    if not value.is_finite():
+        return f"amounts must be finite, not {value}"
+    if value.is_zero():
+        return None
+    if len(value.as_tuple().digits) > MAX_DIGITS:
+        return f"{_shown(value)} is written with more than {MAX_DIGITS} digits"
+    if abs(value.adjusted()) > MAX_ADJUSTED_EXPONENT:
+        return f"{_shown(value)} is outside 1E-40 .. 1E+40"
+    return None
+
+
+def _shown(value: object) -> str:  # noqa: PLR0911  (one return per type)
+    """A short, safe description of a rejected value (never a huge repr)."""
+    if isinstance(value, bool):
+        return f"bool ({value})"
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        return f"an int of about {int(value.bit_length() * 0.30103)} digits"
+    if isinstance(value, str) and len(value) > 40:
+        return f"text of {len(value)} characters ({value[:20]!r}...)"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, Decimal):
+        text = str(value)
+        return text if len(text) <= 80 else text[:40] + "..." + text[-20:]
+    if isinstance(value, float):
+        return f"float ({value!r}); write it as a str or Decimal: '{value!r}'"
+    return type(value).__name__
+
+
+def to_decimal(value: object) -> Decimal:
+    """Convert ``value`` to a bounded, finite ``Decimal`` exactly, or raise ``ValidationError``.
+
+    Zero and negative amounts are accepted here; see :func:`positive_amount`.
 
     >>> to_decimal("0.1")
     Decimal('0.1')
     """
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
-        raise ValidationError(
-            f"amounts must be Decimal, int or str, not {type(value).__name__} ({value!r})"
-        )
-    if isinstance(value, str):
-        try:
-            result = Decimal(value.strip())
-        except decimal.InvalidOperation:
-            raise ValidationError(f"not a number: {value!r}") from None
-    else:
-        result = Decimal(value)
-    if not result.is_finite():
-        raise ValidationError(f"amounts must be finite, not {value!r}")
-    if result.is_zero():
-        return result
-    digits = len(result.as_tuple().digits)
-    if digits > MAX_DIGITS:
-        raise ValidationError(f"{value!r} is written with more than {MAX_DIGITS} digits")
-    if abs(result.adjusted()) > MAX_ADJUSTED_EXPONENT:
-        raise ValidationError(f"{value!r} is outside 1E-40 .. 1E+40")
+    result = as_decimal(value)
+    problem = _decimal_problem(value if result is None else result)
+    if problem is not None:
+        raise ValidationError(problem)
+    assert result is not None
     return result
 
 
-def positive_amount(value: Any) -> Decimal:
+def positive_amount(value: object) -> Decimal:
     """Convert and require ``> 0`` (batches, quantities, items per batch)."""
-    result = to_decimal(value)
-    if result <= 0:
-        raise ValidationError(f"amount must be positive, not {value!r}")
+    result = as_decimal(value)
+    problem = amount_problem(value if result is None else result, positive=True)
+    if problem is not None:
+        raise ValidationError(problem)
+    assert result is not None
     return result
 
 

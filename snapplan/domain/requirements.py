@@ -23,6 +23,7 @@ from typing import TypeVar
 
 import attrs
 
+from snapplan.domain import graph
 from snapplan.domain.catalog import ComponentKind
 from snapplan.domain.plan import Plan
 from snapplan.domain.quantities import exact_arithmetic
@@ -110,6 +111,8 @@ _S = TypeVar("_S", bound=Snapshot)
 
 
 class _Snapshots:
+    """The plan's snapshots by id, read by kind (a missing or mistyped one is not found)."""
+
     def __init__(self, snapshots: Mapping[uuid.UUID, Snapshot]) -> None:
         self._by_id = snapshots
 
@@ -119,37 +122,15 @@ class _Snapshots:
             raise SnapshotNotFound(snapshot_id, f"{kind.__name__} {snapshot_id} not found")
         return snapshot
 
-
-def _parents_first(
-    roots: Iterable[uuid.UUID],
-    snapshots: _Snapshots,
-    kind: type[_S],
-    children: Callable[[_S], list[uuid.UUID]],
-) -> list[_S]:
-    """Every snapshot of ``kind`` reachable from ``roots`` through ``children``, each before
-    all of its children (a reversed post-order of an iterative depth-first walk)."""
-    order: list[_S] = []
-    done: set[uuid.UUID] = set()
-    for root in roots:
-        if root in done:
-            continue
-        stack = [(snapshots.get(root, kind), 0)]
-        entered = {root}
-        while stack:
-            node, index = stack[-1]
-            below = children(node)
-            if index < len(below):
-                stack[-1] = (node, index + 1)
-                child_id = below[index]
-                if child_id not in done and child_id not in entered:
-                    entered.add(child_id)
-                    stack.append((snapshots.get(child_id, kind), 0))
-                continue
-            stack.pop()
-            done.add(node.id)
-            order.append(node)
-    order.reverse()
-    return order
+    def parents_first(
+        self,
+        roots: Iterable[uuid.UUID],
+        kind: type[_S],
+        children: Callable[[_S], list[uuid.UUID]],
+    ) -> list[_S]:
+        """Every snapshot of ``kind`` reachable from ``roots``, each before its children."""
+        order = graph.parents_first(roots, lambda i: children(self.get(i, kind)))
+        return [self.get(i, kind) for i in order]
 
 
 def _child_goods(good: FinishedGoodSnapshot) -> list[uuid.UUID]:
@@ -174,7 +155,7 @@ def _compute(plan: Plan, snapshots: _Snapshots) -> Requirements:
         good_demand[assembly.snapshot_id] += assembly.quantity
     unit_demand: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     material_demand: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    goods = _parents_first(list(good_demand), snapshots, FinishedGoodSnapshot, _child_goods)
+    goods = snapshots.parents_first(list(good_demand), FinishedGoodSnapshot, _child_goods)
     for good in goods:
         quantity = good_demand[good.id]
         for component in good.components:
@@ -203,8 +184,8 @@ def _compute(plan: Plan, snapshots: _Snapshots) -> Requirements:
         assert production.snapshot_id is not None
         target_batches[production.snapshot_id] = production.batches
     sub_batches: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    recipes = _parents_first(
-        [*target_batches, *unit_batches], snapshots, RecipeSnapshot, _child_recipes
+    recipes = snapshots.parents_first(
+        [*target_batches, *unit_batches], RecipeSnapshot, _child_recipes
     )
     batches_of: dict[uuid.UUID, Decimal] = {}
     batch_lines = []

@@ -6,19 +6,35 @@ protocols and :mod:`snapplan.testing.contract` checks their behaviour.
 
 from snapplan.ports.clock import Clock, utc_now
 from snapplan.ports.repositories import (
+    Appender,
     CatalogRepository,
     PlanRepository,
+    Reader,
     SnapshotRepository,
+    Versioned,
 )
-from snapplan.ports.unit_of_work import REPOSITORY_NAMES, Store, UnitOfWork
+from snapplan.ports.unit_of_work import (
+    REPOSITORIES,
+    REPOSITORY_NAMES,
+    RepositorySpec,
+    Store,
+    UnitOfWork,
+    repository_of,
+)
 
 __all__ = [
+    "REPOSITORIES",
     "REPOSITORY_NAMES",
+    "Appender",
     "CatalogRepository",
     "Clock",
     "PlanRepository",
+    "Reader",
+    "RepositorySpec",
     "SnapshotRepository",
     "Store",
     "UnitOfWork",
+    "Versioned",
+    "repository_of",
     "utc_now",
 ]

@@ -1,5 +1,11 @@
 """Repository protocols. Repositories are reached only through an entered unit of work.
 
+Three small protocols compose every repository:
+
+- :class:`Reader`: ``get``, ``get_many``, ``find_many``, ``count``, ``all``;
+- :class:`Appender`: ``add``, ``add_many`` (snapshots and plans stop here: append only);
+- :class:`CatalogRepository` adds ``update`` (optimistic on ``version``) and ``remove``.
+
 Repositories store what they are given: values are validated by the domain types, but references
 between definitions are not enforced (capture finds dangling ones and cycles).
 """
@@ -13,34 +19,62 @@ from typing import Protocol, TypeVar
 from snapplan.domain.plan import Plan
 from snapplan.domain.snapshots import Snapshot
 
+
+class Versioned(Protocol):
+    """What a catalog repository keeps: an item with an ``id`` and an optimistic ``version``."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def version(self) -> int: ...
+
+
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+T_contra = TypeVar("T_contra", contravariant=True)
+V = TypeVar("V", bound=Versioned)
 
 
-class CatalogRepository(Protocol[T]):
-    """Ingredients, recipes, finished units, material units, finished goods and events.
+class Reader(Protocol[T_co]):
+    """Reads by id, in bulk (one round trip per call, whatever the number of ids)."""
 
-    ``T`` has ``id`` and ``version`` attributes.
-    """
-
-    def add(self, item: T) -> None:
-        """Stage a new item; a duplicate id is a ``ConflictError`` (now or at commit)."""
-
-    def add_many(self, items: Iterable[T]) -> None:
-        """Stage many new items in one write."""
-
-    def get(self, item_id: uuid.UUID) -> T:
+    def get(self, item_id: uuid.UUID) -> T_co:
         """The item, or the matching ``NotFoundError`` subclass."""
         ...
 
-    def get_many(self, item_ids: Iterable[uuid.UUID]) -> tuple[T, ...]:
-        """The items in the order asked (one round trip); the first missing id raises."""
+    def get_many(self, item_ids: Iterable[uuid.UUID]) -> tuple[T_co, ...]:
+        """The items in the order asked; the first missing id raises."""
         ...
 
-    def find_many(self, item_ids: Iterable[uuid.UUID]) -> Mapping[uuid.UUID, T]:
-        """The items that exist among ``item_ids``, by id (one round trip); missing are absent."""
+    def find_many(self, item_ids: Iterable[uuid.UUID]) -> Mapping[uuid.UUID, T_co]:
+        """The items that exist among ``item_ids``, by id; missing ones are absent."""
         ...
 
-    def update(self, item: T) -> T:
+    def count(self) -> int:
+        """How many items this unit of work sees (committed plus its own changes)."""
+        ...
+
+    def all(self) -> tuple[T_co, ...]:
+        """Every item, ordered by id."""
+        ...
+
+
+class Appender(Protocol[T_contra]):
+    """Adds new items; a duplicate id is a ``ConflictError`` (now or at commit)."""
+
+    def add(self, item: T_contra) -> None:
+        """Stage a new item."""
+
+    def add_many(self, items: Iterable[T_contra]) -> None:
+        """Stage many new items in one write (one statement per table on SQL stores); if any
+        of them is refused, none is staged."""
+
+
+class CatalogRepository(Reader[V], Appender[V], Protocol[V]):
+    """Ingredients, recipes, finished units, material units, finished goods and events."""
+
+    def update(self, item: V) -> V:
         """Replace an item. ``item.version`` must equal the stored version, else ``ConflictError``.
 
         Returns the stored item, whose version is ``item.version + 1``.
@@ -50,50 +84,13 @@ class CatalogRepository(Protocol[T]):
     def remove(self, item_id: uuid.UUID) -> None:
         """Remove an item; a missing id raises the matching ``NotFoundError`` subclass."""
 
-    def count(self) -> int:
-        """How many items there are (committed plus this unit of work's changes)."""
-        ...
 
-    def all(self) -> tuple[T, ...]:
-        """Every item, ordered by id."""
-        ...
-
-
-class SnapshotRepository(Protocol):
+class SnapshotRepository(Reader[Snapshot], Appender[Snapshot], Protocol):
     """Snapshots of any of the four kinds. Append only: no update, no remove."""
 
-    def add(self, snapshot: Snapshot) -> None:
-        """Stage one snapshot."""
 
-    def add_many(self, snapshots: Iterable[Snapshot]) -> None:
-        """Stage many snapshots in one write (one statement per table on SQL stores)."""
-
-    def get(self, snapshot_id: uuid.UUID) -> Snapshot:
-        """The snapshot, or ``SnapshotNotFound``."""
-        ...
-
-    def get_many(self, snapshot_ids: Iterable[uuid.UUID]) -> tuple[Snapshot, ...]:
-        """The snapshots in the order asked; the first missing id raises ``SnapshotNotFound``."""
-        ...
-
-    def count(self) -> int:
-        """How many snapshots there are."""
-        ...
-
-    def all(self) -> tuple[Snapshot, ...]:
-        """Every snapshot, ordered by id."""
-        ...
-
-
-class PlanRepository(Protocol):
+class PlanRepository(Reader[Plan], Appender[Plan], Protocol):
     """Plans. Append only: no update, no remove."""
-
-    def add(self, plan: Plan) -> None:
-        """Stage a plan; it becomes the latest plan of its event."""
-
-    def get(self, plan_id: uuid.UUID) -> Plan:
-        """The plan, or ``PlanNotFound``."""
-        ...
 
     def for_event(self, event_id: uuid.UUID) -> tuple[Plan, ...]:
         """The event's plans, in the order they were recorded."""
@@ -101,12 +98,4 @@ class PlanRepository(Protocol):
 
     def latest(self, event_id: uuid.UUID) -> Plan | None:
         """The event's last recorded plan, or None."""
-        ...
-
-    def count(self) -> int:
-        """How many plans there are."""
-        ...
-
-    def all(self) -> tuple[Plan, ...]:
-        """Every plan, ordered by id."""
         ...

@@ -4,23 +4,63 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Final, Protocol, Self
+
+import attrs
 
 from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
 from snapplan.domain.events import Event
+from snapplan.domain.plan import Plan
+from snapplan.domain.snapshots import SNAPSHOT_TYPES
+from snapplan.errors import (
+    EventNotFound,
+    FinishedGoodNotFound,
+    FinishedUnitNotFound,
+    IngredientNotFound,
+    MaterialUnitNotFound,
+    NotFoundError,
+    PlanNotFound,
+    RecipeNotFound,
+    SnapshotNotFound,
+)
 from snapplan.ports.repositories import CatalogRepository, PlanRepository, SnapshotRepository
 
-#: The repository attributes of every unit of work, in dependency order (catalog first).
-REPOSITORY_NAMES = (
-    "ingredients",
-    "recipes",
-    "finished_units",
-    "material_units",
-    "finished_goods",
-    "events",
-    "snapshots",
-    "plans",
+
+@attrs.frozen
+class RepositorySpec:
+    """One repository of every unit of work: its attribute ``name``, the value types it
+    ``holds`` and the error a missing id raises."""
+
+    name: str
+    holds: tuple[type, ...]
+    not_found: type[NotFoundError]
+
+
+#: Every repository of a unit of work, in dependency order (catalog first). Adapters build
+#: their repositories from this table.
+REPOSITORIES: Final = (
+    RepositorySpec("ingredients", (Ingredient,), IngredientNotFound),
+    RepositorySpec("recipes", (Recipe,), RecipeNotFound),
+    RepositorySpec("finished_units", (FinishedUnit,), FinishedUnitNotFound),
+    RepositorySpec("material_units", (MaterialUnit,), MaterialUnitNotFound),
+    RepositorySpec("finished_goods", (FinishedGood,), FinishedGoodNotFound),
+    RepositorySpec("events", (Event,), EventNotFound),
+    RepositorySpec("snapshots", SNAPSHOT_TYPES, SnapshotNotFound),
+    RepositorySpec("plans", (Plan,), PlanNotFound),
 )
+
+#: The repository attributes of every unit of work, in dependency order (catalog first).
+REPOSITORY_NAMES: Final = tuple(spec.name for spec in REPOSITORIES)
+
+_HOLDER: Final = {kind: spec for spec in REPOSITORIES for kind in spec.holds}
+
+
+def repository_of(item: object) -> RepositorySpec:
+    """The repository that holds ``item``'s type (``TypeError`` if none does)."""
+    spec = _HOLDER.get(type(item))
+    if spec is None:
+        raise TypeError(f"no repository holds {type(item).__name__} values")
+    return spec
 
 
 class UnitOfWork(Protocol):
@@ -35,7 +75,9 @@ class UnitOfWork(Protocol):
     - :meth:`savepoint` undoes exactly the work done inside it when an exception leaves it.
     - Reads see committed data plus this unit's own writes. A unit that only reads never blocks
       writers.
-    - Repositories used while it is not entered raise ``UnitOfWorkError``.
+    - Repositories used while it is not entered raise ``UnitOfWorkError``, and so does using
+      it from another thread while it is entered: a unit of work belongs to the thread that
+      entered it.
     """
 
     @property
@@ -78,6 +120,9 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None:
         """Persist the outermost transaction's work (a no-op inside a joined block)."""
+
+    def rollback(self) -> None:
+        """Undo the transaction's uncommitted work now and go on in a new transaction."""
 
     def savepoint(self) -> AbstractContextManager[None]:
         """A nested transaction: an exception inside it undoes its work and re-raises."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from snapplan.domain.capture import CatalogView
+from snapplan.domain.catalog import CatalogView
 from snapplan.domain.catalog_check import CatalogReport, check_definitions
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services.transaction import run_in_unit_of_work
+from snapplan.services import arguments
 
 
 def check_catalog(uow: UnitOfWork) -> CatalogReport:
@@ -14,8 +14,8 @@ def check_catalog(uow: UnitOfWork) -> CatalogReport:
     Capture would stop at the first of these; this finds them all, for hosts that want to check
     before planning. Never commits.
     """
-
-    def work() -> CatalogReport:
+    uow = arguments.unit_of_work(uow)
+    with uow:
         catalog = CatalogView(
             ingredients={i.id: i for i in uow.ingredients.all()},
             recipes={r.id: r for r in uow.recipes.all()},
@@ -24,5 +24,3 @@ def check_catalog(uow: UnitOfWork) -> CatalogReport:
             finished_goods={g.id: g for g in uow.finished_goods.all()},
         )
         return check_definitions(catalog, uow.events.all())
-
-    return run_in_unit_of_work(uow, work, writes=False)

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 
-from snapplan.domain.capture import CatalogView
+from snapplan.domain.catalog import CatalogView, Recipe
 from snapplan.domain.drift import Drift, compute_drift
-from snapplan.domain.snapshots import (
-    FinishedGoodSnapshot,
-    FinishedUnitSnapshot,
-    MaterialUnitSnapshot,
-    RecipeSnapshot,
-)
+from snapplan.domain.validators import parse_id
 from snapplan.ports.unit_of_work import UnitOfWork
+from snapplan.services import arguments
 from snapplan.services.loading import load_plan_snapshots
-from snapplan.services.transaction import identity, run_in_unit_of_work
 
 
 def plan_drift(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Drift:
@@ -24,30 +20,22 @@ def plan_drift(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Drift:
     whose own content changed or that were removed; each entry of ``drift.targets`` says whether
     anything in that target's tree changed. Never commits.
     """
-
-    def work() -> Drift:
-        plan = uow.plans.get(identity(plan_id))
+    uow = arguments.unit_of_work(uow)
+    plan_id = parse_id(plan_id, "plan_id")
+    with uow:
+        plan = uow.plans.get(plan_id)
         snapshots = load_plan_snapshots(uow, plan)
-        taken = list(snapshots.values())
-        recipes = uow.recipes.find_many(
-            {s.source_id for s in taken if isinstance(s, RecipeSnapshot)}
-        )
-        ingredient_ids = {
-            line.ingredient_id for recipe in recipes.values() for line in recipe.lines
-        }
+        sources: dict[str, set[uuid.UUID]] = defaultdict(set)
+        for snapshot in snapshots.values():
+            sources[snapshot.catalog].add(snapshot.source_id)
+        live = {name: getattr(uow, name).find_many(ids) for name, ids in sources.items()}
+        recipes: dict[uuid.UUID, Recipe] = dict(live.get("recipes", {}))
+        ingredient_ids = {line.ingredient_id for r in recipes.values() for line in r.lines}
         catalog = CatalogView(
             ingredients=uow.ingredients.find_many(ingredient_ids),
             recipes=recipes,
-            finished_units=uow.finished_units.find_many(
-                {s.source_id for s in taken if isinstance(s, FinishedUnitSnapshot)}
-            ),
-            material_units=uow.material_units.find_many(
-                {s.source_id for s in taken if isinstance(s, MaterialUnitSnapshot)}
-            ),
-            finished_goods=uow.finished_goods.find_many(
-                {s.source_id for s in taken if isinstance(s, FinishedGoodSnapshot)}
-            ),
+            finished_units=live.get("finished_units", {}),
+            material_units=live.get("material_units", {}),
+            finished_goods=live.get("finished_goods", {}),
         )
         return compute_drift(plan, snapshots, catalog)
-
-    return run_in_unit_of_work(uow, work, writes=False)

@@ -1,18 +1,19 @@
 """Bulk reads for the services: everything a capture or a plan needs, level by level.
 
 Each level costs one ``find_many``/``get_many`` per kind of definition, however many targets
-there are, so the number of reads grows with the depth of the catalog, not with its size.
+there are, so the number of reads grows with the depth of the catalog, not with its size. The
+depth :class:`~snapplan.Limits` bound the reading too: nothing below the first level past a
+limit is read, so a runaway chain is refused after ``limit + 1`` levels, not after all of them.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Generic, TypeVar
+from typing import TypeVar
 
-from snapplan.domain.capture import CatalogView
-from snapplan.domain.catalog import ComponentKind
-from snapplan.domain.drift import child_snapshot_ids
+from snapplan.domain.catalog import CatalogView, ComponentKind
+from snapplan.domain.limits import Limits
 from snapplan.domain.plan import Plan
 from snapplan.domain.snapshots import Snapshot
 from snapplan.ports.unit_of_work import UnitOfWork
@@ -20,78 +21,78 @@ from snapplan.ports.unit_of_work import UnitOfWork
 T = TypeVar("T")
 
 
-class _Pending(Generic[T]):
-    """Ids of one kind still to read, and what was read (missing ids are asked once)."""
-
-    def __init__(self, find_many: Callable[[list[uuid.UUID]], Mapping[uuid.UUID, T]]) -> None:
-        self.find_many = find_many
-        self.loaded: dict[uuid.UUID, T] = {}
-        self.asked: set[uuid.UUID] = set()
-        self.todo: list[uuid.UUID] = []
-
-    def want(self, ids: Iterable[uuid.UUID]) -> None:
-        for item_id in ids:
-            if item_id not in self.asked:
-                self.asked.add(item_id)
-                self.todo.append(item_id)
-
-    def read(self) -> list[T]:
-        if not self.todo:
-            return []
-        batch, self.todo = self.todo, []
-        found = self.find_many(batch)
-        self.loaded.update(found)
-        return list(found.values())
-
-
 def load_for_capture(
-    uow: UnitOfWork, recipe_ids: Iterable[uuid.UUID], good_ids: Iterable[uuid.UUID]
+    uow: UnitOfWork,
+    recipe_ids: Iterable[uuid.UUID],
+    good_ids: Iterable[uuid.UUID],
+    limits: Limits,
 ) -> CatalogView:
-    """Every live definition reachable from the given recipes and finished goods.
+    """Every live definition a capture of these recipes and goods may read.
 
     Missing definitions are simply absent from the view; capture reports them (in traversal
     order) with the matching ``NotFoundError``.
     """
-    goods = _Pending(uow.finished_goods.find_many)
-    units = _Pending(uow.finished_units.find_many)
-    materials = _Pending(uow.material_units.find_many)
-    recipes = _Pending(uow.recipes.find_many)
-    ingredients = _Pending(uow.ingredients.find_many)
-    recipes.want(recipe_ids)
-    goods.want(good_ids)
-    while goods.todo or units.todo or materials.todo or recipes.todo or ingredients.todo:
-        for good in goods.read():
-            for c in good.components:
-                if c.kind is ComponentKind.FINISHED_GOOD:
-                    goods.want([c.ref])
-                elif c.kind is ComponentKind.FINISHED_UNIT:
-                    units.want([c.ref])
-                else:
-                    materials.want([c.ref])
-        recipes.want(u.recipe_id for u in units.read())
-        for recipe in recipes.read():
-            recipes.want(sub.recipe_id for sub in recipe.sub_recipes)
-            ingredients.want(line.ingredient_id for line in recipe.lines)
-        materials.read()
-        ingredients.read()
-    return CatalogView(
-        ingredients=ingredients.loaded,
-        recipes=recipes.loaded,
-        finished_units=units.loaded,
-        material_units=materials.loaded,
-        finished_goods=goods.loaded,
+    goods = _levels(
+        good_ids,
+        uow.finished_goods.find_many,
+        lambda good: [c.ref for c in good.components if c.kind is ComponentKind.FINISHED_GOOD],
+        # goods count levels below the root: levels 0 .. limit are read
+        levels=limits.goods + 1,
     )
+    components = [c for good in goods.values() for c in good.components]
+    units = uow.finished_units.find_many(
+        c.ref for c in components if c.kind is ComponentKind.FINISHED_UNIT
+    )
+    materials = uow.material_units.find_many(
+        c.ref for c in components if c.kind is ComponentKind.MATERIAL_UNIT
+    )
+    recipes = _levels(
+        [*recipe_ids, *(unit.recipe_id for unit in units.values())],
+        uow.recipes.find_many,
+        lambda recipe: [sub.recipe_id for sub in recipe.sub_recipes],
+        levels=limits.recipes,
+    )
+    ingredients = uow.ingredients.find_many(
+        line.ingredient_id for recipe in recipes.values() for line in recipe.lines
+    )
+    return CatalogView(
+        ingredients=ingredients,
+        recipes=recipes,
+        finished_units=units,
+        material_units=materials,
+        finished_goods=goods,
+    )
+
+
+def _levels(
+    roots: Iterable[uuid.UUID],
+    find_many: Callable[[list[uuid.UUID]], Mapping[uuid.UUID, T]],
+    children: Callable[[T], list[uuid.UUID]],
+    *,
+    levels: int,
+) -> dict[uuid.UUID, T]:
+    """Breadth first from ``roots``: one ``find_many`` per level, at most ``levels`` levels."""
+    loaded: dict[uuid.UUID, T] = {}
+    asked: set[uuid.UUID] = set()
+    level = list(dict.fromkeys(roots))
+    for _ in range(levels):
+        if not level:
+            break
+        asked.update(level)
+        found = find_many(level)
+        loaded.update(found)
+        below = (child for item in found.values() for child in children(item))
+        level = [child for child in dict.fromkeys(below) if child not in asked]
+    return loaded
 
 
 def load_plan_snapshots(uow: UnitOfWork, plan: Plan) -> dict[uuid.UUID, Snapshot]:
     """Every snapshot a plan reaches, by id: one ``get_many`` per level of nesting."""
     loaded: dict[uuid.UUID, Snapshot] = {}
-    todo = [t.snapshot_id for t in plan.production_targets if t.snapshot_id is not None]
-    todo += [t.snapshot_id for t in plan.assembly_targets if t.snapshot_id is not None]
-    todo = list(dict.fromkeys(todo))
+    todo = list(plan.snapshot_ids())
     while todo:
         level = uow.snapshots.get_many(todo)
         loaded.update((snapshot.id, snapshot) for snapshot in level)
-        children = (child for snapshot in level for child in child_snapshot_ids(snapshot))
+        children = (child for snapshot in level for child in snapshot.children())
         todo = [child for child in dict.fromkeys(children) if child not in loaded]
     return loaded

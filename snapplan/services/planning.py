@@ -8,16 +8,16 @@ import uuid
 import attrs
 
 from snapplan.domain.capture import Capture
-from snapplan.domain.events import Event
+from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.limits import Limits
-from snapplan.domain.names import new_id
 from snapplan.domain.plan import Plan
 from snapplan.domain.snapshots import FinishedGoodSnapshot, RecipeSnapshot
-from snapplan.errors import ValidationError
-from snapplan.ports.clock import Clock, utc_now
+from snapplan.domain.validators import new_id, parse_id
+from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
+from snapplan.services import arguments
+from snapplan.services.atomic import atomic
 from snapplan.services.loading import load_for_capture
-from snapplan.services.transaction import identity, run_in_unit_of_work
 
 
 @attrs.frozen
@@ -25,8 +25,10 @@ class PlanResult:
     """What one ``create_plan`` call did.
 
     ``recipe_snapshots_created`` and ``finished_good_snapshots_created`` count the top-level
-    targets captured by this call; ``snapshots_written`` counts every snapshot record written,
-    nested ones included. An idempotent re-run reports 0, 0, 0 and the existing plan's id.
+    targets captured by this call (production targets and assembly targets, respectively);
+    ``snapshots_written`` counts every snapshot record written, nested ones included (the
+    recipes behind finished units, sub-recipes, packaging...). An idempotent re-run reports
+    0, 0, 0 and the existing plan's id.
     """
 
     plan_id: uuid.UUID
@@ -57,73 +59,113 @@ def create_plan(
     works in a savepoint of the caller's transaction and does not commit. Either way a failure
     leaves no snapshot, no plan and no link behind.
 
-    >>> from snapplan import Event, MemoryStore
+    >>> from snapplan import Event, MemoryStore, add_catalog
     >>> store = MemoryStore()
     >>> event = Event("Holiday market")
-    >>> with store.unit_of_work() as uow:
-    ...     uow.events.add(event)
-    ...     uow.commit()
+    >>> add_catalog(store.unit_of_work(), [event])
     >>> create_plan(store.unit_of_work(), event.id).snapshots_written
     0
     """
-    now = (clock or utc_now)()
-    if not isinstance(now, datetime.datetime) or now.utcoffset() != datetime.timedelta(0):
-        # Checked up front so that the idempotent path refuses a bad clock too.
-        raise ValidationError(f"clock must return an aware UTC datetime, not {now!r}")
-    return run_in_unit_of_work(
-        uow,
-        lambda: _create_plan(uow, identity(event_id), force_recreate, now, limits),
-        writes=True,
-    )
+    uow = arguments.unit_of_work(uow)
+    event_id = parse_id(event_id, "event_id")
+    arguments.flag(force_recreate, "force_recreate")
+    limits = arguments.limits(limits)
+    now = arguments.now(clock)  # checked up front: the idempotent path refuses a bad clock too
+    with atomic(uow):
+        event = uow.events.get(event_id)
+        latest = uow.plans.latest(event.id)
+        production, assembly = _targets_to_capture(uow, event, force_recreate)
+        if not (production or assembly or force_recreate) and _lists_targets_of(latest, event):
+            assert latest is not None
+            return PlanResult(latest.id, 0, 0, 0)
+        plan_id = new_id()
+        capture = _capture(
+            uow, event, production, assembly, plan_id=plan_id, now=now, limits=limits
+        )
+        linked = _link(event, capture, production, assembly)
+        plan = Plan(
+            id=plan_id,
+            event_id=event.id,
+            created_at=now,
+            production_targets=linked.production_targets,
+            assembly_targets=linked.assembly_targets,
+            supersedes=latest.id if latest is not None else None,
+        )
+        uow.snapshots.add_many(capture.snapshots)
+        # Always bump the event's version: it serialises planners of one event even when no
+        # target changed, so two concurrent re-plans cannot both record a plan.
+        uow.events.update(linked)
+        uow.plans.add(plan)
+        uow.commit()
+    return PlanResult(plan.id, len(production), len(assembly), len(capture.snapshots))
 
 
-def _create_plan(
-    uow: UnitOfWork,
-    event_id: uuid.UUID,
-    force_recreate: bool,
-    now: datetime.datetime,
-    limits: Limits,
-) -> PlanResult:
-    event = uow.events.get(event_id)
-    latest = uow.plans.latest(event.id)
-    # A linked target keeps its snapshot only if that snapshot exists (SnapshotNotFound
-    # otherwise, one bulk read) and was taken from the target's own definition: a target
-    # whose recipe or good was switched with attrs.evolve keeps a stale snapshot_id.
-    linked_ids: list[uuid.UUID] = []
-    if not force_recreate:
-        linked_ids += [t.snapshot_id for t in event.production_targets if t.snapshot_id]
-        linked_ids += [t.snapshot_id for t in event.assembly_targets if t.snapshot_id]
-    sources = {s.id: (type(s), s.source_id) for s in uow.snapshots.get_many(linked_ids)}
+def _targets_to_capture(
+    uow: UnitOfWork, event: Event, force_recreate: bool
+) -> tuple[list[ProductionTarget], list[AssemblyTarget]]:
+    """The targets this call captures: all with ``force_recreate``, else those not linked.
+
+    A linked target keeps its snapshot only if that snapshot exists (``SnapshotNotFound``
+    otherwise, one bulk read) and was taken from the target's own definition: a target whose
+    recipe or good was switched with ``attrs.evolve`` keeps a stale ``snapshot_id``.
+    """
+    if force_recreate:
+        return list(event.production_targets), list(event.assembly_targets)
+    linked_ids = [t.snapshot_id for t in event.production_targets if t.snapshot_id is not None]
+    linked_ids += [t.snapshot_id for t in event.assembly_targets if t.snapshot_id is not None]
+    linked = uow.snapshots.get_many(linked_ids)
+    sources = {s.id: (type(s), s.source_id) for s in linked}
     production = [
         t
         for t in event.production_targets
-        if force_recreate
-        or t.snapshot_id is None
-        or sources[t.snapshot_id] != (RecipeSnapshot, t.recipe_id)
+        if t.snapshot_id is None or sources[t.snapshot_id] != (RecipeSnapshot, t.recipe_id)
     ]
     assembly = [
         t
         for t in event.assembly_targets
-        if force_recreate
-        or t.snapshot_id is None
+        if t.snapshot_id is None
         or sources[t.snapshot_id] != (FinishedGoodSnapshot, t.finished_good_id)
     ]
-    if not (production or assembly or force_recreate) and _lists_targets_of(latest, event):
-        assert latest is not None
-        return PlanResult(latest.id, 0, 0, 0)
+    return production, assembly
 
-    plan_id = new_id()
-    capture = Capture(
-        load_for_capture(
-            uow, [t.recipe_id for t in production], [t.finished_good_id for t in assembly]
-        ),
-        plan_id=plan_id,
-        captured_at=now,
-        limits=limits,
+
+def _capture(
+    uow: UnitOfWork,
+    event: Event,
+    production: list[ProductionTarget],
+    assembly: list[AssemblyTarget],
+    *,
+    plan_id: uuid.UUID,
+    now: datetime.datetime,
+    limits: Limits,
+) -> Capture:
+    """Read what the targets need (bulk, bounded by ``limits``) and capture it."""
+    catalog = load_for_capture(
+        uow, [t.recipe_id for t in production], [t.finished_good_id for t in assembly], limits
     )
+    capture = Capture(catalog, plan_id=plan_id, captured_at=now, limits=limits)
+    referrer = f"event {event.name!r}"
+    for production_target in production:
+        capture.referred(production_target.recipe_id, referrer)
+    for assembly_target in assembly:
+        capture.referred(assembly_target.finished_good_id, referrer)
+    for production_target in production:
+        capture.recipe(production_target.recipe_id)
+    for assembly_target in assembly:
+        capture.finished_good(assembly_target.finished_good_id)
+    return capture
+
+
+def _link(
+    event: Event,
+    capture: Capture,
+    production: list[ProductionTarget],
+    assembly: list[AssemblyTarget],
+) -> Event:
+    """The event with every captured target pointing at its new snapshot."""
     recaptured = {t.recipe_id for t in production}
     reassembled = {t.finished_good_id for t in assembly}
-    linked = attrs.evolve(
+    return attrs.evolve(
         event,
         production_targets=[
             attrs.evolve(t, snapshot_id=capture.recipe(t.recipe_id).id)
@@ -138,21 +180,6 @@ def _create_plan(
             for t in event.assembly_targets
         ],
     )
-    plan = Plan(
-        id=plan_id,
-        event_id=event.id,
-        created_at=now,
-        production_targets=linked.production_targets,
-        assembly_targets=linked.assembly_targets,
-        supersedes=latest.id if latest is not None else None,
-    )
-    if capture.snapshots:
-        uow.snapshots.add_many(capture.snapshots)
-    # Always bump the event's version: it serialises planners of one event even when no
-    # target changed, so two concurrent re-plans cannot both record a plan.
-    uow.events.update(linked)
-    uow.plans.add(plan)
-    return PlanResult(plan.id, len(production), len(assembly), len(capture.snapshots))
 
 
 def _lists_targets_of(plan: Plan | None, event: Event) -> bool:

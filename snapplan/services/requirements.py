@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 
 from snapplan.domain.requirements import Requirements, compute_requirements
+from snapplan.domain.validators import parse_id
 from snapplan.ports.unit_of_work import UnitOfWork
+from snapplan.services import arguments
 from snapplan.services.loading import load_plan_snapshots
-from snapplan.services.transaction import identity, run_in_unit_of_work
 
 
 def plan_requirements(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Requirements:
@@ -16,9 +17,8 @@ def plan_requirements(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Requirements
     Reads the plan and its snapshots, never the live catalog, so later edits and removals do not
     change the answer. Never commits. Raises ``PlanNotFound`` for an unknown plan.
     """
-
-    def work() -> Requirements:
-        plan = uow.plans.get(identity(plan_id))
+    uow = arguments.unit_of_work(uow)
+    plan_id = parse_id(plan_id, "plan_id")
+    with uow:
+        plan = uow.plans.get(plan_id)
         return compute_requirements(plan, load_plan_snapshots(uow, plan))
-
-    return run_in_unit_of_work(uow, work, writes=False)

@@ -6,9 +6,10 @@ import uuid
 
 from snapplan.domain.plan import Plan
 from snapplan.domain.snapshots import Snapshot
+from snapplan.domain.validators import parse_id
 from snapplan.ports.unit_of_work import UnitOfWork
+from snapplan.services import arguments
 from snapplan.services.loading import load_plan_snapshots
-from snapplan.services.transaction import identity, run_in_unit_of_work
 
 
 def plan_snapshots(
@@ -18,9 +19,8 @@ def plan_snapshots(
 
     Raises ``PlanNotFound`` for an unknown plan. Never commits.
     """
-
-    def work() -> tuple[Plan, dict[uuid.UUID, Snapshot]]:
-        plan = uow.plans.get(identity(plan_id))
+    uow = arguments.unit_of_work(uow)
+    plan_id = parse_id(plan_id, "plan_id")
+    with uow:
+        plan = uow.plans.get(plan_id)
         return plan, load_plan_snapshots(uow, plan)
-
-    return run_in_unit_of_work(uow, work, writes=False)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from snapplan.ports.unit_of_work import REPOSITORY_NAMES
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES, Store
 
 
-def store_contents(store: Any) -> dict[str, tuple[Any, ...]]:
+def store_contents(store: Store) -> dict[str, tuple[Any, ...]]:
     """Every item of every repository (ordered by id), plus each event's plans in order.
 
     Two calls return equal dicts exactly when nothing was added, changed or removed.

@@ -20,14 +20,15 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
-from snapplan.ports.unit_of_work import REPOSITORY_NAMES
+from snapplan.errors import PersistenceError
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES, Store, UnitOfWork
 
 WRITE_METHODS = frozenset({"add", "add_many", "update", "remove"})
 
 
-class InjectedFault(Exception):
-    """The failure a :class:`FaultyStore` raises. Deliberately not a ``SnapplanError``: to the
-    services it is an unexpected adapter failure."""
+class InjectedFault(PersistenceError):
+    """The failure a :class:`FaultyStore` raises: an adapter failure, as a real store would
+    raise it (a ``PersistenceError``, which the services let through untouched)."""
 
 
 class FaultyStore:
@@ -40,7 +41,7 @@ class FaultyStore:
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         *,
         fail_at_write: int | None = None,
         fail_at_commit: bool = False,
@@ -95,7 +96,7 @@ class _FaultyRepository:
 class FaultyUnitOfWork:
     """A unit of work whose repositories count writes and fail where told."""
 
-    def __init__(self, owner: FaultyStore, inner: Any) -> None:
+    def __init__(self, owner: FaultyStore, inner: UnitOfWork) -> None:
         self._owner = owner
         self._inner = inner
 
@@ -125,6 +126,10 @@ class FaultyUnitOfWork:
             raise InjectedFault("injected failure at commit")
         self._inner.commit()
 
+    def rollback(self) -> None:
+        """As the wrapped unit of work."""
+        self._inner.rollback()
+
     def savepoint(self) -> Any:
         """As the wrapped unit of work."""
         return self._inner.savepoint()
@@ -136,7 +141,7 @@ class FaultyUnitOfWork:
         return value
 
 
-def count_writes(store: Any, action: Callable[[FaultyStore], object]) -> int:
+def count_writes(store: Store, action: Callable[[FaultyStore], object]) -> int:
     """How many writes ``action`` makes when run against ``store`` without faults.
 
     ``action`` receives the counting wrapper and should do its work through it. The work is

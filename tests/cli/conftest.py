@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from snapplan.adapters.sql import SqlStore
-from snapplan.catalog_file import read_catalog
+from snapplan.cli.catalog_file import read_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "bakery.toml"

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from snapplan.catalog_file import CatalogFileError, parse_catalog, read_catalog
+from snapplan.cli.catalog_file import CatalogFileError, parse_catalog, read_catalog
 from snapplan.domain.catalog import ComponentKind
 from snapplan.errors import ValidationError
 
@@ -102,11 +102,11 @@ def test_an_error_is_a_validation_error_naming_the_file() -> None:
         ),
         (
             recipe_with('{ingredient = "Flour", quantity = 0.0, unit = "g"}'),
-            "recipe 'Bread', line 1, quantity: amount must be positive, not '0.0'",
+            "recipe 'Bread', line 1, quantity: amount must be positive, not 0.0",
         ),
         (
             recipe_with('{ingredient = "Flour", quantity = inf, unit = "g"}'),
-            "recipe 'Bread', line 1, quantity: amounts must be finite, not 'Infinity'",
+            "recipe 'Bread', line 1, quantity: amounts must be finite, not Infinity",
         ),
         (
             recipe_with('{ingredient = "Flour", quantity = true, unit = "g"}'),
@@ -127,7 +127,7 @@ def test_an_error_is_a_validation_error_naming_the_file() -> None:
         ),
         (
             recipe_with('{ingredient = "Flour", quantity = 1e400, unit = "g"}'),
-            "recipe 'Bread', line 1, quantity: '1E+400' is outside 1E-40 .. 1E+40",
+            "recipe 'Bread', line 1, quantity: 1E+400 is outside 1E-40 .. 1E+40",
         ),
         (
             recipe_with('{ingredient = "Flour", quantity = "lots", unit = "g"}'),
@@ -148,7 +148,7 @@ def test_an_error_is_a_validation_error_naming_the_file() -> None:
         ('[recipe]\nname = "Bread"\n', "'recipe' must be an array of tables: write [[recipe]]"),
         ('[[recipes]]\nname = "Bread"\n', "unknown section 'recipes'"),
         ("name = ", "malformed TOML"),
-        ('[[ingredient]]\nname = ""\n', "ingredient '': name must not be blank"),
+        ('[[ingredient]]\nname = ""\n', "ingredient '': name: must not be blank"),
     ],
 )  # fmt: skip
 def test_each_problem_is_reported_where_it_is(text: str, message: str) -> None:

@@ -36,7 +36,8 @@ from snapplan import (
     SubRecipeSnapshot,
     ValidationError,
 )
-from snapplan.adapters.converter import SNAPSHOT_KINDS, converter
+from snapplan.adapters.converter import converter
+from snapplan.domain.snapshots import SNAPSHOT_TYPES
 
 # -- simple strategies of our own (the shared ones live in snapplan.testing.strategies) --------
 
@@ -235,14 +236,14 @@ def test_every_domain_value_round_trips_through_json(cls: type) -> None:
 @given(snapshots)
 def test_a_snapshot_round_trips_as_a_tagged_union(snapshot: Any) -> None:
     data = converter.unstructure(snapshot, unstructure_as=Snapshot)
-    assert data["kind"] == SNAPSHOT_KINDS[type(snapshot)]
+    assert data["kind"] == snapshot.kind.value
     back = through_json(snapshot, Snapshot)
     assert type(back) is type(snapshot)
     assert back == snapshot
 
 
 def test_snapshot_kind_tags_are_the_documented_names() -> None:
-    assert sorted(SNAPSHOT_KINDS.values()) == [
+    assert sorted(cls.kind.value for cls in SNAPSHOT_TYPES) == [
         "finished_good",
         "finished_unit",
         "material_unit",

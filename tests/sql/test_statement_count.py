@@ -23,7 +23,7 @@ from snapplan import (
     create_plan,
 )
 from snapplan.adapters.sql import SqlStore
-from snapplan.adapters.sql.repositories import IN_LIST_CHUNK
+from snapplan.adapters.sql.tables import IN_LIST_CHUNK
 
 Recorder = Callable[[sa.Engine], Any]
 

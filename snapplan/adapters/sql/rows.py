@@ -3,82 +3,128 @@
 A :class:`RowCodec` maps an attrs class onto a table whose columns are named like its fields:
 JSON columns hold the converter's unstructured form of the field, every other column the value
 itself (its column type keeps it exact). Reading goes back through ``converter.structure``, so
-every domain validator runs again on the way out of the database.
+every domain validator runs again on the way out of the database; a row that does not make a
+valid value (written by someone else into a shared database) is a ``PersistenceError``.
 
-Snapshots are the exception: the whole snapshot is one tagged JSON ``document`` and the other
-columns only index it (:func:`snapshot_row`, :func:`snapshot_from_row`).
+Snapshots are the exception (:class:`SnapshotCodec`): the whole snapshot is one tagged JSON
+``document`` and the other columns only index it.
+
+:data:`CODECS` names the codec of every repository: adding a repository to the SQL store is one
+line here (and its table in :mod:`snapplan.adapters.sql.schema`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 import attrs
 import sqlalchemy as sa
 
-from snapplan.adapters.converter import SNAPSHOT_KINDS, converter
+from snapplan.adapters.converter import converter
+from snapplan.adapters.sql import schema
+from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
+from snapplan.domain.events import Event
+from snapplan.domain.plan import Plan
 from snapplan.domain.snapshots import Snapshot
-from snapplan.errors import PersistenceError, ValidationError
+from snapplan.errors import PersistenceError
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Codec(Protocol[T]):
+    """How one repository's values are stored in one table."""
+
+    @property
+    def table(self) -> sa.Table: ...
+
+    @property
+    def columns(self) -> tuple[sa.Column[Any], ...]:
+        """The columns :meth:`item` reads (``id`` first)."""
+        ...
+
+    def row(self, item: T) -> dict[str, Any]:
+        """The column values of ``item``."""
+        ...
+
+    def item(self, row: sa.Row[Any]) -> T:
+        """The value stored in ``row`` (selected with :attr:`columns`)."""
+        ...
 
 
 class RowCodec(Generic[T]):
     """Converts one attrs class to rows of one table and back."""
 
     def __init__(self, cls: type[T], table: sa.Table) -> None:
-        fields = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]  # T is attrs
-        missing = fields - set(table.c.keys())
+        fields = [f.name for f in attrs.fields(cls)]  # type: ignore[arg-type]  # T is an attrs class
+        missing = set(fields) - set(table.c.keys())
         if missing:
             raise TypeError(f"{table.name} has no column for {sorted(missing)}")
         self.cls = cls
         self.table = table
-        self.columns: tuple[sa.Column[Any], ...] = tuple(c for c in table.c if c.name in fields)
+        ordered = ["id", *(name for name in fields if name != "id")]
+        self.columns: tuple[sa.Column[Any], ...] = tuple(table.c[name] for name in ordered)
         self._json = frozenset(c.name for c in self.columns if isinstance(c.type, sa.JSON))
 
     def row(self, item: T) -> dict[str, Any]:
         """The column values of ``item``."""
-        if not isinstance(item, self.cls):
-            raise ValidationError(
-                f"{self.table.name} stores {self.cls.__name__}, not {type(item).__name__}"
+        return {
+            column.name: (
+                converter.unstructure(getattr(item, column.name))
+                if column.name in self._json
+                else getattr(item, column.name)
             )
-        values = {}
-        for column in self.columns:
-            value = getattr(item, column.name)
-            values[column.name] = (
-                converter.unstructure(value) if column.name in self._json else value
-            )
-        return values
+            for column in self.columns
+        }
 
     def item(self, row: sa.Row[Any]) -> T:
-        """The value stored in ``row`` (selected with :attr:`columns`)."""
+        """The value stored in ``row``."""
         mapping = row._mapping
         data = {column.name: mapping[column.name] for column in self.columns}
         item: T = _decoded(data, self.cls)
         return item
 
 
-def snapshot_row(snapshot: Snapshot) -> dict[str, Any]:
-    """The row of one snapshot: its tagged document plus the indexed columns."""
-    return {
-        "id": snapshot.id,
-        "kind": SNAPSHOT_KINDS[type(snapshot)],
-        "source_id": snapshot.source_id,
-        "plan_id": snapshot.plan_id,
-        "captured_at": snapshot.captured_at,
-        "digest": snapshot.digest,
-        "document": converter.unstructure(snapshot, unstructure_as=Snapshot),
-    }
+class SnapshotCodec:
+    """Snapshots of every kind in one table: a tagged document plus indexed columns."""
 
+    table = schema.snapshots
+    columns: tuple[sa.Column[Any], ...] = (schema.snapshots.c.id, schema.snapshots.c.document)
 
-def snapshot_from_row(document: Any) -> Snapshot:
-    """The snapshot stored as ``document``."""
-    snapshot: Snapshot = _decoded(document, Snapshot)
-    return snapshot
+    def row(self, snapshot: Snapshot) -> dict[str, Any]:
+        """The row of one snapshot: its tagged document plus the indexed columns."""
+        return {
+            "id": snapshot.id,
+            "kind": snapshot.kind.value,
+            "source_id": snapshot.source_id,
+            "plan_id": snapshot.plan_id,
+            "captured_at": snapshot.captured_at,
+            "digest": snapshot.digest,
+            "document": converter.unstructure(snapshot, unstructure_as=Snapshot),
+        }
+
+    def item(self, row: sa.Row[Any]) -> Snapshot:
+        """The snapshot stored in ``row``."""
+        snapshot: Snapshot = _decoded(row.document, Snapshot)
+        return snapshot
 
 
 def _decoded(data: Any, cls: Any) -> Any:
     try:
         return converter.structure(data, cls)
     except Exception as error:
-        raise PersistenceError(f"a stored {cls} could not be read back: {error}") from error
+        name = getattr(cls, "__name__", "snapshot")
+        raise PersistenceError(f"a stored {name} could not be read back: {error}") from error
+
+
+#: The codec of every repository (see ``snapplan.ports.REPOSITORIES``).
+CODECS: Final[dict[str, Codec[Any]]] = {
+    "ingredients": RowCodec(Ingredient, schema.ingredients),
+    "recipes": RowCodec(Recipe, schema.recipes),
+    "finished_units": RowCodec(FinishedUnit, schema.finished_units),
+    "material_units": RowCodec(MaterialUnit, schema.material_units),
+    "finished_goods": RowCodec(FinishedGood, schema.finished_goods),
+    "events": RowCodec(Event, schema.events),
+    "snapshots": SnapshotCodec(),
+    "plans": RowCodec(Plan, schema.plans),
+}

@@ -11,6 +11,7 @@ from snapplan.adapters.sql.errors import translated_errors
 from snapplan.adapters.sql.schema import metadata
 from snapplan.adapters.sql.sqlite import configure_sqlite_engine
 from snapplan.adapters.sql.unit_of_work import SqlUnitOfWork
+from snapplan.errors import UnitOfWorkError
 
 
 class SqlStore:
@@ -42,6 +43,7 @@ class SqlStore:
         configure_sqlite_engine(engine)
         self._engine = engine
         self._owns_engine = False
+        self._disposed = False
 
     @classmethod
     def from_url(cls, url: str | sa.URL, **engine_kwargs: Any) -> Self:
@@ -73,15 +75,29 @@ class SqlStore:
 
         With ``connection`` (a caller-owned connection from this store's engine), the unit works
         in a savepoint of the caller's transaction and never commits or rolls it back: the
-        caller's commit or rollback decides.
+        caller's commit or rollback decides. After :meth:`dispose`, ``UnitOfWorkError``.
         """
+        if self._disposed:
+            raise UnitOfWorkError(f"{self!r} was disposed: make a new store")
         return SqlUnitOfWork(self, connection)
 
-    def dispose(self) -> None:
-        """Close the pooled connections of an engine made by :meth:`from_url`.
+    @property
+    def disposed(self) -> bool:
+        """True once :meth:`dispose` was called: the store makes no more units of work."""
+        return self._disposed
 
-        A host's engine passed to the constructor is left alone: the host owns it.
+    @property
+    def shown_url(self) -> str:
+        """The engine's URL with the password hidden (for messages and reprs)."""
+        return self._engine.url.render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        """End the store: no unit of work can begin or commit on it afterwards.
+
+        The pooled connections of an engine made by :meth:`from_url` are closed; a host's engine
+        passed to the constructor is left alone (the host owns it). Calling it again is harmless.
         """
+        self._disposed = True
         if self._owns_engine:
             self._engine.dispose()
 
@@ -97,7 +113,8 @@ class SqlStore:
         self.dispose()
 
     def __repr__(self) -> str:
-        return f"SqlStore({self._engine.url!r})"
+        state = ", disposed" if self._disposed else ""
+        return f"<SqlStore {self.shown_url}{state}>"
 
 
 if TYPE_CHECKING:

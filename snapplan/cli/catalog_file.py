@@ -39,7 +39,9 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
+from snapplan.domain import graph
 from snapplan.domain.catalog import (
+    CatalogItem,
     Component,
     ComponentKind,
     FinishedGood,
@@ -50,11 +52,11 @@ from snapplan.domain.catalog import (
     Recipe,
     SubRecipe,
 )
-from snapplan.domain.catalog_check import find_loops
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.quantities import positive_amount
 from snapplan.errors import CatalogFileError, ValidationError
 from snapplan.ports.unit_of_work import UnitOfWork
+from snapplan.services.catalog import add_catalog
 
 T = TypeVar("T")
 
@@ -80,14 +82,20 @@ class CatalogFile:
     finished_goods: tuple[FinishedGood, ...] = ()
     events: tuple[Event, ...] = ()
 
+    def items(self) -> tuple[CatalogItem | Event, ...]:
+        """Every definition and event of the file, in dependency order."""
+        return (
+            *self.ingredients,
+            *self.recipes,
+            *self.finished_units,
+            *self.material_units,
+            *self.finished_goods,
+            *self.events,
+        )
+
     def save(self, uow: UnitOfWork) -> None:
         """Add everything to an entered unit of work (the caller commits, or not)."""
-        uow.ingredients.add_many(self.ingredients)
-        uow.recipes.add_many(self.recipes)
-        uow.finished_units.add_many(self.finished_units)
-        uow.material_units.add_many(self.material_units)
-        uow.finished_goods.add_many(self.finished_goods)
-        uow.events.add_many(self.events)
+        add_catalog(uow, self.items())
 
     def counts(self) -> dict[str, int]:
         """How many items of each kind, by section name."""
@@ -123,7 +131,7 @@ def parse_catalog(text: str, *, source: str | None = None) -> CatalogFile:
             document = tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as error:
             raise CatalogFileError(f"malformed TOML: {error}") from None
-        return _Reader(document).read()
+        return _CatalogReader(document).read()
     except CatalogFileError as error:
         if source is None:
             raise
@@ -142,7 +150,11 @@ def _at(where: str) -> Iterator[None]:
     except CatalogFileError:
         raise
     except ValidationError as error:
-        raise _problem(where, error) from None
+        # "Ingredient.name: must not be blank" -> "name: must not be blank": ``where`` already
+        # says which item it is, in the file's words.
+        field, sep, message = str(error).partition(": ")
+        shown = f"{field.rpartition('.')[2]}: {message}" if sep and "." in field else str(error)
+        raise _problem(where, shown) from None
 
 
 def _table(where: str, value: Any, allowed: Iterable[str], required: Iterable[str]) -> None:
@@ -189,7 +201,7 @@ def _amount(where: str, value: Any) -> Decimal:
         return positive_amount(str(value) if isinstance(value, Decimal) else value)
 
 
-def _identity(where: str, value: Any) -> uuid.UUID:
+def _id(where: str, value: Any) -> uuid.UUID:
     text = _string(where, value)
     try:
         return uuid.UUID(text)
@@ -259,7 +271,7 @@ class _Names:
         raise _problem(where, f"no {self.kind} named {name!r} in this file{hint}")
 
 
-class _Reader:
+class _CatalogReader:
     """Turns a parsed TOML document into a :class:`CatalogFile`, in two passes.
 
     The first pass declares every item's name and id, so that references may point forward;
@@ -286,7 +298,7 @@ class _Reader:
                 raise _problem(where, "missing key 'name'")
             name = _string(f"{where}, name", item["name"])
             where = f"{_label(section)} {name!r}"
-            item_id = _identity(f"{where}, id", item["id"]) if "id" in item else uuid.uuid4()
+            item_id = _id(f"{where}, id", item["id"]) if "id" in item else uuid.uuid4()
             self.names[section].declare(where, name, item_id)
             yield where, item, item_id
 
@@ -402,14 +414,17 @@ def _refuse_loops(catalog: CatalogFile) -> None:
     """Refuse sub-recipes or finished goods that contain themselves: no plan could use them."""
     recipes = {r.id: r for r in catalog.recipes}
     goods = {g.id: g for g in catalog.finished_goods}
-    recipe_edges = {r.id: [s.recipe_id for s in r.sub_recipes] for r in recipes.values()}
-    good_edges = {
-        g.id: [c.ref for c in g.components if c.kind is ComponentKind.FINISHED_GOOD]
-        for g in goods.values()
-    }
+    recipe_edges = graph.edges(
+        recipes, lambda i: [s.recipe_id for s in recipes[i].sub_recipes], known=recipes.keys()
+    )
+    good_edges = graph.edges(
+        goods,
+        lambda i: [c.ref for c in goods[i].components if c.kind is ComponentKind.FINISHED_GOOD],
+        known=goods.keys(),
+    )
     names = {i: r.name for i, r in recipes.items()} | {i: g.name for i, g in goods.items()}
     for what, edges in (("sub-recipes", recipe_edges), ("finished goods", good_edges)):
-        loops = find_loops(edges)
+        loops = graph.find_loops(edges)
         if loops:
             # Start the loop at the item that comes first in the file, so the message is stable.
             position = {item_id: n for n, item_id in enumerate(edges)}

@@ -1,0 +1,49 @@
+"""The storage primitives an adapter gives the shared repositories: one kind of record, by id.
+
+A :class:`Table` is the adapter's private helper (a staging area over the memory store's state,
+a session on a SQL connection) seen through one repository. The shared repositories
+(:mod:`snapplan.adapters.base.repositories`) build every public method from these primitives,
+so an adapter never writes ``get_many`` or the optimistic ``update`` itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Table(Protocol[T]):
+    """Records of one repository, as this unit of work sees them."""
+
+    def fetch(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, T]:
+        """The records that exist among ``ids`` (no repeats), by id: one round trip."""
+        ...
+
+    def insert(self, items: Sequence[T]) -> None:
+        """Add new records, all or none: a duplicate id (among them or already stored) is a
+        ``ConflictError``, now or at commit, and nothing of the call stays staged."""
+
+    def replace(self, item: T, expected_version: int) -> bool:
+        """Store ``item`` over the record of its id if that record's version is
+        ``expected_version``; False (nothing changed) if it is missing or at another version."""
+        ...
+
+    def delete(self, item_id: uuid.UUID) -> bool:
+        """Remove a record; False if there was none."""
+        ...
+
+    def count(self) -> int:
+        """How many records there are."""
+        ...
+
+    def scan(self) -> list[T]:
+        """Every record, ordered by id."""
+        ...
+
+    def where(self, column: str, value: uuid.UUID) -> list[T]:
+        """The records whose ``column`` equals ``value``, in the order they were recorded
+        (append-only tables only)."""
+        ...

@@ -1,0 +1,177 @@
+"""A memory unit of work's private helper: its staged changes over the committed state.
+
+Writes are staged in an overlay (id → new item, or removed) and published at commit. For every
+id it touches, the staging area remembers the version it saw committed; publication re-checks
+those under the store's lock, so a concurrent writer that got there first makes the commit fail
+with ``ConflictError`` and publish nothing. A journal of every staged change lets savepoints
+undo exactly their own work.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Final
+
+from snapplan.adapters.memory.state import INDEXED, REMOVED, CommittedState, stored_version
+from snapplan.errors import ConflictError
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES
+
+_MISSING: Final[Any] = object()
+
+
+class Staging:
+    """Staged changes of one unit of work (see the module docstring)."""
+
+    def __init__(self, state: CommittedState) -> None:
+        self.state = state
+        self._overlay: dict[str, dict[uuid.UUID, Any]] = {t: {} for t in REPOSITORY_NAMES}
+        self._expected: dict[tuple[str, uuid.UUID], int | None] = {}
+        # undo journal for savepoints: (table, id, previous overlay entry, had expectation)
+        self._journal: list[tuple[str, uuid.UUID, Any, bool]] = []
+
+    def reset(self) -> None:
+        """Drop every staged change."""
+        for changes in self._overlay.values():
+            changes.clear()
+        self._expected.clear()
+        self._journal.clear()
+
+    def publish(self) -> None:
+        """Publish every staged change atomically (or raise ``ConflictError``), then reset."""
+        try:
+            self.state.publish(self._overlay, self._expected)
+        finally:
+            self.reset()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo exactly the changes staged inside the block if an exception leaves it."""
+        mark = len(self._journal)
+        try:
+            yield
+        except BaseException:
+            self._undo_to(mark)
+            raise
+
+    def _undo_to(self, mark: int) -> None:
+        while len(self._journal) > mark:
+            table, item_id, previous, had_expectation = self._journal.pop()
+            if previous is _MISSING:
+                del self._overlay[table][item_id]
+            else:
+                self._overlay[table][item_id] = previous
+            if not had_expectation:
+                del self._expected[table, item_id]
+
+    def current(self, table: str, item_id: uuid.UUID) -> Any:
+        """The item as this unit sees it (staged over committed), or None."""
+        staged = self._overlay[table].get(item_id, _MISSING)
+        if staged is not _MISSING:
+            return None if staged is REMOVED else staged
+        with self.state.lock:
+            return self.state.tables[table].get(item_id)
+
+    def stage(self, table: str, item_id: uuid.UUID, item: Any) -> None:
+        """Stage ``item`` (or ``REMOVED``) for ``item_id``, journaled for savepoints."""
+        key = (table, item_id)
+        had_expectation = key in self._expected
+        if not had_expectation:
+            with self.state.lock:
+                self._expected[key] = stored_version(self.state.tables[table].get(item_id))
+        self._journal.append(
+            (table, item_id, self._overlay[table].get(item_id, _MISSING), had_expectation)
+        )
+        self._overlay[table][item_id] = item
+
+    def staged(self, table: str) -> dict[uuid.UUID, Any]:
+        """This unit's staged entries of a table (read only, please)."""
+        return self._overlay[table]
+
+
+class MemoryTable:
+    """One repository's records as a memory unit of work sees them (a :class:`Table`)."""
+
+    def __init__(self, staging: Staging, name: str) -> None:
+        self._staging = staging
+        self._name = name
+
+    def fetch(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
+        """The records among ``ids`` this unit sees."""
+        staged = self._staging.staged(self._name)
+        found: dict[uuid.UUID, Any] = {}
+        state = self._staging.state
+        with state.lock:
+            committed = state.tables[self._name]
+            for item_id in ids:
+                item = staged.get(item_id, _MISSING)
+                if item is _MISSING:
+                    item = committed.get(item_id)
+                if item is not None and item is not REMOVED:
+                    found[item_id] = item
+        return found
+
+    def insert(self, items: Sequence[Any]) -> None:
+        """Stage new records after checking every id is new (nothing staged on a duplicate)."""
+        seen: set[uuid.UUID] = set()
+        existing = self.fetch([item.id for item in items])
+        for item in items:
+            if item.id in seen or item.id in existing:
+                raise ConflictError(f"{self._name}: id {item.id} already exists")
+            seen.add(item.id)
+        for item in items:
+            self._staging.stage(self._name, item.id, item)
+
+    def replace(self, item: Any, expected_version: int) -> bool:
+        """Stage ``item`` over a current record at ``expected_version``."""
+        current = self._staging.current(self._name, item.id)
+        if current is None or current.version != expected_version:
+            return False
+        self._staging.stage(self._name, item.id, item)
+        return True
+
+    def delete(self, item_id: uuid.UUID) -> bool:
+        """Stage the removal of a current record."""
+        if self._staging.current(self._name, item_id) is None:
+            return False
+        self._staging.stage(self._name, item_id, REMOVED)
+        return True
+
+    def count(self) -> int:
+        """Committed records plus this unit's additions, minus its removals."""
+        state = self._staging.state
+        with state.lock:
+            committed = state.tables[self._name]
+            total = len(committed)
+            for item_id, item in self._staging.staged(self._name).items():
+                total += (item is not REMOVED) - (item_id in committed)
+        return total
+
+    def scan(self) -> list[Any]:
+        """Every record this unit sees, ordered by id."""
+        state = self._staging.state
+        with state.lock:
+            merged = dict(state.tables[self._name])
+        for item_id, item in self._staging.staged(self._name).items():
+            if item is REMOVED:
+                merged.pop(item_id, None)
+            else:
+                merged[item_id] = item
+        return [merged[item_id] for item_id in sorted(merged)]
+
+    def where(self, column: str, value: uuid.UUID) -> list[Any]:
+        """Records with ``column == value``: committed ones in recording order, then staged."""
+        if column not in INDEXED.get(self._name, ()):
+            raise AssertionError(f"{self._name}.{column} is not indexed in the memory store")
+        state = self._staging.state
+        with state.lock:
+            committed = state.tables[self._name]
+            ids = state.indexes[self._name, column].get(value, ())
+            records = [committed[item_id] for item_id in ids]
+        records += [
+            item
+            for item in self._staging.staged(self._name).values()
+            if item is not REMOVED and getattr(item, column) == value
+        ]
+        return records

@@ -1,0 +1,68 @@
+"""The committed state of a memory store and the atomic publication of a unit's changes."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Mapping
+from typing import Any, Final
+
+from snapplan.errors import ConflictError
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES
+
+#: Marks an id removed in a unit of work's staged changes.
+REMOVED: Final[Any] = object()
+
+#: Columns of append-only tables that ``where`` looks up, kept as indexes in recording order.
+INDEXED: Final[Mapping[str, tuple[str, ...]]] = {"plans": ("event_id",)}
+
+
+def stored_version(item: object) -> int | None:
+    """The version a check compares: an item's ``version``, 0 for append-only records."""
+    return getattr(item, "version", 0) if item is not None else None
+
+
+class CommittedState:
+    """Every committed record, by table and id, under one lock.
+
+    Committed items are immutable attrs values, so they are kept as they are: publishing a
+    change touches only the changed entries (its cost follows the change, not the store's size).
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.tables: dict[str, dict[uuid.UUID, Any]] = {name: {} for name in REPOSITORY_NAMES}
+        # (table, column) -> value -> ids in recording order
+        self.indexes: dict[tuple[str, str], dict[uuid.UUID, list[uuid.UUID]]] = {
+            (table, column): {} for table, columns in INDEXED.items() for column in columns
+        }
+
+    def publish(
+        self,
+        changes: Mapping[str, Mapping[uuid.UUID, Any]],
+        expected: Mapping[tuple[str, uuid.UUID], int | None],
+    ) -> None:
+        """Check every expectation, then apply every change; all or nothing.
+
+        ``expected`` maps a touched (table, id) to the version the unit of work saw committed
+        (None: absent). Any difference means another unit of work committed first.
+        """
+        with self.lock:
+            for (table, item_id), version in expected.items():
+                current = stored_version(self.tables[table].get(item_id))
+                if current != version:
+                    if version is None:
+                        raise ConflictError(f"{table}: id {item_id} already exists")
+                    raise ConflictError(
+                        f"{table}: {item_id} was changed or removed by another unit of work"
+                    )
+            for table, staged in changes.items():
+                rows = self.tables[table]
+                for item_id, item in staged.items():
+                    if item is REMOVED:
+                        rows.pop(item_id, None)
+                        continue
+                    rows[item_id] = item
+                    for column in INDEXED.get(table, ()):
+                        index = self.indexes[table, column]
+                        index.setdefault(getattr(item, column), []).append(item_id)

@@ -1,0 +1,92 @@
+"""One repository's rows as a SQL unit of work sees them: the :class:`Table` of the SQL store.
+
+Reads go straight to the database (committed data plus this unit's own writes, which are in its
+transaction). Bulk reads are one ``IN``-list ``SELECT`` per :data:`IN_LIST_CHUNK` ids; inserts
+are one ``executemany`` per call; every write runs in a guard savepoint of the session.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any, Final
+
+import sqlalchemy as sa
+
+from snapplan.adapters.sql.rows import Codec
+from snapplan.adapters.sql.session import Session
+
+#: The most ids one ``IN`` list carries; longer lists are read in chunks of this size.
+IN_LIST_CHUNK: Final = 500
+
+
+class SqlTable:
+    """Statements on one table, on the session's connection."""
+
+    def __init__(self, session: Session, codec: Codec[Any]) -> None:
+        self._session = session
+        self._codec = codec
+        self._table = codec.table
+        # Append-only tables with a recording order sort by it; the others by id.
+        self._order = self._table.c.seq if "seq" in self._table.c else self._table.c.id
+
+    def _select(self) -> sa.Select[Any]:
+        return sa.select(*self._codec.columns)
+
+    def fetch(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
+        """The rows among ``ids``, decoded, by id."""
+        found: dict[uuid.UUID, Any] = {}
+        column = self._table.c.id
+        for start in range(0, len(ids), IN_LIST_CHUNK):
+            chunk = ids[start : start + IN_LIST_CHUNK]
+            statement = (
+                self._select().where(column == chunk[0])
+                if len(chunk) == 1
+                else self._select().where(column.in_(chunk))
+            )
+            for row in self._session.read(statement):
+                found[row.id] = self._codec.item(row)
+        return found
+
+    def insert(self, items: Sequence[Any]) -> None:
+        """One ``executemany``; on any error (a duplicate id) nothing is inserted."""
+        rows = [self._codec.row(item) for item in items]
+        with self._session.write() as connection:
+            connection.execute(self._table.insert(), rows)
+
+    def replace(self, item: Any, expected_version: int) -> bool:
+        """``UPDATE ... WHERE id = :id AND version = :expected``: a concurrent writer that got
+        there first (or a stale copy) matches no row."""
+        row = self._codec.row(item)
+        changes = {name: value for name, value in row.items() if name != "id"}
+        table = self._table
+        with self._session.write() as connection:
+            changed = connection.execute(
+                table.update()
+                .where(table.c.id == row["id"], table.c.version == expected_version)
+                .values(changes)
+            ).rowcount
+        return bool(changed == 1)
+
+    def delete(self, item_id: uuid.UUID) -> bool:
+        """``DELETE ... WHERE id = :id``."""
+        with self._session.write() as connection:
+            deleted = connection.execute(
+                self._table.delete().where(self._table.c.id == item_id)
+            ).rowcount
+        return bool(deleted == 1)
+
+    def count(self) -> int:
+        """``SELECT count(*)``."""
+        total = self._session.read(sa.select(sa.func.count()).select_from(self._table)).scalar()
+        return int(total or 0)
+
+    def scan(self) -> list[Any]:
+        """Every row, ordered by id."""
+        rows = self._session.read(self._select().order_by(self._table.c.id))
+        return [self._codec.item(row) for row in rows]
+
+    def where(self, column: str, value: uuid.UUID) -> list[Any]:
+        """The rows with ``column == value``, in recording order."""
+        statement = self._select().where(self._table.c[column] == value).order_by(self._order)
+        return [self._codec.item(row) for row in self._session.read(statement)]

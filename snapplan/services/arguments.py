@@ -1,0 +1,56 @@
+"""The services' boundary: arguments checked before any work, each failure naming its parameter.
+
+A wrong *kind* of argument (a store where a unit of work belongs, None, a ``limits`` that is not
+a :class:`~snapplan.Limits`) is a programming error: ``TypeError``. A right kind with a bad
+value (an id string that is not a UUID, a clock returning a naive time) is a
+``ValidationError``. Either way nothing has been read or written yet.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from snapplan.domain.limits import Limits
+from snapplan.errors import ValidationError
+from snapplan.ports.clock import Clock, utc_now
+from snapplan.ports.unit_of_work import UnitOfWork
+
+
+def unit_of_work(uow: Any, parameter: str = "uow") -> UnitOfWork:
+    """``uow`` if it is a unit of work (entered or not), else ``TypeError``."""
+    kind = type(uow)
+    if all(hasattr(kind, name) for name in ("__enter__", "__exit__", "commit", "savepoint")):
+        checked: UnitOfWork = uow
+        return checked
+    hint = " (call store.unit_of_work())" if hasattr(uow, "unit_of_work") else ""
+    raise TypeError(f"{parameter} must be a unit of work{hint}, not {kind.__name__}")
+
+
+def limits(value: Any, parameter: str = "limits") -> Limits:
+    """``value`` if it is a :class:`~snapplan.Limits`, else ``TypeError``."""
+    if not isinstance(value, Limits):
+        raise TypeError(f"{parameter} must be a snapplan.Limits, not {type(value).__name__}")
+    return value
+
+
+def now(clock: Clock | None, parameter: str = "clock") -> datetime.datetime:
+    """The time ``clock`` tells (default: now), checked to be an aware UTC ``datetime``."""
+    if clock is None:
+        return utc_now()
+    if not callable(clock):
+        raise TypeError(f"{parameter} must be a callable returning a datetime, not {clock!r:.60}")
+    try:
+        value = clock()
+    except Exception as error:
+        raise ValidationError(f"{parameter} failed: {type(error).__name__}: {error}") from error
+    if not isinstance(value, datetime.datetime) or value.utcoffset() != datetime.timedelta(0):
+        raise ValidationError(f"{parameter} must return an aware UTC datetime, not {value!r:.80}")
+    return value
+
+
+def flag(value: Any, parameter: str) -> bool:
+    """``value`` if it is a bool, else ``TypeError`` (a truthy string is not a yes)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{parameter} must be True or False, not {value!r:.40}")
+    return value

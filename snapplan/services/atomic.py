@@ -1,0 +1,33 @@
+"""How a writing service holds its unit of work: its own transaction, or a savepoint of the
+caller's.
+
+A service that writes reads like its use-case::
+
+    with atomic(uow):
+        ...  # the steps
+        uow.commit()
+
+Given a fresh unit of work, ``atomic`` enters it (and the service's ``commit()`` persists).
+Given one the caller already entered, it joins it inside a savepoint: a failure undoes exactly
+the service's work, leaving the caller's transaction as it was, and the service's ``commit()``
+is a joined block's no-op (the caller decides). Errors are never translated here: the adapters
+translate driver failures; everything else surfaces as itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+from snapplan.ports.unit_of_work import UnitOfWork
+
+
+@contextmanager
+def atomic(uow: UnitOfWork) -> Iterator[UnitOfWork]:
+    """Enter ``uow`` for a writing use-case (see the module docstring)."""
+    with ExitStack() as stack:
+        joined = uow.active
+        stack.enter_context(uow)
+        if joined:
+            stack.enter_context(uow.savepoint())
+        yield uow
