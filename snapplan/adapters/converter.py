@@ -38,7 +38,7 @@ from cattrs.strategies import configure_tagged_union
 
 from snapplan.domain.catalog import ComponentKind
 from snapplan.domain.quantities import to_decimal
-from snapplan.domain.snapshots import Snapshot
+from snapplan.domain.snapshots import CapturedSnapshot, Snapshot
 from snapplan.errors import ValidationError
 
 #: The key that names a snapshot's kind in its serialized form.
@@ -115,10 +115,9 @@ def _structure_kind(value: Any, _: type) -> ComponentKind:
         raise ValidationError(f"unknown component kind: {value!r}") from None
 
 
-def _snapshot_tag(cls: type) -> str:
+def _snapshot_tag(cls: type[CapturedSnapshot]) -> str:
     # Each snapshot class says its kind (snapplan.domain.snapshots.SnapshotKind).
-    kind: str = cls.kind.value  # type: ignore[attr-defined]
-    return kind
+    return cls.kind.value
 
 
 def make_converter() -> cattrs.Converter:

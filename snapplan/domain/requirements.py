@@ -144,41 +144,92 @@ def _child_recipes(recipe: RecipeSnapshot) -> list[uuid.UUID]:
 def compute_requirements(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> Requirements:
     """Requirements of ``plan`` from ``snapshots`` (every snapshot the plan reaches, by id)."""
     with exact_arithmetic():
-        return _compute(plan, _Snapshots(snapshots))
+        found = _Snapshots(snapshots)
+        demand = explode_assembly(plan, found)
+        batches = plan_batches(plan, demand, found)
+        return Requirements(
+            plan_id=plan.id,
+            batches=tuple(sorted(batches.lines, key=lambda r: (r.name, str(r.snapshot_id)))),
+            ingredients=ingredient_totals(
+                (recipe, batches.of[recipe.id]) for recipe in batches.recipes
+            ),
+            finished_units=_by_name(
+                FinishedUnitRequirement(source_id, name, quantity)
+                for (source_id, name), quantity in _sum_by_source(
+                    (u.source_id, u.name, demand.units[u.id]) for u in demand.unit_snapshots
+                ).items()
+            ),
+            materials=_by_name(
+                MaterialRequirement(source_id, name, quantity)
+                for (source_id, name), quantity in _sum_by_source(
+                    (m.source_id, m.name, demand.materials[m.id]) for m in demand.material_snapshots
+                ).items()
+            ),
+        )
 
 
-def _compute(plan: Plan, snapshots: _Snapshots) -> Requirements:
-    # 1. Explode assembly targets through nested goods, parents before children.
-    good_demand: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+@attrs.frozen
+class Demand:
+    """What the assembly targets need, exploded through nested goods, by snapshot id."""
+
+    goods: Mapping[uuid.UUID, Decimal]
+    units: Mapping[uuid.UUID, Decimal]
+    materials: Mapping[uuid.UUID, Decimal]
+    good_snapshots: tuple[FinishedGoodSnapshot, ...]
+    unit_snapshots: tuple[FinishedUnitSnapshot, ...]
+    material_snapshots: tuple[MaterialUnitSnapshot, ...]
+
+
+def explode_assembly(plan: Plan, snapshots: _Snapshots) -> Demand:
+    """Step 1: assembly quantities through nested goods, parents before children, exact."""
+    goods: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     for assembly in plan.assembly_targets:
         assert assembly.snapshot_id is not None
-        good_demand[assembly.snapshot_id] += assembly.quantity
-    unit_demand: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    material_demand: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    goods = snapshots.parents_first(list(good_demand), FinishedGoodSnapshot, _child_goods)
-    for good in goods:
-        quantity = good_demand[good.id]
+        goods[assembly.snapshot_id] += assembly.quantity
+    units: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    materials: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    good_snapshots = snapshots.parents_first(list(goods), FinishedGoodSnapshot, _child_goods)
+    for good in good_snapshots:
+        quantity = goods[good.id]
         for component in good.components:
             amount = quantity * component.quantity
             if component.kind is ComponentKind.FINISHED_GOOD:
-                good_demand[component.snapshot_id] += amount
+                goods[component.snapshot_id] += amount
             elif component.kind is ComponentKind.FINISHED_UNIT:
-                unit_demand[component.snapshot_id] += amount
+                units[component.snapshot_id] += amount
             else:
-                material_demand[component.snapshot_id] += amount
+                materials[component.snapshot_id] += amount
+    return Demand(
+        goods=dict(goods),
+        units=dict(units),
+        materials=dict(materials),
+        good_snapshots=tuple(good_snapshots),
+        unit_snapshots=tuple(snapshots.get(i, FinishedUnitSnapshot) for i in units),
+        material_snapshots=tuple(snapshots.get(i, MaterialUnitSnapshot) for i in materials),
+    )
 
-    # 2. Finished-unit demand per recipe snapshot, exact.
-    units = [snapshots.get(i, FinishedUnitSnapshot) for i in unit_demand]
+
+@attrs.frozen
+class Batches:
+    """Step 2's result: batches per recipe snapshot (``of``), the recipes parents first, and
+    the requirement lines."""
+
+    of: Mapping[uuid.UUID, Decimal]
+    recipes: tuple[RecipeSnapshot, ...]
+    lines: tuple[RecipeRequirement, ...]
+
+
+def plan_batches(plan: Plan, demand: Demand, snapshots: _Snapshots) -> Batches:
+    """Step 2: batches per recipe snapshot, from finished-unit demand, production targets and
+    parent recipes (parents first, so a sub-recipe's demand is complete when it is reached)."""
     unit_batches: dict[uuid.UUID, Fraction] = defaultdict(Fraction)
     units_made: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     yields: dict[uuid.UUID, set[Decimal]] = defaultdict(set)
-    for unit in units:
-        wanted = unit_demand[unit.id]
+    for unit in demand.unit_snapshots:
+        wanted = demand.units[unit.id]
         unit_batches[unit.recipe_snapshot_id] += Fraction(wanted) / Fraction(unit.items_per_batch)
         units_made[unit.recipe_snapshot_id] += wanted
         yields[unit.recipe_snapshot_id].add(unit.items_per_batch)
-
-    # 3. Batches per recipe snapshot, parents before children so sub-recipe demand is complete.
     target_batches: dict[uuid.UUID, Decimal] = {}
     for production in plan.production_targets:
         assert production.snapshot_id is not None
@@ -188,21 +239,12 @@ def _compute(plan: Plan, snapshots: _Snapshots) -> Requirements:
         [*target_batches, *unit_batches], RecipeSnapshot, _child_recipes
     )
     batches_of: dict[uuid.UUID, Decimal] = {}
-    batch_lines = []
+    lines = []
     for recipe in recipes:
         from_units = unit_batches.get(recipe.id)
         from_parents = sub_batches.get(recipe.id)
-        needed = (from_units or Fraction(0)) + Fraction(from_parents or 0)
         target = target_batches.get(recipe.id)
-        if from_units is not None:
-            batches = Decimal(math.ceil(needed))
-            if target is not None:
-                batches = max(batches, target)
-        elif from_parents is None:
-            assert target is not None  # reached as a root: a production target
-            batches = target
-        else:
-            batches = from_parents if target is None else max(from_parents, target)
+        batches = _batches(from_units, from_parents, target)
         batches_of[recipe.id] = batches
         leftover = None
         if from_units is not None and len(yields[recipe.id]) == 1:
@@ -210,50 +252,49 @@ def _compute(plan: Plan, snapshots: _Snapshots) -> Requirements:
             leftover = batches * per_batch - units_made[recipe.id]
             if from_parents is not None:
                 leftover -= from_parents * per_batch
-        reported_need = needed if (from_units is not None or from_parents is not None) else None
-        batch_lines.append(
+        needed = (from_units or Fraction(0)) + Fraction(from_parents or 0)
+        reported = from_units is not None or from_parents is not None
+        lines.append(
             RecipeRequirement(
                 recipe_id=recipe.source_id,
                 snapshot_id=recipe.id,
                 name=recipe.name,
                 batches=batches,
-                needed_batches=(
-                    exact_decimal(reported_need) if reported_need is not None else batches
-                ),
+                needed_batches=exact_decimal(needed) if reported else batches,
                 leftover_units=leftover,
             )
         )
         for sub in recipe.sub_recipes:
             sub_batches[sub.snapshot_id] += batches * sub.batches
+    return Batches(batches_of, tuple(recipes), tuple(lines))
 
-    return Requirements(
-        plan_id=plan.id,
-        batches=tuple(sorted(batch_lines, key=lambda r: (r.name, str(r.snapshot_id)))),
-        ingredients=_ingredient_totals(recipes, batches_of),
-        finished_units=tuple(
-            sorted(
-                (
-                    FinishedUnitRequirement(source_id, name, quantity)
-                    for (source_id, name), quantity in _sum_by_source(
-                        (u.source_id, u.name, unit_demand[u.id]) for u in units
-                    ).items()
-                ),
-                key=lambda r: (r.name, str(r.finished_unit_id)),
-            )
-        ),
-        materials=tuple(
-            sorted(
-                (
-                    MaterialRequirement(source_id, name, quantity)
-                    for (source_id, name), quantity in _sum_by_source(
-                        (m.source_id, m.name, material_demand[m.id])
-                        for m in (snapshots.get(i, MaterialUnitSnapshot) for i in material_demand)
-                    ).items()
-                ),
-                key=lambda r: (r.name, str(r.material_unit_id)),
-            )
-        ),
-    )
+
+def _batches(
+    from_units: Fraction | None, from_parents: Decimal | None, target: Decimal | None
+) -> Decimal:
+    """Batches of one recipe: finished-unit demand rounds up (the one declared rounding), a
+    production target is a floor, sub-recipe demand is exact."""
+    if from_units is not None:
+        needed = from_units + Fraction(from_parents or 0)
+        batches = Decimal(math.ceil(needed))
+        return batches if target is None else max(batches, target)
+    if from_parents is None:
+        assert target is not None  # reached as a root: a production target
+        return target
+    return from_parents if target is None else max(from_parents, target)
+
+
+_R = TypeVar("_R", FinishedUnitRequirement, MaterialRequirement)
+
+
+def _by_name(lines: Iterable[_R]) -> tuple[_R, ...]:
+    return tuple(sorted(lines, key=lambda r: (r.name, str(_source(r)))))
+
+
+def _source(line: FinishedUnitRequirement | MaterialRequirement) -> uuid.UUID:
+    if isinstance(line, FinishedUnitRequirement):
+        return line.finished_unit_id
+    return line.material_unit_id
 
 
 def _sum_by_source(
@@ -265,13 +306,13 @@ def _sum_by_source(
     return totals
 
 
-def _ingredient_totals(
-    recipes: Iterable[RecipeSnapshot], batches_of: Mapping[uuid.UUID, Decimal]
+def ingredient_totals(
+    made: Iterable[tuple[RecipeSnapshot, Decimal]],
 ) -> tuple[IngredientRequirement, ...]:
-    """Sum lines per ingredient and dimension: one unit stays as is, mixed units go to base."""
+    """Step 3: each recipe's lines times its batches, summed per ingredient and dimension: one unit
+    stays as is, mixed units of one dimension are converted and summed in its base unit."""
     groups: dict[tuple[uuid.UUID, str, str], list[tuple[Decimal, str]]] = defaultdict(list)
-    for recipe in recipes:
-        batches = batches_of[recipe.id]
+    for recipe, batches in made:
         for line in recipe.lines:
             unit = canonical_unit(line.unit)
             key = (line.ingredient_id, line.ingredient_name, dimension_of(line.unit))

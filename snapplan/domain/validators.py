@@ -16,7 +16,6 @@ import datetime
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from typing import Any, Final
 
 from snapplan.domain.quantities import AmountLike, amount_problem, as_decimal
@@ -41,39 +40,40 @@ def fail(instance: Any, attribute: Any, message: str) -> ValidationError:
 # -- converters -------------------------------------------------------------------------------
 
 
-def to_id(value: uuid.UUID | str) -> uuid.UUID:
-    """attrs converter: an id's string form becomes a ``UUID`` (anything else is judged later)."""
+def to_id(value: uuid.UUID | str) -> Any:
+    """attrs converter: an id's string form becomes a ``UUID``; anything else is handed on
+    unchanged for :func:`is_id` to judge (hence ``Any``: the validator guarantees the type)."""
     if isinstance(value, str):
         try:
             return uuid.UUID(value)
         except ValueError:
             pass
-    return value  # type: ignore[return-value]  # the validator reports what this is
+    return value
 
 
-def to_optional_id(value: uuid.UUID | str | None) -> uuid.UUID | None:
+def to_optional_id(value: uuid.UUID | str | None) -> Any:
     """attrs converter: None stays None, anything else as :func:`to_id`."""
     return None if value is None else to_id(value)
 
 
-def to_amount(value: AmountLike) -> Decimal:
+def to_amount(value: AmountLike) -> Any:
     """attrs converter: an ``int``, ``str`` or ``Decimal`` amount becomes a ``Decimal``.
 
     A value that is no exact amount (a float, a bool, text that is not a number) is handed on
     unchanged for :func:`positive` to report.
     """
     converted = as_decimal(value)
-    return value if converted is None else converted  # type: ignore[return-value]
+    return value if converted is None else converted
 
 
-def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+def to_tuple(value: Iterable[Any]) -> Any:
     """attrs converter: any iterable (but not a str, bytes or a mapping) becomes a tuple."""
     if isinstance(value, (str, bytes, dict)):
-        return value  # type: ignore[return-value]  # reported by elements_of
+        return value  # reported by elements_of
     try:
         return tuple(value)
     except TypeError:
-        return value  # type: ignore[return-value]
+        return value
 
 
 # -- validators -------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ from snapplan.errors import (
     ValidationError,
 )
 from snapplan.ports.clock import utc_now
+from snapplan.ports.unit_of_work import Store
 from snapplan.testing.contents import store_contents
 
 THIRTY_DIGITS = Decimal("123456789012345.678901234567890")
@@ -139,7 +140,7 @@ def sample_plan(event_id: uuid.UUID) -> Plan:
     )
 
 
-def _commit(store: Any, work: Callable[[Any], object]) -> None:
+def _commit(store: Store, work: Callable[[Any], object]) -> None:
     with store.unit_of_work() as uow:
         work(uow)
         uow.commit()
@@ -150,7 +151,7 @@ class CatalogRepositoryContract:
 
     @catalog_repositories
     def test_an_added_item_reads_back_equal(
-        self, store: Any, repository: str, make: Any, not_found: Any
+        self, store: Store, repository: str, make: Any, not_found: Any
     ) -> None:
         item = make()
         _commit(store, lambda uow: getattr(uow, repository).add(item))
@@ -160,7 +161,7 @@ class CatalogRepositoryContract:
 
     @catalog_repositories
     def test_a_missing_id_raises_the_matching_not_found(
-        self, store: Any, repository: str, make: Any, not_found: Any
+        self, store: Store, repository: str, make: Any, not_found: Any
     ) -> None:
         missing = uuid.uuid4()
         with store.unit_of_work() as uow:
@@ -172,7 +173,7 @@ class CatalogRepositoryContract:
 
     @catalog_repositories
     def test_get_many_keeps_the_order_asked_and_find_many_skips_missing(
-        self, store: Any, repository: str, make: Any, not_found: Any
+        self, store: Store, repository: str, make: Any, not_found: Any
     ) -> None:
         items = [make() for _ in range(5)]
         _commit(store, lambda uow: getattr(uow, repository).add_many(items))
@@ -190,7 +191,7 @@ class CatalogRepositoryContract:
 
     @catalog_repositories
     def test_update_is_optimistic_on_version(
-        self, store: Any, repository: str, make: Any, not_found: Any
+        self, store: Store, repository: str, make: Any, not_found: Any
     ) -> None:
         item = make()
         _commit(store, lambda uow: getattr(uow, repository).add(item))
@@ -209,7 +210,7 @@ class CatalogRepositoryContract:
 
     @catalog_repositories
     def test_duplicate_ids_conflict(
-        self, store: Any, repository: str, make: Any, not_found: Any
+        self, store: Store, repository: str, make: Any, not_found: Any
     ) -> None:
         item = make()
         _commit(store, lambda uow: getattr(uow, repository).add(item))
@@ -221,7 +222,7 @@ class CatalogRepositoryContract:
 
     @catalog_repositories
     def test_a_repository_holds_its_own_type_only(
-        self, store: Any, repository: str, make: Any, not_found: Any
+        self, store: Store, repository: str, make: Any, not_found: Any
     ) -> None:
         stranger = MaterialUnit("Box") if repository != "material_units" else Ingredient("Salt")
         with store.unit_of_work() as uow:
@@ -233,7 +234,7 @@ class CatalogRepositoryContract:
 
     @catalog_repositories
     def test_remove_then_get_raises(
-        self, store: Any, repository: str, make: Any, not_found: Any
+        self, store: Store, repository: str, make: Any, not_found: Any
     ) -> None:
         kept, removed = make(), make()
         _commit(store, lambda uow: getattr(uow, repository).add_many([kept, removed]))
@@ -245,7 +246,7 @@ class CatalogRepositoryContract:
 
     @catalog_repositories
     def test_concurrent_updates_one_wins_the_other_conflicts(
-        self, store: Any, repository: str, make: Any, not_found: Any
+        self, store: Store, repository: str, make: Any, not_found: Any
     ) -> None:
         item = make()
         _commit(store, lambda uow: getattr(uow, repository).add(item))
@@ -263,7 +264,7 @@ class CatalogRepositoryContract:
 class SnapshotRepositoryContract:
     """Snapshots: append only, all four kinds, exact amounts."""
 
-    def test_every_kind_reads_back_equal(self, store: Any) -> None:
+    def test_every_kind_reads_back_equal(self, store: Store) -> None:
         samples = snapshot_samples()
         _commit(store, lambda uow: uow.snapshots.add_many(samples))
         with store.unit_of_work() as uow:
@@ -275,25 +276,26 @@ class SnapshotRepositoryContract:
             assert uow.snapshots.count() == len(samples)
             assert uow.snapshots.all() == tuple(sorted(samples, key=lambda s: s.id))
 
-    def test_thirty_digits_come_back_unchanged(self, store: Any) -> None:
+    def test_thirty_digits_come_back_unchanged(self, store: Store) -> None:
         recipe = snapshot_samples()[0]
         _commit(store, lambda uow: uow.snapshots.add(recipe))
         with store.unit_of_work() as uow:
-            line = uow.snapshots.get(recipe.id).lines[0]
-            assert str(line.quantity) == str(THIRTY_DIGITS)
+            stored = uow.snapshots.get(recipe.id)
+            assert isinstance(stored, RecipeSnapshot)
+            assert str(stored.lines[0].quantity) == str(THIRTY_DIGITS)
 
-    def test_missing_snapshot_raises(self, store: Any) -> None:
+    def test_missing_snapshot_raises(self, store: Store) -> None:
         missing = uuid.uuid4()
         with store.unit_of_work() as uow, pytest.raises(SnapshotNotFound) as caught:
             uow.snapshots.get_many([missing])
         assert caught.value.id == missing
 
-    def test_snapshots_cannot_be_updated_or_removed(self, store: Any) -> None:
+    def test_snapshots_cannot_be_updated_or_removed(self, store: Store) -> None:
         with store.unit_of_work() as uow:
             assert not hasattr(uow.snapshots, "update")
             assert not hasattr(uow.snapshots, "remove")
 
-    def test_a_duplicate_snapshot_id_conflicts_and_writes_nothing(self, store: Any) -> None:
+    def test_a_duplicate_snapshot_id_conflicts_and_writes_nothing(self, store: Store) -> None:
         first, second = snapshot_samples()[:2]
         _commit(store, lambda uow: uow.snapshots.add(first))
         with pytest.raises(ConflictError), store.unit_of_work() as uow:
@@ -306,7 +308,7 @@ class SnapshotRepositoryContract:
 class PlanRepositoryContract:
     """Plans: append only, in the order recorded per event."""
 
-    def test_plans_of_an_event_come_in_recorded_order(self, store: Any) -> None:
+    def test_plans_of_an_event_come_in_recorded_order(self, store: Store) -> None:
         event_id, other = uuid.uuid4(), uuid.uuid4()
         plans = [sample_plan(event_id) for _ in range(3)]
         _commit(store, lambda uow: uow.plans.add(plans[0]))
@@ -333,7 +335,7 @@ class PlanRepositoryContract:
 class UnitOfWorkContract:
     """Transactions: isolation, rollback, joining, savepoints, misuse."""
 
-    def test_nothing_is_visible_before_commit(self, store: Any) -> None:
+    def test_nothing_is_visible_before_commit(self, store: Store) -> None:
         item = Ingredient("Butter")
         writer, reader = store.unit_of_work(), store.unit_of_work()
         with writer:
@@ -345,7 +347,7 @@ class UnitOfWorkContract:
         with reader:
             assert reader.ingredients.get(item.id) == item
 
-    def test_leaving_without_commit_rolls_back(self, store: Any) -> None:
+    def test_leaving_without_commit_rolls_back(self, store: Store) -> None:
         with store.unit_of_work() as uow:
             uow.ingredients.add(Ingredient("Salt"))
         with pytest.raises(RuntimeError), store.unit_of_work() as uow:
@@ -354,7 +356,7 @@ class UnitOfWorkContract:
         with store.unit_of_work() as uow:
             assert uow.ingredients.count() == 0
 
-    def test_a_failed_commit_persists_nothing(self, store: Any) -> None:
+    def test_a_failed_commit_persists_nothing(self, store: Store) -> None:
         """A unit whose view went stale fails at its next write or at commit, and nothing of it
         persists. (Ordered so that it can happen on SQLite too: there one writer holds the write
         lock until it ends, so ``clash`` only reads before the other unit commits.)"""
@@ -374,7 +376,7 @@ class UnitOfWorkContract:
         assert after["recipes"] == before["recipes"] == ()
         assert after["ingredients"] == ()
 
-    def test_repositories_outside_the_block_raise(self, store: Any) -> None:
+    def test_repositories_outside_the_block_raise(self, store: Store) -> None:
         uow = store.unit_of_work()
         assert not uow.active
         with pytest.raises(UnitOfWorkError):
@@ -388,7 +390,7 @@ class UnitOfWorkContract:
         with pytest.raises(UnitOfWorkError):
             uow.commit()
 
-    def test_commit_twice_is_misuse(self, store: Any) -> None:
+    def test_commit_twice_is_misuse(self, store: Store) -> None:
         with store.unit_of_work() as uow:
             uow.ingredients.add(Ingredient("Flour"))
             uow.commit()
@@ -399,7 +401,9 @@ class UnitOfWorkContract:
         with store.unit_of_work() as uow:
             assert uow.ingredients.count() == 1
 
-    def test_entering_again_joins_and_only_the_outermost_commit_persists(self, store: Any) -> None:
+    def test_entering_again_joins_and_only_the_outermost_commit_persists(
+        self, store: Store
+    ) -> None:
         uow = store.unit_of_work()
         with uow:
             uow.ingredients.add(Ingredient("Flour"))
@@ -418,7 +422,7 @@ class UnitOfWorkContract:
         with store.unit_of_work() as other:
             assert [i.name for i in other.ingredients.all()] == ["Cocoa"]
 
-    def test_a_savepoint_undoes_exactly_its_own_work(self, store: Any) -> None:
+    def test_a_savepoint_undoes_exactly_its_own_work(self, store: Store) -> None:
         kept, undone = Ingredient("Flour"), Ingredient("Sugar")
         recipe = Recipe("Bread")
         _commit(store, lambda uow: uow.recipes.add(recipe))
@@ -438,7 +442,7 @@ class UnitOfWorkContract:
             assert uow.ingredients.all() == (kept,)
             assert uow.recipes.get(recipe.id).name == "Spelt bread"
 
-    def test_a_reader_does_not_block_a_writer(self, store: Any) -> None:
+    def test_a_reader_does_not_block_a_writer(self, store: Store) -> None:
         with store.unit_of_work() as reader:
             assert reader.ingredients.count() == 0
             _commit(store, lambda uow: uow.ingredients.add(Ingredient("Flour")))

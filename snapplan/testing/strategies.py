@@ -45,6 +45,8 @@ from snapplan.domain.snapshots import (
     RecipeSnapshot,
     SubRecipeSnapshot,
 )
+from snapplan.ports.unit_of_work import UnitOfWork
+from snapplan.services.catalog import add_catalog
 
 ids = st.uuids(version=4)
 
@@ -221,14 +223,14 @@ class CatalogCase:
     events: tuple[Event, ...]
     cycle: tuple[str, tuple[uuid.UUID, ...]] | None = None
 
-    def save(self, uow: Any) -> None:
-        """Add everything to an entered unit of work (one ``add_many`` per repository)."""
-        uow.ingredients.add_many(self.ingredients)
-        uow.recipes.add_many(self.recipes)
-        uow.finished_units.add_many(self.finished_units)
-        uow.material_units.add_many(self.material_units)
-        uow.finished_goods.add_many(self.finished_goods)
-        uow.events.add_many(self.events)
+    def save(self, uow: UnitOfWork) -> None:
+        """Add everything to a unit of work (one ``add_many`` per repository; joined if entered,
+        else committed)."""
+        add_catalog(
+            uow,
+            (*self.ingredients, *self.recipes, *self.finished_units, *self.material_units,
+             *self.finished_goods, *self.events),
+        )  # fmt: skip
 
     def edges(self, kind: str) -> dict[uuid.UUID, set[uuid.UUID]]:
         """Parent → children ids among ``"recipes"`` (sub-recipes) or ``"goods"``."""
@@ -262,17 +264,18 @@ def catalogs(
     recipe_ids = [draw(ids) for _ in range(n_recipes)]
     # Recipe i may use recipes j > i as sub-recipes: a DAG; shared children make diamonds.
     heights = [1] * n_recipes
-    recipe_list: list[Recipe] = [None] * n_recipes  # type: ignore[list-item]
+    recipe_by_index: dict[int, Recipe] = {}
     for i in reversed(range(n_recipes)):
         later = list(range(i + 1, n_recipes))
         chosen = draw(st.lists(st.sampled_from(later), max_size=3, unique=True)) if later else []
         chosen = [c for c in chosen if heights[c] + 1 <= 3]
         heights[i] = 1 + max((heights[c] for c in chosen), default=0)
-        recipe_list[i] = Recipe(
+        recipe_by_index[i] = Recipe(
             name=draw(names), id=recipe_ids[i],
             lines=draw(st.lists(ingredient_lines(ingredient_ids), max_size=3)),
             sub_recipes=[SubRecipe(recipe_ids[c], draw(multipliers)) for c in chosen],
         )  # fmt: skip
+    recipe_list = [recipe_by_index[i] for i in range(n_recipes)]
     units_list = [
         FinishedUnit(draw(names), draw(st.sampled_from(recipe_ids)), draw(amounts(max_value=60)))
         for _ in range(draw(st.integers(0, 5)))
@@ -280,7 +283,7 @@ def catalogs(
     materials = draw(st.lists(material_units(), max_size=3, unique_by=lambda m: m.id))
     n_goods = draw(st.integers(0, max_goods))
     good_ids = [draw(ids) for _ in range(n_goods)]
-    goods: list[FinishedGood] = [None] * n_goods  # type: ignore[list-item]
+    good_by_index: dict[int, FinishedGood] = {}
     for i in reversed(range(n_goods)):
         options: list[tuple[ComponentKind, uuid.UUID]] = (
             [(ComponentKind.FINISHED_UNIT, u.id) for u in units_list]
@@ -290,10 +293,11 @@ def catalogs(
         chosen_parts = (
             draw(st.lists(st.sampled_from(options), max_size=4, unique=True)) if options else []
         )
-        goods[i] = FinishedGood(
+        good_by_index[i] = FinishedGood(
             draw(names), [Component(k, ref, draw(multipliers)) for k, ref in chosen_parts],
             id=good_ids[i],
         )  # fmt: skip
+    goods = [good_by_index[i] for i in range(n_goods)]
     planted: tuple[str, tuple[uuid.UUID, ...]] | None = None
     if cycle:
         recipe_list, goods, planted = draw(_plant_cycle(recipe_list, goods))
@@ -357,5 +361,5 @@ def _plant_cycle(
                 ),
             )
     if kind == "recipes":
-        return changed, goods, (kind, loop)  # type: ignore[return-value]
-    return recipe_list, changed, (kind, loop)  # type: ignore[return-value]
+        return [r for r in changed if isinstance(r, Recipe)], goods, (kind, loop)
+    return recipe_list, [g for g in changed if isinstance(g, FinishedGood)], (kind, loop)

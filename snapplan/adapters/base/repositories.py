@@ -18,17 +18,17 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from snapplan.adapters.base.table import Table
+from snapplan.domain.catalog import Definition
 from snapplan.domain.plan import Plan
 from snapplan.domain.snapshots import Snapshot
 from snapplan.errors import ConflictError, ValidationError
-from snapplan.ports.repositories import Versioned
 from snapplan.ports.unit_of_work import RepositorySpec
 
 if TYPE_CHECKING:
     from snapplan.adapters.base.unit_of_work import BaseUnitOfWork
 
 T = TypeVar("T")
-V = TypeVar("V", bound=Versioned)
+V = TypeVar("V", bound=Definition)
 
 
 class Records(Generic[T]):
@@ -113,7 +113,7 @@ class CatalogRecords(AppendOnlyRecords[V]):
         """Replace an item whose ``version`` is current; the stored version becomes ``+1``."""
         self._uow._require_writable()
         self._check_type(item)
-        stored: V = attrs.evolve(item, version=item.version + 1)  # type: ignore[misc]
+        stored = attrs.evolve(item, version=item.version + 1)
         if not self._table.replace(stored, item.version):
             current = self._table.fetch([item.id]).get(item.id)
             if current is None:

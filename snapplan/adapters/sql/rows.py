@@ -19,6 +19,7 @@ from typing import Any, Final, Generic, Protocol, TypeVar
 
 import attrs
 import sqlalchemy as sa
+from attrs import AttrsInstance
 
 from snapplan.adapters.converter import converter
 from snapplan.adapters.sql import schema
@@ -29,6 +30,7 @@ from snapplan.domain.snapshots import Snapshot
 from snapplan.errors import PersistenceError
 
 T = TypeVar("T")
+A = TypeVar("A", bound=AttrsInstance)
 T_co = TypeVar("T_co", covariant=True)
 
 
@@ -52,11 +54,11 @@ class Codec(Protocol[T]):
         ...
 
 
-class RowCodec(Generic[T]):
+class RowCodec(Generic[A]):
     """Converts one attrs class to rows of one table and back."""
 
-    def __init__(self, cls: type[T], table: sa.Table) -> None:
-        fields = [f.name for f in attrs.fields(cls)]  # type: ignore[arg-type]  # T is an attrs class
+    def __init__(self, cls: type[A], table: sa.Table) -> None:
+        fields = [f.name for f in attrs.fields(cls)]
         missing = set(fields) - set(table.c.keys())
         if missing:
             raise TypeError(f"{table.name} has no column for {sorted(missing)}")
@@ -66,7 +68,7 @@ class RowCodec(Generic[T]):
         self.columns: tuple[sa.Column[Any], ...] = tuple(table.c[name] for name in ordered)
         self._json = frozenset(c.name for c in self.columns if isinstance(c.type, sa.JSON))
 
-    def row(self, item: T) -> dict[str, Any]:
+    def row(self, item: A) -> dict[str, Any]:
         """The column values of ``item``."""
         return {
             column.name: (
@@ -77,11 +79,11 @@ class RowCodec(Generic[T]):
             for column in self.columns
         }
 
-    def item(self, row: sa.Row[Any]) -> T:
+    def item(self, row: sa.Row[Any]) -> A:
         """The value stored in ``row``."""
         mapping = row._mapping
         data = {column.name: mapping[column.name] for column in self.columns}
-        item: T = _decoded(data, self.cls)
+        item: A = _decoded(data, self.cls)
         return item
 
 
