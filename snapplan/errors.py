@@ -135,3 +135,52 @@ class UnitOfWorkError(SnapplanError):
 
 class PersistenceError(SnapplanError):
     """The store failed unexpectedly; ``__cause__`` is the original (driver) exception."""
+
+
+class SnapshotIntegrityError(PersistenceError):
+    """A stored snapshot does not match its digest (or a snapshot it needs is gone): the plan
+    was changed behind snapplan's back. ``.snapshot_id`` names the snapshot; run
+    :func:`snapplan.verify_plan` for every problem at once."""
+
+    def __init__(self, snapshot_id: uuid.UUID | None, message: str) -> None:
+        self.snapshot_id = snapshot_id
+        super().__init__(message)
+
+
+class NotInPlanError(NotFoundError):
+    """A recipe, finished unit or good the plan does not hold (as a target or anywhere in a
+    target's tree)."""
+
+    kind = "definition in the plan"
+
+
+class RunNotFound(NotFoundError):
+    """No ledger entry has this id."""
+
+    kind = "run"
+
+
+class SupersededPlanError(ConflictError):
+    """The plan was superseded by a re-plan: record against ``.latest_plan_id`` (the kitchen
+    always works from the latest plan)."""
+
+    def __init__(self, plan_id: uuid.UUID, latest_plan_id: uuid.UUID) -> None:
+        self.plan_id = plan_id
+        self.latest_plan_id = latest_plan_id
+        super().__init__(
+            f"plan {plan_id} was superseded by plan {latest_plan_id}: record against the latest"
+        )
+
+
+class KeyReusedError(ConflictError):
+    """An idempotency key already names a different run of this event: never retry it."""
+
+
+class ShortageError(SnapplanError):
+    """Not enough on hand; ``.shortages`` says what is short, and by how much. Nothing was
+    written."""
+
+    def __init__(self, shortages: Sequence[object], action: str = "this") -> None:
+        self.shortages = tuple(shortages)
+        listed = "; ".join(str(s) for s in self.shortages)
+        super().__init__(f"not enough on hand for {action}: {listed}")

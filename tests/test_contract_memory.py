@@ -8,6 +8,7 @@ from snapplan.adapters.memory import MemoryStore
 from snapplan.testing.contract import (
     CatalogRepositoryContract,
     PlanRepositoryContract,
+    RunRepositoryContract,
     SnapshotRepositoryContract,
     UnitOfWorkContract,
 )
@@ -28,6 +29,10 @@ class TestMemorySnapshots(MemoryStoreFixture, SnapshotRepositoryContract):
 
 
 class TestMemoryPlans(MemoryStoreFixture, PlanRepositoryContract):
+    pass
+
+
+class TestMemoryRuns(MemoryStoreFixture, RunRepositoryContract):
     pass
 
 

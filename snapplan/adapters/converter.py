@@ -10,6 +10,8 @@ lives here, outside the domain model, with an explicit hook for every non-JSON t
 - ``datetime`` ↔ ISO 8601, aware and in UTC (a naive value is refused);
 - ``date`` ↔ ISO 8601;
 - :class:`~snapplan.domain.catalog.ComponentKind` ↔ its string value;
+- the four ledger entries (runs and voids) as a tagged union on ``"kind"`` too (``"production"``,
+  ``"assembly"``, ``"waste"``, ``"void"``);
 - the four snapshot kinds as a tagged union: the dictionary carries a ``"kind"`` key, the
   class's own :class:`~snapplan.domain.snapshots.SnapshotKind` (``"recipe"``,
   ``"finished_unit"``, ``"material_unit"``, ``"finished_good"``).
@@ -38,6 +40,7 @@ from cattrs.strategies import configure_tagged_union
 
 from snapplan.domain.catalog import ComponentKind
 from snapplan.domain.quantities import to_decimal
+from snapplan.domain.runs import LedgerEntry, Run
 from snapplan.domain.snapshots import CapturedSnapshot, Snapshot
 from snapplan.errors import ValidationError
 
@@ -120,6 +123,11 @@ def _snapshot_tag(cls: type[CapturedSnapshot]) -> str:
     return cls.kind.value
 
 
+def _run_tag(cls: type[LedgerEntry]) -> str:
+    # Each ledger entry class says its kind (snapplan.domain.runs.RunKind).
+    return cls.kind.value
+
+
 def make_converter() -> cattrs.Converter:
     """A new converter configured as described in the module docstring.
 
@@ -145,6 +153,7 @@ def make_converter() -> cattrs.Converter:
         tag_generator=_snapshot_tag,
         tag_name=SNAPSHOT_TAG,
     )
+    configure_tagged_union(Run, conv, tag_generator=_run_tag, tag_name=SNAPSHOT_TAG)
     return conv
 
 

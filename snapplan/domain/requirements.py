@@ -110,7 +110,7 @@ def exact_decimal(value: Fraction) -> Decimal | Fraction:
 _S = TypeVar("_S", bound=Snapshot)
 
 
-class _Snapshots:
+class PlanSnapshots:
     """The plan's snapshots by id, read by kind (a missing or mistyped one is not found)."""
 
     def __init__(self, snapshots: Mapping[uuid.UUID, Snapshot]) -> None:
@@ -144,7 +144,7 @@ def _child_recipes(recipe: RecipeSnapshot) -> list[uuid.UUID]:
 def compute_requirements(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> Requirements:
     """Requirements of ``plan`` from ``snapshots`` (every snapshot the plan reaches, by id)."""
     with exact_arithmetic():
-        found = _Snapshots(snapshots)
+        found = PlanSnapshots(snapshots)
         demand = explode_assembly(plan, found)
         batches = plan_batches(plan, demand, found)
         return Requirements(
@@ -180,7 +180,7 @@ class Demand:
     material_snapshots: tuple[MaterialUnitSnapshot, ...]
 
 
-def explode_assembly(plan: Plan, snapshots: _Snapshots) -> Demand:
+def explode_assembly(plan: Plan, snapshots: PlanSnapshots) -> Demand:
     """Step 1: assembly quantities through nested goods, parents before children, exact."""
     goods: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     for assembly in plan.assembly_targets:
@@ -219,7 +219,7 @@ class Batches:
     lines: tuple[RecipeRequirement, ...]
 
 
-def plan_batches(plan: Plan, demand: Demand, snapshots: _Snapshots) -> Batches:
+def plan_batches(plan: Plan, demand: Demand, snapshots: PlanSnapshots) -> Batches:
     """Step 2: batches per recipe snapshot, from finished-unit demand, production targets and
     parent recipes (parents first, so a sub-recipe's demand is complete when it is reached)."""
     unit_batches: dict[uuid.UUID, Fraction] = defaultdict(Fraction)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol, TypeVar
 
 from snapplan.domain.plan import Plan
+from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
 
 
@@ -98,4 +99,16 @@ class PlanRepository(Reader[Plan], Appender[Plan], Protocol):
 
     def latest(self, event_id: uuid.UUID) -> Plan | None:
         """The event's last recorded plan, or None."""
+        ...
+
+
+class RunRepository(Reader[Run], Appender[Run], Protocol):
+    """The execution ledger: production, assembly and waste runs and voids. Append only."""
+
+    def for_event(self, event_id: uuid.UUID) -> tuple[Run, ...]:
+        """The event's ledger, in ``seq`` order."""
+        ...
+
+    def for_plan(self, plan_id: uuid.UUID) -> tuple[Run, ...]:
+        """The entries recorded against one plan, in ``seq`` order."""
         ...

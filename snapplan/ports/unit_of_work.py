@@ -11,6 +11,7 @@ import attrs
 from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
 from snapplan.domain.events import Event
 from snapplan.domain.plan import Plan
+from snapplan.domain.runs import RUN_TYPES
 from snapplan.domain.snapshots import SNAPSHOT_TYPES
 from snapplan.errors import (
     EventNotFound,
@@ -21,9 +22,15 @@ from snapplan.errors import (
     NotFoundError,
     PlanNotFound,
     RecipeNotFound,
+    RunNotFound,
     SnapshotNotFound,
 )
-from snapplan.ports.repositories import CatalogRepository, PlanRepository, SnapshotRepository
+from snapplan.ports.repositories import (
+    CatalogRepository,
+    PlanRepository,
+    RunRepository,
+    SnapshotRepository,
+)
 
 
 @attrs.frozen
@@ -47,6 +54,7 @@ REPOSITORIES: Final = (
     RepositorySpec("events", (Event,), EventNotFound),
     RepositorySpec("snapshots", SNAPSHOT_TYPES, SnapshotNotFound),
     RepositorySpec("plans", (Plan,), PlanNotFound),
+    RepositorySpec("runs", RUN_TYPES, RunNotFound),
 )
 
 #: The repository attributes of every unit of work, in dependency order (catalog first).
@@ -108,6 +116,9 @@ class UnitOfWork(Protocol):
 
     @property
     def plans(self) -> PlanRepository: ...
+
+    @property
+    def runs(self) -> RunRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -1,11 +1,17 @@
 """Use-cases over the ports. Each takes a fresh or an already-entered unit of work."""
 
+from snapplan.services.assembly import record_assembly
 from snapplan.services.catalog import add_catalog
 from snapplan.services.catalog_check import check_catalog
 from snapplan.services.drift import plan_drift
 from snapplan.services.planning import PlanResult, create_plan
+from snapplan.services.production import record_production
+from snapplan.services.progress import plan_progress
 from snapplan.services.requirements import plan_requirements
 from snapplan.services.snapshots import plan_snapshots
+from snapplan.services.verification import verify_plan
+from snapplan.services.voids import void_run
+from snapplan.services.waste import record_waste
 
 __all__ = [
     "PlanResult",
@@ -13,6 +19,12 @@ __all__ = [
     "check_catalog",
     "create_plan",
     "plan_drift",
+    "plan_progress",
     "plan_requirements",
     "plan_snapshots",
+    "record_assembly",
+    "record_production",
+    "record_waste",
+    "verify_plan",
+    "void_run",
 ]

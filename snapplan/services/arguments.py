@@ -9,9 +9,11 @@ value (an id string that is not a UUID, a clock returning a naive time) is a
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from snapplan.domain.limits import Limits
+from snapplan.domain.quantities import amount_problem, as_decimal
 from snapplan.errors import ValidationError
 from snapplan.ports.clock import Clock, utc_now
 from snapplan.ports.unit_of_work import UnitOfWork
@@ -54,3 +56,14 @@ def flag(value: Any, parameter: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{parameter} must be True or False, not {value!r:.40}")
     return value
+
+
+def amount(value: Any, parameter: str, *, zero: bool = False) -> Decimal:
+    """An exact amount argument (``int``, ``str`` or ``Decimal``; never a float): positive, or
+    zero or more with ``zero``. ``ValidationError`` naming the parameter otherwise."""
+    converted = as_decimal(value)
+    problem = amount_problem(value if converted is None else converted, positive=not zero)
+    if problem is not None:
+        raise ValidationError(f"{parameter}: {problem}")
+    assert converted is not None
+    return converted

@@ -16,6 +16,7 @@ from snapplan.domain.catalog import CatalogView, ComponentKind
 from snapplan.domain.limits import Limits
 from snapplan.domain.plan import Plan
 from snapplan.domain.snapshots import Snapshot
+from snapplan.domain.verification import check_snapshots
 from snapplan.ports.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -86,13 +87,29 @@ def _levels(
     return loaded
 
 
-def load_plan_snapshots(uow: UnitOfWork, plan: Plan) -> dict[uuid.UUID, Snapshot]:
-    """Every snapshot a plan reaches, by id: one ``get_many`` per level of nesting."""
+def load_plan_snapshots(
+    uow: UnitOfWork, plan: Plan, *, verify: bool = True
+) -> dict[uuid.UUID, Snapshot]:
+    """Every snapshot a plan reaches, by id: one bulk read per level of nesting.
+
+    With ``verify`` (the default: what every service reading a plan does) a missing snapshot is
+    ``SnapshotNotFound`` and each snapshot is checked against its digest, given its children's
+    stored digests (``SnapshotIntegrityError`` on a mismatch). Without it, whatever is stored is
+    returned, missing ones left out (for :func:`snapplan.verify_plan`, which reports them all).
+    """
     loaded: dict[uuid.UUID, Snapshot] = {}
+    asked: set[uuid.UUID] = set()
     todo = list(plan.snapshot_ids())
     while todo:
-        level = uow.snapshots.get_many(todo)
+        asked.update(todo)
+        level = (
+            uow.snapshots.get_many(todo)
+            if verify
+            else tuple(uow.snapshots.find_many(todo).values())
+        )
         loaded.update((snapshot.id, snapshot) for snapshot in level)
         children = (child for snapshot in level for child in snapshot.children())
-        todo = [child for child in dict.fromkeys(children) if child not in loaded]
+        todo = [child for child in dict.fromkeys(children) if child not in asked]
+    if verify:
+        check_snapshots(plan, loaded)
     return loaded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Mapping
 
 import attrs
 
@@ -11,8 +12,9 @@ from snapplan.domain.capture import Capture
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.limits import Limits
 from snapplan.domain.plan import Plan
-from snapplan.domain.snapshots import FinishedGoodSnapshot, RecipeSnapshot
+from snapplan.domain.snapshots import FinishedGoodSnapshot, RecipeSnapshot, Snapshot
 from snapplan.domain.validators import new_id, parse_id
+from snapplan.domain.verification import plan_root_digest
 from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import arguments
@@ -28,13 +30,16 @@ class PlanResult:
     targets captured by this call (production targets and assembly targets, respectively);
     ``snapshots_written`` counts every snapshot record written, nested ones included (the
     recipes behind finished units, sub-recipes, packaging...). An idempotent re-run reports
-    0, 0, 0 and the existing plan's id.
+    0, 0, 0 and the existing plan's id (and root digest).
     """
 
     plan_id: uuid.UUID
     recipe_snapshots_created: int
     finished_good_snapshots_created: int
     snapshots_written: int
+    #: The plan's Merkle root (see :func:`snapplan.verify_plan`): keep it outside the database
+    #: to prove later that the plan was not changed.
+    root_digest: str | None = None
 
 
 def create_plan(
@@ -74,47 +79,61 @@ def create_plan(
     with atomic(uow):
         event = uow.events.get(event_id)
         latest = uow.plans.latest(event.id)
-        production, assembly = _targets_to_capture(uow, event, force_recreate)
+        linked = {} if force_recreate else _linked_snapshots(uow, event)
+        production, assembly = _targets_to_capture(event, linked, force_recreate)
         if not (production or assembly or force_recreate) and _lists_targets_of(latest, event):
             assert latest is not None
-            return PlanResult(latest.id, 0, 0, 0)
+            digests = {i: snapshot.digest for i, snapshot in linked.items()}
+            return PlanResult(latest.id, 0, 0, 0, plan_root_digest(latest, digests))
         plan_id = new_id()
         capture = _capture(
             uow, event, production, assembly, plan_id=plan_id, now=now, limits=limits
         )
-        linked = _link(event, capture, production, assembly)
+        linked_event = _link(event, capture, production, assembly)
         plan = Plan(
             id=plan_id,
             event_id=event.id,
             created_at=now,
-            production_targets=linked.production_targets,
-            assembly_targets=linked.assembly_targets,
+            production_targets=linked_event.production_targets,
+            assembly_targets=linked_event.assembly_targets,
             supersedes=latest.id if latest is not None else None,
         )
         uow.snapshots.add_many(capture.snapshots)
         # Always bump the event's version: it serialises planners of one event even when no
         # target changed, so two concurrent re-plans cannot both record a plan.
-        uow.events.update(linked)
+        uow.events.update(linked_event)
         uow.plans.add(plan)
         uow.commit()
-    return PlanResult(plan.id, len(production), len(assembly), len(capture.snapshots))
+    digests = {s.id: s.digest for s in (*linked.values(), *capture.snapshots)}
+    return PlanResult(
+        plan.id,
+        len(production),
+        len(assembly),
+        len(capture.snapshots),
+        plan_root_digest(plan, digests),
+    )
+
+
+def _linked_snapshots(uow: UnitOfWork, event: Event) -> dict[uuid.UUID, Snapshot]:
+    """The snapshots the event's targets already point at (``SnapshotNotFound`` if one is
+    gone): one bulk read."""
+    linked_ids = [t.snapshot_id for t in event.production_targets if t.snapshot_id is not None]
+    linked_ids += [t.snapshot_id for t in event.assembly_targets if t.snapshot_id is not None]
+    return {snapshot.id: snapshot for snapshot in uow.snapshots.get_many(linked_ids)}
 
 
 def _targets_to_capture(
-    uow: UnitOfWork, event: Event, force_recreate: bool
+    event: Event, linked: Mapping[uuid.UUID, Snapshot], force_recreate: bool
 ) -> tuple[list[ProductionTarget], list[AssemblyTarget]]:
     """The targets this call captures: all with ``force_recreate``, else those not linked.
 
-    A linked target keeps its snapshot only if that snapshot exists (``SnapshotNotFound``
-    otherwise, one bulk read) and was taken from the target's own definition: a target whose
-    recipe or good was switched with ``attrs.evolve`` keeps a stale ``snapshot_id``.
+    A linked target keeps its snapshot only if it was taken from the target's own definition:
+    a target whose recipe or good was switched with ``attrs.evolve`` keeps a stale
+    ``snapshot_id``.
     """
     if force_recreate:
         return list(event.production_targets), list(event.assembly_targets)
-    linked_ids = [t.snapshot_id for t in event.production_targets if t.snapshot_id is not None]
-    linked_ids += [t.snapshot_id for t in event.assembly_targets if t.snapshot_id is not None]
-    linked = uow.snapshots.get_many(linked_ids)
-    sources = {s.id: (type(s), s.source_id) for s in linked}
+    sources = {s.id: (type(s), s.source_id) for s in linked.values()}
     production = [
         t
         for t in event.production_targets

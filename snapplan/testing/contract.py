@@ -14,9 +14,9 @@ Needs ``pip install snapplan[testing]``.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -35,15 +35,7 @@ from snapplan.domain.catalog import (
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.plan import Plan
-from snapplan.domain.snapshots import (
-    ComponentSnapshot,
-    FinishedGoodSnapshot,
-    FinishedUnitSnapshot,
-    MaterialUnitSnapshot,
-    RecipeLineSnapshot,
-    RecipeSnapshot,
-    SubRecipeSnapshot,
-)
+from snapplan.domain.snapshots import RecipeSnapshot, SnapshotKind
 from snapplan.errors import (
     ConflictError,
     EventNotFound,
@@ -54,16 +46,16 @@ from snapplan.errors import (
     NotFoundError,
     PlanNotFound,
     RecipeNotFound,
+    RunNotFound,
     SnapshotNotFound,
     UnitOfWorkError,
     ValidationError,
 )
 from snapplan.ports.clock import utc_now
 from snapplan.ports.unit_of_work import Store
+from snapplan.testing.catalog import add_all
 from snapplan.testing.contents import store_contents
-
-THIRTY_DIGITS = Decimal("123456789012345.678901234567890")
-DIGEST = "ab" * 32
+from snapplan.testing.samples import THIRTY_DIGITS, planned_snapshots, sample_ledger
 
 #: (repository attribute, factory of a valid item, error raised for a missing id)
 CATALOG: tuple[tuple[str, Callable[[], Any], type[NotFoundError]], ...] = (
@@ -107,37 +99,9 @@ catalog_repositories = pytest.mark.parametrize(
 )
 
 
-def snapshot_samples() -> list[Any]:
-    """One snapshot of each kind, with a 30-digit amount somewhere."""
-    common: dict[str, Any] = {"plan_id": uuid.uuid4(), "captured_at": utc_now(), "digest": DIGEST}
-    return [
-        RecipeSnapshot(
-            source_id=uuid.uuid4(), name="Pie", **common,
-            lines=[RecipeLineSnapshot(uuid.uuid4(), "Sugar", THIRTY_DIGITS, "cup", "")],
-            sub_recipes=[SubRecipeSnapshot(uuid.uuid4(), 2, uuid.uuid4())],
-        ),
-        FinishedUnitSnapshot(
-            source_id=uuid.uuid4(), name="Cookie", **common, recipe_id=uuid.uuid4(),
-            recipe_snapshot_id=uuid.uuid4(), items_per_batch=48,
-        ),
-        MaterialUnitSnapshot(source_id=uuid.uuid4(), name="Box", **common),
-        FinishedGoodSnapshot(
-            source_id=uuid.uuid4(), name="Bag", **common,
-            components=[
-                ComponentSnapshot(ComponentKind.FINISHED_UNIT, uuid.uuid4(), 3, uuid.uuid4()),
-                ComponentSnapshot(ComponentKind.MATERIAL_UNIT, uuid.uuid4(), 1, uuid.uuid4()),
-            ],
-        ),
-    ]  # fmt: skip
-
-
 def sample_plan(event_id: uuid.UUID) -> Plan:
-    """A plan record for ``event_id``."""
-    return Plan(
-        event_id=event_id,
-        created_at=utc_now(),
-        production_targets=[ProductionTarget(uuid.uuid4(), "2.5", snapshot_id=uuid.uuid4())],
-    )
+    """A plan record for ``event_id`` (no snapshots: it has no targets)."""
+    return Plan(event_id=event_id, created_at=utc_now())
 
 
 def _commit(store: Store, work: Callable[[Any], object]) -> None:
@@ -262,27 +226,35 @@ class CatalogRepositoryContract:
 
 
 class SnapshotRepositoryContract:
-    """Snapshots: append only, all four kinds, exact amounts."""
+    """Snapshots: append only, all four kinds, exact amounts, checked against their digests,
+    never without their plan."""
 
     def test_every_kind_reads_back_equal(self, store: Store) -> None:
-        samples = snapshot_samples()
-        _commit(store, lambda uow: uow.snapshots.add_many(samples))
+        sample = planned_snapshots()
+        snapshots = sample.snapshots
+        assert {s.kind for s in snapshots} == set(SnapshotKind)
+
+        def add(uow: Any) -> None:
+            uow.snapshots.add_many(snapshots)
+            uow.plans.add(sample.plan)
+
+        _commit(store, add)
         with store.unit_of_work() as uow:
-            for sample in samples:
-                assert uow.snapshots.get(sample.id) == sample
-            assert uow.snapshots.get_many([s.id for s in reversed(samples)]) == tuple(
-                reversed(samples)
+            for snapshot in snapshots:
+                assert uow.snapshots.get(snapshot.id) == snapshot
+            assert uow.snapshots.get_many([s.id for s in reversed(snapshots)]) == tuple(
+                reversed(snapshots)
             )
-            assert uow.snapshots.count() == len(samples)
-            assert uow.snapshots.all() == tuple(sorted(samples, key=lambda s: s.id))
+            assert uow.snapshots.count() == len(snapshots)
+            assert uow.snapshots.all() == tuple(sorted(snapshots, key=lambda s: s.id))
 
     def test_thirty_digits_come_back_unchanged(self, store: Store) -> None:
-        recipe = snapshot_samples()[0]
-        _commit(store, lambda uow: uow.snapshots.add(recipe))
+        sample = planned_snapshots()
+        _commit(store, lambda uow: add_all(uow, (*sample.snapshots, sample.plan)))
         with store.unit_of_work() as uow:
-            stored = uow.snapshots.get(recipe.id)
-            assert isinstance(stored, RecipeSnapshot)
-            assert str(stored.lines[0].quantity) == str(THIRTY_DIGITS)
+            (pie,) = [s for s in uow.snapshots.all() if s.name == "Pie"]
+            assert isinstance(pie, RecipeSnapshot)
+            assert str(pie.lines[0].quantity) == str(THIRTY_DIGITS)
 
     def test_missing_snapshot_raises(self, store: Store) -> None:
         missing = uuid.uuid4()
@@ -296,13 +268,52 @@ class SnapshotRepositoryContract:
             assert not hasattr(uow.snapshots, "remove")
 
     def test_a_duplicate_snapshot_id_conflicts_and_writes_nothing(self, store: Store) -> None:
-        first, second = snapshot_samples()[:2]
-        _commit(store, lambda uow: uow.snapshots.add(first))
+        sample = planned_snapshots()
+        leaf = sample.snapshots[0]
+        _commit(store, lambda uow: add_all(uow, (leaf, sample.plan)))
         with pytest.raises(ConflictError), store.unit_of_work() as uow:
-            uow.snapshots.add_many([second, first])
+            uow.snapshots.add_many(sample.snapshots)
             uow.commit()
         with store.unit_of_work() as uow:
-            assert uow.snapshots.all() == (first,)
+            assert uow.snapshots.all() == (leaf,)
+
+    def test_a_snapshot_that_does_not_match_its_digest_is_refused(self, store: Store) -> None:
+        sample = planned_snapshots()
+        leaf = sample.snapshots[0]
+        forged = attrs.evolve(leaf, name=leaf.name + " (edited)")
+        with store.unit_of_work() as uow:
+            with pytest.raises(ValidationError, match="digest"):
+                uow.snapshots.add(forged)
+            with pytest.raises(ValidationError, match="digest"):
+                uow.snapshots.add(attrs.evolve(leaf, digest="0" * 64))
+            assert uow.snapshots.count() == 0
+
+    def test_a_snapshot_whose_child_is_not_stored_is_refused(self, store: Store) -> None:
+        sample = planned_snapshots()
+        parent = next(s for s in sample.snapshots if s.children())
+        with store.unit_of_work() as uow:
+            with pytest.raises(ValidationError, match="not stored"):
+                uow.snapshots.add(parent)
+            assert uow.snapshots.count() == 0
+
+    def test_a_snapshot_without_its_plan_is_refused_at_commit(self, store: Store) -> None:
+        sample = planned_snapshots()
+        with pytest.raises(ValidationError, match="plan"), store.unit_of_work() as uow:
+            uow.snapshots.add_many(sample.snapshots)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.snapshots.count() == 0
+        # The plan added later in the same unit of work is fine; so is work undone by a
+        # savepoint, which takes its snapshots' claim on a plan with it.
+        with store.unit_of_work() as uow:
+            with pytest.raises(RuntimeError), uow.savepoint():
+                uow.snapshots.add_many(planned_snapshots().snapshots)
+                raise RuntimeError("undo")
+            uow.snapshots.add_many(sample.snapshots)
+            uow.plans.add(sample.plan)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.snapshots.count() == len(sample.snapshots)
 
 
 class PlanRepositoryContract:
@@ -330,6 +341,67 @@ class PlanRepositoryContract:
                 uow.plans.get(uuid.uuid4())
             assert not hasattr(uow.plans, "update")
             assert not hasattr(uow.plans, "remove")
+
+
+class RunRepositoryContract:
+    """The execution ledger: append only, in ``seq`` order, one position and one key per event."""
+
+    def test_every_kind_reads_back_equal_in_seq_order(self, store: Store) -> None:
+        event_id, plan_id, later_plan = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        first = sample_ledger(event_id, plan_id)
+        second = sample_ledger(event_id, later_plan, start=5)
+        other = sample_ledger(uuid.uuid4(), uuid.uuid4())
+        _commit(store, lambda uow: uow.runs.add_many([*reversed(second), *other]))
+        _commit(store, lambda uow: uow.runs.add_many(first))
+        with store.unit_of_work() as uow:
+            assert uow.runs.for_event(event_id) == (*first, *second)
+            assert uow.runs.for_plan(later_plan) == tuple(second)
+            for run in first:
+                assert uow.runs.get(run.id) == run
+            assert uow.runs.count() == 12
+            assert not hasattr(uow.runs, "update")
+            assert not hasattr(uow.runs, "remove")
+            with pytest.raises(RunNotFound):
+                uow.runs.get(uuid.uuid4())
+
+    def test_a_taken_seq_conflicts_and_writes_nothing(self, store: Store) -> None:
+        event_id = uuid.uuid4()
+        taken = sample_ledger(event_id, uuid.uuid4())
+        _commit(store, lambda uow: uow.runs.add(taken[0]))
+        rival = attrs.evolve(taken[1], seq=taken[0].seq)
+        with pytest.raises(ConflictError), store.unit_of_work() as uow:
+            uow.runs.add(rival)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.runs.for_event(event_id) == (taken[0],)
+
+    def test_a_key_names_one_run_per_event(self, store: Store) -> None:
+        event_id = uuid.uuid4()
+        runs = sample_ledger(event_id, uuid.uuid4())
+        _commit(store, lambda uow: uow.runs.add(runs[0]))
+        same_key = attrs.evolve(runs[1], key=runs[0].key)
+        with pytest.raises(ConflictError), store.unit_of_work() as uow:
+            uow.runs.add(same_key)
+            uow.commit()
+        # no key at all is no key: many runs may have none; another event may reuse a key
+        elsewhere = attrs.evolve(runs[0], id=uuid.uuid4(), event_id=uuid.uuid4())
+        _commit(store, lambda uow: uow.runs.add_many([*runs[1:], elsewhere]))
+        with store.unit_of_work() as uow:
+            assert uow.runs.count() == 5
+
+    def test_two_recorders_taking_the_same_seq_one_conflicts(self, store: Store) -> None:
+        event_id = uuid.uuid4()
+        one, two = sample_ledger(event_id, uuid.uuid4())[:2]
+        two = attrs.evolve(two, seq=one.seq)
+        first, second = store.unit_of_work(), store.unit_of_work()
+        with first:
+            first.runs.add(one)
+            first.commit()
+        with pytest.raises(ConflictError), second:
+            second.runs.add(two)
+            second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.runs.for_event(event_id) == (one,)
 
 
 class UnitOfWorkContract:
@@ -441,6 +513,41 @@ class UnitOfWorkContract:
         with store.unit_of_work() as uow:
             assert uow.ingredients.all() == (kept,)
             assert uow.recipes.get(recipe.id).name == "Spelt bread"
+
+    def test_exit_without_enter_is_misuse_and_leaves_the_unit_usable(self, store: Store) -> None:
+        uow = store.unit_of_work()
+        with pytest.raises(UnitOfWorkError):
+            uow.__exit__(None, None, None)
+        assert not uow.active
+        with uow:
+            uow.ingredients.add(Ingredient("Flour"))
+            uow.commit()
+        with store.unit_of_work() as other:
+            assert other.ingredients.count() == 1
+
+    def test_another_thread_cannot_use_an_entered_unit(self, store: Store) -> None:
+        uow = store.unit_of_work()
+        refused: list[BaseException] = []
+        with uow:
+
+            def intrude() -> None:
+                try:
+                    uow.ingredients.count()
+                except UnitOfWorkError as error:
+                    refused.append(error)
+                try:
+                    uow.__enter__()
+                except UnitOfWorkError as error:
+                    refused.append(error)
+
+            thread = threading.Thread(target=intrude)
+            thread.start()
+            thread.join()
+            uow.ingredients.add(Ingredient("Flour"))
+            uow.commit()
+        assert len(refused) == 2
+        with store.unit_of_work() as other:
+            assert other.ingredients.count() == 1
 
     def test_a_reader_does_not_block_a_writer(self, store: Store) -> None:
         with store.unit_of_work() as reader:

@@ -177,7 +177,10 @@ def test_a_load_that_fails_while_writing_writes_nothing(run: Run, tmp_path: Path
     line = one_error_line(run("load", second, "--db", db))
 
     assert f"nothing was loaded from {second}" in line
-    assert "duplicate id" in line
+    # the item by name and id, never the database's constraint
+    assert f"Event 'Bread Day' (id {MARKET_ID}) already exists" in line
+    assert "UNIQUE" not in line
+    assert "snapplan_" not in line
     assert table_rows(db) == before
     assert before["snapplan_ingredients"] == 5
 

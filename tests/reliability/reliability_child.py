@@ -19,6 +19,11 @@ committing anything.
 true}`` at its release point — before calling ``create_plan`` (``"start"``), or inside it just
 before its first write, after it has read the event (``"after-read"``) — waits for a ``go``
 line, and reports ``{"outcome": "planned" | "conflict" | "error", ...}``.
+
+``{"command": "record", "action": "assemble" | "produce", "release": ..., "plan_id": ...,
+"target_id": ..., "quantity": ..., "key": ...}`` records one ledger entry, released the same
+way (``"after-read"``: just before its first write, after reading the ledger), retrying lost
+races, and reports ``{"outcome": "recorded" | "shortage" | "error", ...}``.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
-from snapplan import ConflictError, create_plan
+from snapplan import ConflictError, create_plan, record_assembly, record_production
 from snapplan.adapters.sql import SqlStore
 from snapplan.testing.faults import FaultyStore
 
@@ -127,14 +132,93 @@ def race(request: dict[str, Any]) -> None:
             recipe_snapshots_created=result.recipe_snapshots_created,
             finished_good_snapshots_created=result.finished_good_snapshots_created,
             snapshots_written=result.snapshots_written,
+            root_digest=result.root_digest,
         )
     finally:
         store.dispose()
 
 
+def record(request: dict[str, Any]) -> None:
+    """Record one ledger entry (``action``: "assemble" or "produce"), retrying a lost race
+    (``ConflictError`` other than a reused key or a superseded plan) until it is recorded or
+    refused for good (a shortage)."""
+    from snapplan import KeyReusedError, ShortageError, SupersededPlanError
+
+    store = open_store(request)
+    plan_id = uuid.UUID(request["plan_id"])
+    with store.unit_of_work() as uow:  # connect now, so the race is not about connecting
+        uow.plans.get(plan_id)
+    first_write = [True]
+
+    def on_write(k: int, name: str) -> None:
+        if first_write[0] and request["release"] == "after-read":
+            first_write[0] = False
+            say(ready=True)
+            wait_for_go()
+
+    if request["release"] == "start":
+        say(ready=True)
+        wait_for_go()
+    action = record_assembly if request["action"] == "assemble" else record_production
+    attempts = 0
+    try:
+        while True:
+            attempts += 1
+            faulty = FaultyStore(store, on_write=on_write)
+            try:
+                run = action(
+                    faulty.unit_of_work(),
+                    plan_id,
+                    uuid.UUID(request["target_id"]),
+                    request["quantity"],
+                    key=request.get("key"),
+                )
+            except (KeyReusedError, SupersededPlanError):
+                raise
+            except ConflictError:
+                if attempts >= 100:
+                    raise
+                continue
+            say(outcome="recorded", run_id=str(run.id), seq=run.seq, attempts=attempts)
+            return
+    except ShortageError as error:
+        say(outcome="shortage", message=str(error), attempts=attempts)
+    except Exception as error:
+        say(outcome="error", type=type(error).__name__, message=traceback.format_exc())
+    finally:
+        store.dispose()
+
+
+def kill_recorder(request: dict[str, Any]) -> None:
+    """Record one assembly run and pause at ``point``: "write:1" (before the ledger write),
+    "commit" (before the real commit) or "after-commit"."""
+    point: str = request["point"]
+    store = open_store(request)
+
+    def on_write(k: int, name: str) -> None:
+        if point == f"write:{k}":
+            pause(point, name)
+
+    def on_commit() -> None:
+        if point == "commit":
+            pause(point)
+
+    faulty = FaultyStore(store, on_write=on_write, on_commit=on_commit)
+    run = record_assembly(
+        faulty.unit_of_work(),
+        uuid.UUID(request["plan_id"]),
+        uuid.UUID(request["target_id"]),
+        request["quantity"],
+    )
+    if point == "after-commit":
+        pause(point, str(run.id))
+    say(finished=str(run.id), writes=faulty.writes)
+
+
 def main() -> None:
     request = json.loads(sys.argv[1])
-    {"kill": kill, "race": race}[request["command"]](request)
+    commands = {"kill": kill, "race": race, "record": record, "kill-recorder": kill_recorder}
+    commands[request["command"]](request)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from snapplan.adapters.sql import SqlStore
 from snapplan.testing.contract import (
     CatalogRepositoryContract,
     PlanRepositoryContract,
+    RunRepositoryContract,
     SnapshotRepositoryContract,
     UnitOfWorkContract,
 )
@@ -28,6 +29,10 @@ class TestSqlSnapshots(SqlStoreFixture, SnapshotRepositoryContract):
 
 
 class TestSqlPlans(SqlStoreFixture, PlanRepositoryContract):
+    pass
+
+
+class TestSqlRuns(SqlStoreFixture, RunRepositoryContract):
     pass
 
 

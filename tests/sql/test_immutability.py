@@ -25,6 +25,7 @@ from snapplan import (
     create_plan,
     plan_drift,
     plan_requirements,
+    record_production,
 )
 from snapplan.adapters.sql import IMMUTABLE_TABLES, SqlStore, immutability_ddl, metadata
 from snapplan.testing.catalog import save
@@ -60,9 +61,13 @@ def bakery() -> tuple[list[object], Event]:
 
 
 def planned(store: SqlStore) -> uuid.UUID:
+    """The bakery planned, with a run in the ledger (every append-only table holds rows)."""
     catalog, event = bakery()
     save(store, *catalog)
-    return create_plan(store.unit_of_work(), event.id).plan_id
+    plan_id = create_plan(store.unit_of_work(), event.id).plan_id
+    cake = next(item for item in catalog if isinstance(item, Recipe) and item.name == "Cake")
+    record_production(store.unit_of_work(), plan_id, cake.id, 1, key="first tray")
+    return plan_id
 
 
 def row_counts(engine: sa.Engine) -> dict[str, int]:
@@ -84,6 +89,42 @@ def test_raw_sql_cannot_update_or_delete_snapshots_and_plans(
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), sql_store.engine.begin() as conn:
         conn.execute(sa.text(statement.format(table=table)))
     assert row_counts(sql_store.engine) == before
+
+
+REPLACING = {
+    # SQLite fires no DELETE trigger for the row a REPLACE drops (recursive_triggers is off):
+    # before the insert trigger, this silently rewrote a plan's flour from 1000 g to 19998 g.
+    "sqlite": [
+        "REPLACE INTO snapplan_snapshots SELECT id, kind, source_id, plan_id, captured_at, "
+        "digest, json_set(document, '$.lines[0].quantity', '9999') FROM snapplan_snapshots",
+        "INSERT OR REPLACE INTO snapplan_snapshots SELECT * FROM snapplan_snapshots",
+        "REPLACE INTO snapplan_plans SELECT * FROM snapplan_plans",
+        "REPLACE INTO snapplan_runs SELECT id, event_id, seq, plan_id, kind, 'forged', "
+        "recorded_at, document FROM snapplan_runs",
+        "INSERT INTO snapplan_snapshots SELECT * FROM snapplan_snapshots "
+        "WHERE true ON CONFLICT (id) DO UPDATE SET digest = excluded.digest",
+    ],
+    "postgresql": [
+        "INSERT INTO snapplan_snapshots SELECT * FROM snapplan_snapshots "
+        "ON CONFLICT (id) DO UPDATE SET digest = excluded.digest",
+        "INSERT INTO snapplan_runs SELECT * FROM snapplan_runs "
+        "ON CONFLICT (id) DO UPDATE SET key = 'forged'",
+        "INSERT INTO snapplan_plans SELECT * FROM snapplan_plans "
+        "ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id",
+    ],
+}
+
+
+def test_raw_sql_cannot_replace_snapshots_or_plans(sql_store: SqlStore) -> None:
+    plan_id = planned(sql_store)
+    before = plan_requirements(sql_store.unit_of_work(), plan_id)
+    counts = row_counts(sql_store.engine)
+    for statement in REPLACING[sql_store.engine.dialect.name]:
+        refused = pytest.raises(sa.exc.DBAPIError, match="append-only")
+        with refused, sql_store.engine.begin() as conn:
+            conn.execute(sa.text(statement))
+    assert row_counts(sql_store.engine) == counts
+    assert plan_requirements(sql_store.unit_of_work(), plan_id) == before
 
 
 def test_the_repositories_offer_no_way_to_change_snapshots_or_plans(

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import attrs
 
 from snapplan.adapters.base.table import Table
 from snapplan.domain.catalog import Definition
 from snapplan.domain.plan import Plan
+from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
 from snapplan.errors import ConflictError, ValidationError
 from snapplan.ports.unit_of_work import RepositorySpec
@@ -27,7 +28,15 @@ from snapplan.ports.unit_of_work import RepositorySpec
 if TYPE_CHECKING:
     from snapplan.adapters.base.unit_of_work import BaseUnitOfWork
 
-T = TypeVar("T")
+
+class Identified(Protocol):
+    """Every stored value has an ``id``."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+T = TypeVar("T", bound=Identified)
 V = TypeVar("V", bound=Definition)
 
 
@@ -99,8 +108,40 @@ class AppendOnlyRecords(Records[T]):
         for item in batch:
             self._check_type(item)
         self._before_adding(batch)
-        if batch:
+        if not batch:
+            return
+        try:
             self._table.insert(batch)
+        except ConflictError as error:
+            named = self._named_duplicate(batch)
+            if named is None:
+                raise
+            # chained to what the store saw (the driver's error, for a SQL store)
+            raise named from error.__cause__ or error
+        self._after_adding(batch)
+
+    def _after_adding(self, items: list[T]) -> None:
+        """What a repository notes once new items are staged (nothing here)."""
+
+    def _named_duplicate(self, batch: list[T]) -> ConflictError | None:
+        """The duplicate in ``batch`` (repeated, or already stored), named, if there is one.
+
+        Stores report a duplicate id in their own words (a SQL constraint's name); this says
+        which item it is. Asked only after an insert failed.
+        """
+        seen: set[uuid.UUID] = set()
+        for item in batch:
+            if item.id in seen:
+                return ConflictError(f"{_label(item)} is given twice")
+            seen.add(item.id)
+        try:
+            stored = self._table.fetch(list(seen))
+        except ConflictError:
+            return None
+        for item in batch:
+            if item.id in stored:
+                return ConflictError(f"{_label(item)} already exists")
+        return None
 
     def _before_adding(self, items: list[T]) -> None:
         """Checks a repository makes on new items (none here)."""
@@ -132,7 +173,34 @@ class CatalogRecords(AppendOnlyRecords[V]):
 
 
 class SnapshotRecords(AppendOnlyRecords[Snapshot]):
-    """Snapshots: append only."""
+    """Snapshots: append only, each checked against its digest when it is added.
+
+    A snapshot's children must be stored already or come in the same ``add_many`` (capture
+    writes children first), so that its digest can be checked; and the plan it names must be
+    stored or added before the unit of work commits (checked at commit).
+    """
+
+    def _before_adding(self, items: list[Snapshot]) -> None:
+        digests = {snapshot.id: snapshot.digest for snapshot in items}
+        wanted = list(dict.fromkeys(c for s in items for c in s.children() if c not in digests))
+        if wanted:
+            digests.update((i, s.digest) for i, s in self._table.fetch(wanted).items())
+        for snapshot in items:
+            children = snapshot.children()
+            missing = [child for child in children if child not in digests]
+            if missing:
+                raise ValidationError(
+                    f"{_label(snapshot)} points at snapshot {missing[0]}, which is not stored: "
+                    "add children first, or in the same add_many"
+                )
+            if snapshot.expected_digest([digests[child] for child in children]) != snapshot.digest:
+                raise ValidationError(
+                    f"{_label(snapshot)}: its digest does not match its content and its "
+                    "children's digests (a snapshot is made by capture, not by hand)"
+                )
+
+    def _after_adding(self, items: list[Snapshot]) -> None:
+        self._uow._expect_plans((snapshot.id, snapshot.plan_id) for snapshot in items)
 
 
 class PlanRecords(AppendOnlyRecords[Plan]):
@@ -149,10 +217,25 @@ class PlanRecords(AppendOnlyRecords[Plan]):
         return plans[-1] if plans else None
 
 
+class RunRecords(AppendOnlyRecords[Run]):
+    """The execution ledger: append only, in ``seq`` order per event."""
+
+    def for_event(self, event_id: uuid.UUID) -> tuple[Run, ...]:
+        """The event's ledger in ``seq`` order."""
+        self._uow._require_active()
+        return tuple(sorted(self._table.where("event_id", event_id), key=lambda r: r.seq))
+
+    def for_plan(self, plan_id: uuid.UUID) -> tuple[Run, ...]:
+        """The entries recorded against one plan, in ``seq`` order."""
+        self._uow._require_active()
+        return tuple(sorted(self._table.where("plan_id", plan_id), key=lambda r: r.seq))
+
+
 def _label(item: Any) -> str:
+    """``Recipe 'Cake' (id ...)``: what a message calls a stored value."""
     name = getattr(item, "name", None)
     kind = type(item).__name__
-    return f"{kind} {name!r} ({item.id})" if name else f"{kind} {item.id}"
+    return f"{kind} {name!r} (id {item.id})" if name else f"{kind} {item.id}"
 
 
 #: The repository class of each repository name (see ``ports.REPOSITORIES``).
@@ -165,4 +248,5 @@ RECORD_CLASSES: dict[str, type[Records[Any]]] = {
     "events": CatalogRecords,
     "snapshots": SnapshotRecords,
     "plans": PlanRecords,
+    "runs": RunRecords,
 }

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import abc
 import threading
-from contextlib import AbstractContextManager
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, overload
 
@@ -33,12 +35,13 @@ from snapplan.adapters.base.repositories import (
     CatalogRecords,
     PlanRecords,
     Records,
+    RunRecords,
     SnapshotRecords,
 )
 from snapplan.adapters.base.table import Table
 from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
 from snapplan.domain.events import Event
-from snapplan.errors import UnitOfWorkError
+from snapplan.errors import UnitOfWorkError, ValidationError
 from snapplan.ports.unit_of_work import REPOSITORIES, RepositorySpec
 
 R = TypeVar("R", bound=Records[Any])
@@ -75,11 +78,15 @@ class BaseUnitOfWork(abc.ABC):
     events: _Repository[CatalogRecords[Event]] = _Repository()
     snapshots: _Repository[SnapshotRecords] = _Repository()
     plans: _Repository[PlanRecords] = _Repository()
+    runs: _Repository[RunRecords] = _Repository()
 
     def __init__(self) -> None:
         self._depth = 0
         self._committed = False
         self._thread: int | None = None
+        # (snapshot id, plan id) of the snapshots added in this transaction: at commit, every
+        # plan must be stored (no snapshot without its plan).
+        self._expected_plans: list[tuple[uuid.UUID, uuid.UUID]] = []
         self._repositories: dict[str, Any] = {
             spec.name: RECORD_CLASSES[spec.name](self, spec, self._table(spec))
             for spec in REPOSITORIES
@@ -122,6 +129,7 @@ class BaseUnitOfWork(abc.ABC):
             self._begin()
             self._thread = me
             self._committed = False
+            self._expected_plans.clear()
         elif self._thread != me:
             raise UnitOfWorkError(
                 "this unit of work is in use by another thread; give each thread its own "
@@ -154,6 +162,7 @@ class BaseUnitOfWork(abc.ABC):
             return
         if self._committed:
             raise UnitOfWorkError("this unit of work already committed; enter it again")
+        self._refuse_orphan_snapshots()
         self._committed = True
         self._publish()
 
@@ -168,12 +177,41 @@ class BaseUnitOfWork(abc.ABC):
         if self._committed:
             return
         self._rollback(failing=False)
+        self._expected_plans.clear()
         self._begin()
 
     def savepoint(self) -> AbstractContextManager[None]:
         """A nested transaction: an exception inside undoes exactly its work and re-raises."""
         self._require_writable()
-        return self._savepoint()
+        return self._journaled_savepoint()
+
+    @contextmanager
+    def _journaled_savepoint(self) -> Iterator[None]:
+        mark = len(self._expected_plans)
+        try:
+            with self._savepoint():
+                yield
+        except BaseException:
+            del self._expected_plans[mark:]
+            raise
+
+    def _expect_plans(self, pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]) -> None:
+        """Note (snapshot id, plan id) pairs whose plan must be stored at commit."""
+        self._expected_plans.extend(pairs)
+
+    def _refuse_orphan_snapshots(self) -> None:
+        """``ValidationError`` naming a snapshot added without its plan (nothing persisted)."""
+        if not self._expected_plans:
+            return
+        plan_ids = list(dict.fromkeys(plan_id for _, plan_id in self._expected_plans))
+        stored = self._repositories["plans"].find_many(plan_ids)
+        for snapshot_id, plan_id in self._expected_plans:
+            if plan_id not in stored:
+                raise ValidationError(
+                    f"snapshot {snapshot_id} names plan {plan_id}, which is neither stored nor "
+                    "added in this unit of work: nothing was committed (no snapshot without "
+                    "its plan)"
+                )
 
     def __repr__(self) -> str:
         state = "entered" if self._depth else "not entered"

@@ -14,7 +14,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
 
-from snapplan.adapters.memory.state import INDEXED, REMOVED, CommittedState, stored_version
+from snapplan.adapters.memory.state import (
+    INDEXED,
+    REMOVED,
+    UNIQUE,
+    CommittedState,
+    stored_version,
+    unique_key,
+)
 from snapplan.errors import ConflictError
 from snapplan.ports.unit_of_work import REPOSITORY_NAMES
 
@@ -113,15 +120,36 @@ class MemoryTable:
         return found
 
     def insert(self, items: Sequence[Any]) -> None:
-        """Stage new records after checking every id is new (nothing staged on a duplicate)."""
+        """Stage new records after checking every id (and unique key) is new: nothing is staged
+        on a duplicate."""
         seen: set[uuid.UUID] = set()
         existing = self.fetch([item.id for item in items])
         for item in items:
             if item.id in seen or item.id in existing:
                 raise ConflictError(f"{self._name}: id {item.id} already exists")
             seen.add(item.id)
+        self._check_unique(items)
         for item in items:
             self._staging.stage(self._name, item.id, item)
+
+    def _check_unique(self, items: Sequence[Any]) -> None:
+        groups = UNIQUE.get(self._name, ())
+        if not groups:
+            return
+        staged = [i for i in self._staging.staged(self._name).values() if i is not REMOVED]
+        state = self._staging.state
+        for columns in groups:
+            with state.lock:
+                taken = set(state.unique[self._name, columns])
+            taken.update(k for k in (unique_key(i, columns) for i in staged) if k is not None)
+            for item in items:
+                key = unique_key(item, columns)
+                if key is None:
+                    continue
+                if key in taken:
+                    shown = ", ".join(f"{c}={v}" for c, v in zip(columns, key, strict=True))
+                    raise ConflictError(f"{self._name}: {shown} is taken by another record")
+                taken.add(key)
 
     def replace(self, item: Any, expected_version: int) -> bool:
         """Stage ``item`` over a current record at ``expected_version``."""

@@ -14,7 +14,22 @@ from snapplan.ports.unit_of_work import REPOSITORY_NAMES
 REMOVED: Final[Any] = object()
 
 #: Columns of append-only tables that ``where`` looks up, kept as indexes in recording order.
-INDEXED: Final[Mapping[str, tuple[str, ...]]] = {"plans": ("event_id",)}
+INDEXED: Final[Mapping[str, tuple[str, ...]]] = {
+    "plans": ("event_id",),
+    "runs": ("event_id", "plan_id"),
+}
+
+#: Column groups of a table that no two records share (None in a group: not counted), as the
+#: SQL store's unique indexes: one ledger position and one idempotency key per event.
+UNIQUE: Final[Mapping[str, tuple[tuple[str, ...], ...]]] = {
+    "runs": (("event_id", "seq"), ("event_id", "key")),
+}
+
+
+def unique_key(item: Any, columns: tuple[str, ...]) -> tuple[Any, ...] | None:
+    """The values of ``columns`` in ``item``, or None when one of them is None."""
+    key = tuple(getattr(item, column) for column in columns)
+    return None if None in key else key
 
 
 def stored_version(item: object) -> int | None:
@@ -36,6 +51,10 @@ class CommittedState:
         self.indexes: dict[tuple[str, str], dict[uuid.UUID, list[uuid.UUID]]] = {
             (table, column): {} for table, columns in INDEXED.items() for column in columns
         }
+        # (table, columns) -> unique key -> id
+        self.unique: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], uuid.UUID]] = {
+            (table, columns): {} for table, groups in UNIQUE.items() for columns in groups
+        }
 
     def publish(
         self,
@@ -56,6 +75,7 @@ class CommittedState:
                     raise ConflictError(
                         f"{table}: {item_id} was changed or removed by another unit of work"
                     )
+            self._check_unique(changes)
             for table, staged in changes.items():
                 rows = self.tables[table]
                 for item_id, item in staged.items():
@@ -66,3 +86,23 @@ class CommittedState:
                     for column in INDEXED.get(table, ()):
                         index = self.indexes[table, column]
                         index.setdefault(getattr(item, column), []).append(item_id)
+                    for columns in UNIQUE.get(table, ()):
+                        key = unique_key(item, columns)
+                        if key is not None:
+                            self.unique[table, columns][key] = item_id
+
+    def _check_unique(self, changes: Mapping[str, Mapping[uuid.UUID, Any]]) -> None:
+        """``ConflictError`` if a staged record takes a unique key another record holds (the
+        tables with unique keys are append-only: staged records are new)."""
+        for table, groups in UNIQUE.items():
+            for columns in groups:
+                taken = self.unique[table, columns]
+                staged_keys: set[tuple[Any, ...]] = set()
+                for item_id, item in changes.get(table, {}).items():
+                    key = unique_key(item, columns)
+                    if key is None:
+                        continue
+                    if key in staged_keys or taken.get(key, item_id) != item_id:
+                        shown = ", ".join(f"{c}={v}" for c, v in zip(columns, key, strict=True))
+                        raise ConflictError(f"{table}: {shown} is taken by another record")
+                    staged_keys.add(key)

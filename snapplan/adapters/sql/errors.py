@@ -18,6 +18,7 @@ from typing import Final
 
 import sqlalchemy as sa
 
+from snapplan.adapters.sql.triggers import DUPLICATE_MARK
 from snapplan.errors import ConflictError, PersistenceError, SnapplanError
 
 # PostgreSQL SQLSTATEs of a lost race.
@@ -61,6 +62,8 @@ def translated_errors() -> Iterator[None]:
 
 
 def _is_duplicate(driver_error: BaseException | None) -> bool:
+    if DUPLICATE_MARK in str(driver_error):  # the append-only tables' insert trigger (SQLite)
+        return True
     sqlstate = getattr(driver_error, "sqlstate", None)
     if sqlstate is not None:
         return bool(sqlstate == _PG_UNIQUE_VIOLATION)

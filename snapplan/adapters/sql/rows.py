@@ -26,6 +26,7 @@ from snapplan.adapters.sql import schema
 from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
 from snapplan.domain.events import Event
 from snapplan.domain.plan import Plan
+from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
 from snapplan.errors import PersistenceError
 
@@ -111,6 +112,31 @@ class SnapshotCodec:
         return snapshot
 
 
+class RunCodec:
+    """Ledger entries of every kind in one table: a tagged document plus the ordering columns."""
+
+    table = schema.runs
+    columns: tuple[sa.Column[Any], ...] = (schema.runs.c.id, schema.runs.c.document)
+
+    def row(self, run: Run) -> dict[str, Any]:
+        """The row of one ledger entry."""
+        return {
+            "id": run.id,
+            "event_id": run.event_id,
+            "seq": run.seq,
+            "plan_id": run.plan_id,
+            "kind": run.kind.value,
+            "key": run.key,
+            "recorded_at": run.recorded_at,
+            "document": converter.unstructure(run, unstructure_as=Run),
+        }
+
+    def item(self, row: sa.Row[Any]) -> Run:
+        """The entry stored in ``row``."""
+        run: Run = _decoded(row.document, Run)
+        return run
+
+
 def _decoded(data: Any, cls: Any) -> Any:
     try:
         return converter.structure(data, cls)
@@ -129,4 +155,5 @@ CODECS: Final[dict[str, Codec[Any]]] = {
     "events": RowCodec(Event, schema.events),
     "snapshots": SnapshotCodec(),
     "plans": RowCodec(Plan, schema.plans),
+    "runs": RunCodec(),
 }

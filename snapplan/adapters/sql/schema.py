@@ -12,7 +12,10 @@ Design:
 - No foreign keys: repositories store what they are given (capture finds dangling references),
   and snapshots and plans are self-contained, so they stay readable whatever happens to the
   live catalog.
-- Snapshots and plans are append-only in the database itself: :func:`immutability_ddl` is
+- Runs (the execution ledger) live in one table too: each entry a tagged JSON ``document``,
+  beside the columns that order it (event, ``seq``) and make it unique (``(event_id, seq)``,
+  ``(event_id, key)`` where a key is set).
+- Snapshots, plans and runs are append-only in the database itself: :func:`immutability_ddl` is
   attached to their ``after_create`` events, so ``metadata.create_all`` installs the triggers.
 
 Hosts writing Alembic migrations by hand emit the same triggers with::
@@ -52,7 +55,7 @@ def _catalog_table(name: str, *columns: sa.Column[Any]) -> sa.Table:
         name,
         metadata,
         _identity(),
-        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         *columns,
         sa.CheckConstraint("version >= 1", name="version_positive"),
@@ -118,29 +121,53 @@ plans: Final = sa.Table(
     sa.Index("ix_snapplan_plans_event_seq", "event_id", "seq"),
 )
 
-#: The append-only tables: the database refuses UPDATE and DELETE on them.
-IMMUTABLE_TABLES: Final = (snapshots, plans)
+runs: Final = sa.Table(
+    "snapplan_runs",
+    metadata,
+    _identity(),
+    sa.Column("event_id", sa.Uuid(), nullable=False),
+    sa.Column("seq", sa.BigInteger(), nullable=False),
+    sa.Column("plan_id", sa.Uuid(), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("key", sa.Text(), nullable=True),
+    sa.Column("recorded_at", UtcTimestamp(), nullable=False),
+    sa.Column("document", _Json, nullable=False),
+    # One ledger position per event (two recorders never take the same seq) and one run per
+    # idempotency key and event: the database itself enforces both rules.
+    sa.UniqueConstraint("event_id", "seq", name="uq_snapplan_runs_event_seq"),
+    sa.Index(
+        "uq_snapplan_runs_event_key",
+        "event_id",
+        "key",
+        unique=True,
+        sqlite_where=sa.text("key IS NOT NULL"),
+        postgresql_where=sa.text("key IS NOT NULL"),
+    ),
+)
+
+#: The append-only tables: the database refuses UPDATE, DELETE and replacing inserts on them.
+IMMUTABLE_TABLES: Final = (snapshots, plans, runs)
 
 
 def immutability_ddl(dialect_name: str) -> list[str]:
-    """The SQL that makes the snapshot and plan tables refuse UPDATE and DELETE.
+    """The SQL that makes the append-only tables refuse UPDATE, DELETE and replacing inserts.
 
     ``dialect_name`` is ``"sqlite"`` or ``"postgresql"`` (``engine.dialect.name``); other
     dialects raise ``ValueError``. ``metadata.create_all`` already runs these statements; this
     function is for hosts that manage their schema with Alembic migrations.
 
     >>> len(immutability_ddl("sqlite"))
-    4
+    9
     """
     return [
         statement
         for table in IMMUTABLE_TABLES
-        for statement in table_trigger_ddl(dialect_name, table.name)
+        for statement in table_trigger_ddl(dialect_name, table)
     ]
 
 
 def _install_triggers(target: sa.Table, connection: sa.Connection, **_: Any) -> None:
-    for statement in table_trigger_ddl(connection.dialect.name, target.name):
+    for statement in table_trigger_ddl(connection.dialect.name, target):
         connection.exec_driver_sql(statement)
 
 

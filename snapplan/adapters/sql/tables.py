@@ -29,6 +29,7 @@ class SqlTable:
         self._table = codec.table
         # Append-only tables with a recording order sort by it; the others by id.
         self._order = self._table.c.seq if "seq" in self._table.c else self._table.c.id
+        # (the runs' seq is per event; for_plan and for_event sort by it too)
 
     def _select(self) -> sa.Select[Any]:
         return sa.select(*self._codec.columns)

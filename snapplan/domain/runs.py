@@ -1,0 +1,231 @@
+"""The execution ledger's entries: production, assembly and waste runs, and voids.
+
+A plan exists so that the kitchen works from frozen definitions. What the kitchen did is
+recorded as runs against the plan's snapshots, one totally ordered, append-only ledger per event
+(``seq`` 1, 2, 3 … without gaps). A run is self-contained: it copies what it made, consumed or
+used, computed from the snapshots when it was recorded, so that a void reverses exactly what the
+run recorded, never a recomputation.
+
+Every entry carries ``id``, ``event_id``, ``plan_id`` (the plan it was recorded against),
+``seq``, ``recorded_at`` (aware UTC), ``key`` (an idempotency key or None), ``note``, ``by``
+(who recorded it, or None) and ``amends`` (the id of a voided run this one corrects, or None).
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import uuid
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+from snapplan.domain.catalog import ComponentKind, is_component_kind, to_component_kind
+from snapplan.domain.quantities import canonical_decimal
+from snapplan.domain.validators import (
+    elements_of,
+    fail,
+    is_id,
+    is_optional_id,
+    new_id,
+    non_negative,
+    nonblank_name,
+    optional_text,
+    positive,
+    text,
+    to_amount,
+    to_id,
+    to_optional_id,
+    to_tuple,
+    utc_timestamp,
+)
+
+
+class RunKind(enum.StrEnum):
+    """The four kinds of ledger entry (also their tag in stored documents)."""
+
+    PRODUCTION = "production"
+    ASSEMBLY = "assembly"
+    WASTE = "waste"
+    VOID = "void"
+
+
+def _seq(instance: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**63:
+        raise fail(instance, attribute, f"must be an int from 1, not {value!r:.40}")
+
+
+def _optional_key(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None:
+        nonblank_name(instance, attribute, value)
+
+
+def _optional_amount(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None:
+        non_negative(instance, attribute, value)
+
+
+def _to_optional_amount(value: Decimal | int | str | None) -> Any:
+    return None if value is None else to_amount(value)
+
+
+@attrs.frozen
+class Shortage:
+    """Not enough on hand: ``needed`` of the item (``kind``, catalog ``id``, ``name``) against
+    ``on_hand`` now."""
+
+    kind: ComponentKind = attrs.field(converter=to_component_kind, validator=is_component_kind)
+    id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    name: str = attrs.field(validator=nonblank_name)
+    needed: Decimal = attrs.field(converter=to_amount, validator=positive)
+    on_hand: Decimal = attrs.field(converter=to_amount)
+
+    def __str__(self) -> str:
+        short = canonical_decimal(self.needed - self.on_hand)
+        return (
+            f"{self.name}: needed {canonical_decimal(self.needed)}, "
+            f"on hand {canonical_decimal(self.on_hand)} (short by {short})"
+        )
+
+
+@attrs.frozen
+class MadeAlong:
+    """Batches of a sub-recipe made along with a production run (``with_sub_recipes``)."""
+
+    recipe_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    recipe_snapshot_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    name: str = attrs.field(validator=nonblank_name)
+    batches: Decimal = attrs.field(converter=to_amount, validator=positive)
+
+
+@attrs.frozen
+class IngredientUse:
+    """An ingredient a run used, exactly, in one unit (the requirements' unit rules)."""
+
+    ingredient_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    name: str = attrs.field(validator=nonblank_name)
+    quantity: Decimal = attrs.field(converter=to_amount, validator=positive)
+    unit: str = attrs.field(validator=nonblank_name)
+
+
+@attrs.frozen
+class Consumption:
+    """What an assembly took of one component: finished units or nested goods from stock, or
+    material units used (packaging has no stock)."""
+
+    kind: ComponentKind = attrs.field(converter=to_component_kind, validator=is_component_kind)
+    id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    snapshot_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    name: str = attrs.field(validator=nonblank_name)
+    quantity: Decimal = attrs.field(converter=to_amount, validator=positive)
+
+
+@attrs.frozen(kw_only=True)
+class LedgerEntry:
+    """The fields every ledger entry has; the base of the four entry classes."""
+
+    #: What kind of entry this is.
+    kind: ClassVar[RunKind]
+
+    event_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    plan_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    seq: int = attrs.field(validator=_seq)
+    recorded_at: datetime.datetime = attrs.field(validator=utc_timestamp)
+    key: str | None = attrs.field(default=None, validator=_optional_key)
+    note: str = attrs.field(default="", validator=text)
+    by: str | None = attrs.field(default=None, validator=optional_text)
+    amends: uuid.UUID | None = attrs.field(
+        default=None, converter=to_optional_id, validator=is_optional_id
+    )
+    id: uuid.UUID = attrs.field(factory=new_id, converter=to_id, validator=is_id)
+
+
+@attrs.frozen(kw_only=True)
+class ProductionRun(LedgerEntry):
+    """Batches of a recipe baked: what came out (``items`` of a finished unit, if the recipe
+    yields one in the plan), sub-recipes made along, and the ingredients used."""
+
+    kind: ClassVar[RunKind] = RunKind.PRODUCTION
+
+    recipe_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    recipe_snapshot_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    name: str = attrs.field(validator=nonblank_name)
+    batches: Decimal = attrs.field(converter=to_amount, validator=positive)
+    finished_unit_id: uuid.UUID | None = attrs.field(
+        default=None, converter=to_optional_id, validator=is_optional_id
+    )
+    finished_unit_snapshot_id: uuid.UUID | None = attrs.field(
+        default=None, converter=to_optional_id, validator=is_optional_id
+    )
+    items: Decimal | None = attrs.field(
+        default=None, converter=_to_optional_amount, validator=_optional_amount
+    )
+    sub_recipe_batches: tuple[MadeAlong, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=elements_of(MadeAlong)
+    )
+    ingredients: tuple[IngredientUse, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=elements_of(IngredientUse)
+    )
+
+    @items.validator
+    def _items_with_a_finished_unit(self, attribute: Any, value: Any) -> None:
+        if (value is None) != (self.finished_unit_id is None) or (
+            self.finished_unit_id is None
+        ) != (self.finished_unit_snapshot_id is None):
+            raise fail(self, attribute, "items, finished_unit_id and its snapshot come together")
+
+
+@attrs.frozen(kw_only=True)
+class AssemblyRun(LedgerEntry):
+    """Finished goods assembled: what it ``consumed``, per the good's snapshot, and the
+    shortages it was allowed to go past."""
+
+    kind: ClassVar[RunKind] = RunKind.ASSEMBLY
+
+    finished_good_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    finished_good_snapshot_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    name: str = attrs.field(validator=nonblank_name)
+    quantity: Decimal = attrs.field(converter=to_amount, validator=positive)
+    consumed: tuple[Consumption, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=elements_of(Consumption)
+    )
+    allow_shortage: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    allowed_shortages: tuple[Shortage, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=elements_of(Shortage)
+    )
+
+
+def _stocked_kind(instance: Any, attribute: Any, value: Any) -> None:
+    is_component_kind(instance, attribute, value)
+    if value is ComponentKind.MATERIAL_UNIT:
+        raise fail(instance, attribute, "packaging has no stock to waste")
+
+
+@attrs.frozen(kw_only=True)
+class WasteRun(LedgerEntry):
+    """Items made and then lost (dropped, spoiled, eaten, given away): on hand goes down."""
+
+    kind: ClassVar[RunKind] = RunKind.WASTE
+
+    item_kind: ComponentKind = attrs.field(converter=to_component_kind, validator=_stocked_kind)
+    item_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    item_snapshot_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    name: str = attrs.field(validator=nonblank_name)
+    quantity: Decimal = attrs.field(converter=to_amount, validator=positive)
+    reason: str = attrs.field(validator=nonblank_name)
+
+
+@attrs.frozen(kw_only=True)
+class RunVoid(LedgerEntry):
+    """Cancels a run: reverses exactly what that run recorded. A ledger entry of its own."""
+
+    kind: ClassVar[RunKind] = RunKind.VOID
+
+    run_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
+    reason: str = attrs.field(validator=nonblank_name)
+
+
+#: Any ledger entry.
+Run = ProductionRun | AssemblyRun | WasteRun | RunVoid
+RUN_TYPES: tuple[type[Run], ...] = (ProductionRun, AssemblyRun, WasteRun, RunVoid)

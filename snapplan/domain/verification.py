@@ -1,0 +1,162 @@
+"""Integrity of a plan: each snapshot against its digest, and the plan's Merkle root.
+
+A snapshot's digest covers its own content and its children's digests (see
+:mod:`snapplan.domain.digests`). Recomputing it from what is *stored* — the snapshot's content
+and its children's stored digests — tells whether anything was changed behind snapplan's back:
+a tampered amount, a corrupted document, a child swapped for another. The plan's *root digest*
+covers its targets, in order, with their amounts and their snapshots' digests; kept outside the
+database (printed on the plan sheet, stored by the host elsewhere), it also catches an edit that
+recomputed every digest on the way up. Digests are plain sha256: they catch corruption and
+edits that do not recompute them; only a root kept elsewhere catches the rest.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+
+import attrs
+
+from snapplan.domain import graph
+from snapplan.domain.plan import Plan
+from snapplan.domain.quantities import canonical_decimal
+from snapplan.domain.snapshots import Snapshot
+from snapplan.errors import SnapshotIntegrityError
+
+
+class ProblemKind(enum.StrEnum):
+    """What can be wrong with a plan's snapshots."""
+
+    #: The stored content (with the children's stored digests) does not give the stored digest.
+    DIGEST_MISMATCH = "digest_mismatch"
+    #: A snapshot a target points at is not stored.
+    MISSING_SNAPSHOT = "missing_snapshot"
+    #: A snapshot a stored snapshot points at is not stored.
+    MISSING_CHILD = "missing_child"
+    #: Snapshots point at each other in a loop (only tampering makes one).
+    LOOP = "loop"
+    #: The plan's root digest differs from the one the caller kept.
+    ROOT_MISMATCH = "root_mismatch"
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a plan: ``snapshot_id`` names the snapshot (for a missing child,
+    the child's id; for a root mismatch, None) and ``detail`` says what is wrong."""
+
+    kind: ProblemKind
+    snapshot_id: uuid.UUID | None
+    detail: str
+
+
+@attrs.frozen
+class Verification:
+    """The result of :func:`snapplan.verify_plan`: ``ok`` when ``problems`` is empty.
+
+    ``root_digest`` is the plan's Merkle root as stored now (None when a target's snapshot is
+    missing, so no root can be computed).
+    """
+
+    plan_id: uuid.UUID
+    problems: tuple[Problem, ...]
+    root_digest: str | None
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+
+def plan_root_digest(plan: Plan, digests: Mapping[uuid.UUID, str]) -> str:
+    """The Merkle root of ``plan``: sha256 over its targets in order, each with its catalog id,
+    its amount and its snapshot's digest (``digests`` by snapshot id)."""
+    payload = {
+        "production": [
+            [str(t.recipe_id), canonical_decimal(t.batches), digests[_linked(t.snapshot_id)]]
+            for t in plan.production_targets
+        ],
+        "assembly": [
+            [
+                str(t.finished_good_id),
+                canonical_decimal(t.quantity),
+                digests[_linked(t.snapshot_id)],
+            ]
+            for t in plan.assembly_targets
+        ],
+    }
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _linked(snapshot_id: uuid.UUID | None) -> uuid.UUID:
+    assert snapshot_id is not None  # a plan's targets always carry one
+    return snapshot_id
+
+
+def find_problems(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> list[Problem]:
+    """Everything wrong with ``plan``'s snapshots (``snapshots``: what is stored of them).
+
+    Every snapshot is checked against its digest, given its children's *stored* digests (a
+    child that is missing makes its parent's digest unverifiable, reported as the missing
+    child). The answer does not depend on the order of ``snapshots``.
+    """
+    problems: list[Problem] = []
+    for snapshot_id in plan.snapshot_ids():
+        if snapshot_id not in snapshots:
+            problems.append(
+                Problem(ProblemKind.MISSING_SNAPSHOT, snapshot_id, "a target's snapshot is missing")
+            )
+    reported_missing: set[uuid.UUID] = set()
+    for snapshot in snapshots.values():
+        children = snapshot.children()
+        missing = [child for child in children if child not in snapshots]
+        for child in missing:
+            if child not in reported_missing:
+                reported_missing.add(child)
+                problems.append(
+                    Problem(
+                        ProblemKind.MISSING_CHILD,
+                        child,
+                        f"snapshot {child}, a child of {_label(snapshot)}, is missing",
+                    )
+                )
+        if missing:
+            continue
+        expected = snapshot.expected_digest([snapshots[child].digest for child in children])
+        if expected != snapshot.digest:
+            problems.append(
+                Problem(
+                    ProblemKind.DIGEST_MISMATCH,
+                    snapshot.id,
+                    f"{_label(snapshot)} does not match its digest: its content was changed "
+                    "after it was captured",
+                )
+            )
+    try:
+        graph.parents_first(
+            [i for i in plan.snapshot_ids() if i in snapshots],
+            lambda i: [c for c in snapshots[i].children() if c in snapshots],
+        )
+    except graph.LoopFound as loop:
+        problems.append(
+            Problem(ProblemKind.LOOP, loop.path[0], "snapshots point at each other in a loop")
+        )
+    return problems
+
+
+def check_snapshots(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> None:
+    """Raise ``SnapshotIntegrityError`` naming the first problem of ``plan``'s snapshots."""
+    problems = find_problems(plan, snapshots)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise SnapshotIntegrityError(
+            first.snapshot_id, f"plan {plan.id}: {first.detail}{more}; run verify_plan"
+        )
+
+
+def _label(snapshot: Snapshot) -> str:
+    return f"{snapshot.kind.value.replace('_', ' ')} snapshot {snapshot.name!r} ({snapshot.id})"

@@ -1,0 +1,173 @@
+"""What every ``record_*`` service does the same way: read the plan and its ledger, name things
+in the plan, replay a retried request, refuse a superseded plan, check ``amends``.
+
+The order of the checks is the contract's (EXECUTION.md): the idempotency key first (a retry
+whose first attempt committed returns that run and writes nothing, even if the plan was
+superseded since), then a superseded plan, then ``amends``, then stock. The stock a recorder
+checks and the ``seq`` it writes come from the one read of the ledger made here, so a rival that
+commits in between makes this write conflict (a taken ``seq``) instead of overselling.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from snapplan.domain.ledger import live_runs, next_seq, on_hand, voids_by_run
+from snapplan.domain.plan import Plan
+from snapplan.domain.runs import AssemblyRun, ProductionRun, Run, RunVoid, WasteRun
+from snapplan.domain.snapshots import CapturedSnapshot, Snapshot
+from snapplan.domain.validators import parse_id
+from snapplan.errors import (
+    KeyReusedError,
+    NotInPlanError,
+    RunNotFound,
+    SupersededPlanError,
+    ValidationError,
+)
+from snapplan.ports.unit_of_work import UnitOfWork
+from snapplan.services.loading import load_plan_snapshots
+
+S = TypeVar("S", bound=CapturedSnapshot)
+
+
+class Recording:
+    """One recording against a plan: the plan, its snapshots and its event's ledger, read once."""
+
+    def __init__(self, uow: UnitOfWork, plan_id: uuid.UUID) -> None:
+        self.uow = uow
+        self.plan: Plan = uow.plans.get(plan_id)
+        self.snapshots: dict[uuid.UUID, Snapshot] = load_plan_snapshots(uow, self.plan)
+        self.ledger: tuple[Run, ...] = uow.runs.for_event(self.plan.event_id)
+
+    # -- naming things in the plan -------------------------------------------------------------
+
+    def find(self, value: uuid.UUID | str, parameter: str, *kinds: type[S]) -> S:
+        """The snapshot of the plan ``value`` names: a snapshot id of one of ``kinds``, or a
+        catalog id that exactly one such snapshot of the plan was taken from."""
+        wanted = parse_id(value, parameter)
+        snapshot = self.snapshots.get(wanted)
+        if isinstance(snapshot, kinds):
+            return snapshot
+        taken = [
+            s for s in self.snapshots.values() if isinstance(s, kinds) and s.source_id == wanted
+        ]
+        if not taken:
+            what = " or ".join(kind.kind.value.replace("_", " ") for kind in kinds)
+            raise NotInPlanError(
+                wanted, f"plan {self.plan.id} holds no {what} {wanted} ({parameter})"
+            )
+        if len(taken) > 1:
+            listed = ", ".join(f"{s.name!r} {s.id}" for s in taken)
+            raise ValidationError(
+                f"{parameter}: the plan holds {len(taken)} snapshots of {wanted} ({listed}), "
+                "captured by different calls: pass the snapshot id"
+            )
+        return taken[0]
+
+    # -- the checks, in the contract's order -------------------------------------------------
+
+    def replay(self, candidate: ProductionRun | AssemblyRun | WasteRun) -> Run | None:
+        """The run already recorded with ``candidate``'s key, if it has the same content (a
+        retry); ``KeyReusedError`` if the key names a different run; None if it is new."""
+        if candidate.key is None:
+            return None
+        for entry in self.ledger:
+            if entry.key == candidate.key:
+                if content(entry) == content(candidate):
+                    return entry
+                raise KeyReusedError(
+                    f"key {candidate.key!r} already names run {entry.seq} ({entry.id}) of this "
+                    "event, with other content: use a new key (never retry this request)"
+                )
+        return None
+
+    def require_latest(self) -> None:
+        """``SupersededPlanError`` unless the plan is its event's latest."""
+        latest = self.uow.plans.latest(self.plan.event_id)
+        if latest is not None and latest.id != self.plan.id:
+            raise SupersededPlanError(self.plan.id, latest.id)
+
+    def check_amends(self, amends: uuid.UUID | None) -> None:
+        """``amends`` must name a voided run of this event."""
+        if amends is None:
+            return
+        ours = {entry.id: entry for entry in self.ledger}
+        if amends not in ours:
+            raise RunNotFound(amends, f"run {amends} (amends) is not in this event's ledger")
+        if isinstance(ours[amends], RunVoid):
+            raise ValidationError(f"amends: {amends} is a void, not a run")
+        if amends not in voids_by_run(self.ledger):
+            raise ValidationError(
+                f"amends: run {amends} is not voided: void it first, then record the right one"
+            )
+
+    def stock(self) -> dict[tuple[Any, uuid.UUID], Decimal]:
+        """On hand now, from the ledger as read (see :mod:`snapplan.domain.ledger`)."""
+        return on_hand(live_runs(self.ledger))
+
+    def header(
+        self,
+        *,
+        now: datetime.datetime,
+        key: str | None,
+        note: str,
+        by: str | None,
+        amends: uuid.UUID | None,
+    ) -> dict[str, Any]:
+        """The fields every new entry of this recording carries (``seq``: the next one)."""
+        return {
+            "event_id": self.plan.event_id,
+            "plan_id": self.plan.id,
+            "seq": next_seq(self.ledger),
+            "recorded_at": now,
+            "key": key,
+            "note": note,
+            "by": by,
+            "amends": amends,
+        }
+
+    def write(self, entry: Run) -> Run:
+        """Add ``entry`` to the ledger."""
+        self.uow.runs.add(entry)
+        return entry
+
+
+def content(entry: Run) -> tuple[object, ...]:
+    """What makes two requests the same (EXECUTION.md, exactly once): the kind, the resolved
+    catalog ids, the amounts by value, sub-recipes made along, ``allow_shortage`` and a waste's
+    reason; not the note, who, when, or the plan it was recorded against."""
+    if isinstance(entry, ProductionRun):
+        along = tuple((a.recipe_id, a.batches) for a in entry.sub_recipe_batches)
+        return (
+            entry.kind,
+            entry.recipe_id,
+            entry.batches,
+            entry.finished_unit_id,
+            entry.items,
+            along,
+        )
+    if isinstance(entry, AssemblyRun):
+        return (entry.kind, entry.finished_good_id, entry.quantity, entry.allow_shortage)
+    if isinstance(entry, WasteRun):
+        return (entry.kind, entry.item_kind, entry.item_id, entry.quantity, entry.reason)
+    return (entry.kind, entry.run_id)
+
+
+def optional_id(value: uuid.UUID | str | None, parameter: str) -> uuid.UUID | None:
+    """An optional id argument."""
+    return None if value is None else parse_id(value, parameter)
+
+
+def names_listed(snapshots: Iterable[Snapshot]) -> str:
+    """``'Large' 1f…, 'Small' 2e…`` for messages."""
+    return ", ".join(f"{s.name!r} ({s.id})" for s in snapshots)
+
+
+def first(items: Sequence[S]) -> S:
+    """The one item of a sequence known to hold exactly one."""
+    (item,) = items
+    return item
