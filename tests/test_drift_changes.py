@@ -56,8 +56,13 @@ def test_drift_lists_each_change_once_in_the_bakers_words(store: Any) -> None:
     assert plan_drift(store.unit_of_work(), plan).definitions == ()
 
     lines = buttercream.lines
-    edit(store, "recipes", buttercream.id, lines=(
-        attrs.evolve(lines[0], quantity=250), lines[1], IngredientLine(eggs.id, 1, "each")))  # fmt: skip
+    more_butter = attrs.evolve(lines[0], quantity=250)
+    edit(
+        store,
+        "recipes",
+        buttercream.id,
+        lines=(more_butter, lines[1], IngredientLine(eggs.id, 1, "each")),
+    )
     edit(store, "ingredients", sugar.id, name="Caster sugar")  # in both recipes
     edit(store, "finished_units", cookie.id, items_per_batch=36)
     edit(store, "finished_goods", box.id, components=box.components[:2])
