@@ -137,9 +137,13 @@ def build_parser(*, secrets: Iterable[str] = ()) -> argparse.ArgumentParser:
     """The ``snapplan`` argument parser; its usage errors hide each of ``secrets``.
 
     ``--db`` and ``--traceback`` are accepted before and after the command; neither has a
-    default in the parsed namespace unless given (``main`` falls back to ``$SNAPPLAN_DB``, or
-    ``snapplan-demo.sqlite`` for ``demo``).
+    default in the parsed namespace unless given (:func:`parse_arguments` falls back to
+    ``$SNAPPLAN_DB``, or ``snapplan-demo.sqlite`` for ``demo``).
     """
+    return _build_parser(secrets)
+
+
+def _build_parser(secrets: Iterable[str]) -> _Parser:
     hidden = frozenset(secrets)
     formatter = argparse.RawDescriptionHelpFormatter
     catalog_format, example = reference_files()
@@ -182,7 +186,7 @@ def build_parser(*, secrets: Iterable[str] = ()) -> argparse.ArgumentParser:
         ),
     )
 
-    def command(name: str, summary: str, text: str, *parents: _Parser) -> argparse.ArgumentParser:
+    def command(name: str, summary: str, text: str, *parents: _Parser) -> _Parser:
         subparser = subparsers.add_parser(
             name,
             help=summary,
@@ -190,7 +194,6 @@ def build_parser(*, secrets: Iterable[str] = ()) -> argparse.ArgumentParser:
             parents=[common, *parents],
             formatter_class=formatter,
         )
-        assert isinstance(subparser, _Parser)
         subparser.secrets = hidden
         parser.commands[name] = subparser
         return subparser
@@ -235,7 +238,7 @@ def parse_arguments(argv: Sequence[str], *, secrets: Iterable[str] = ()) -> argp
     uses ``snapplan-demo.sqlite`` and the other commands ``$SNAPPLAN_DB`` (a usage error when
     it is not set either).
     """
-    parser = build_parser(secrets=secrets)
+    parser = _build_parser(secrets)
     args = parser.parse_args(argv)
     args.db_from_environment = False
     if "db" in vars(args):
@@ -245,7 +248,6 @@ def parse_arguments(argv: Sequence[str], *, secrets: Iterable[str] = ()) -> argp
         return args
     from_environment = os.environ.get(DB_VARIABLE) or None
     if from_environment is None:
-        assert isinstance(parser, _Parser)
         parser.commands[args.command].error(
             f"the following arguments are required: --db (or set {DB_VARIABLE})"
         )
