@@ -1,10 +1,22 @@
-"""The package as a host sees it: light import, the pytest plugin's fixtures, the example."""
+"""The package as a host sees it: light import, the pytest plugin's fixtures, the example; the
+sdist and the wheel as built from the project's files, and the wheel installed in a fresh venv.
+"""
 
 from __future__ import annotations
 
+import email.parser
+import os
+import re
 import subprocess
 import sys
+import tarfile
+import zipfile
+from email.message import Message
+from pathlib import Path
 from typing import Any
+
+import attrs
+import pytest
 
 from snapplan import Ingredient
 from snapplan.testing.catalog import save
@@ -43,3 +55,134 @@ def test_the_example_plans_the_sample_bakery() -> None:
     rows = [line.split() for line in out.splitlines()]
     assert ["Sugar", "Cookies", "9", "25/3", "24"] in rows
     assert ["Brownie", "120"] in rows
+
+
+# The built distributions.
+
+REPO = Path(__file__).resolve().parents[1]
+#: Where a wheel ships what the help points at (pyproject: wheel force-include).
+SHIPPED = {
+    "snapplan/docs/catalog-format.md": "docs/catalog-format.md",
+    "snapplan/docs/bakery.toml": "examples/bakery.toml",
+}
+
+
+@attrs.frozen
+class Built:
+    sdist: Path
+    wheel: Path
+
+    def sdist_names(self) -> set[str]:
+        with tarfile.open(self.sdist) as archive:
+            return {name.partition("/")[2] for name in archive.getnames()}
+
+    def wheel_names(self) -> set[str]:
+        with zipfile.ZipFile(self.wheel) as archive:
+            return set(archive.namelist())
+
+    def metadata(self) -> Message:
+        with zipfile.ZipFile(self.wheel) as archive:
+            text = archive.read("snapplan-0.1.0.dist-info/METADATA").decode()
+        return email.parser.Parser().parsestr(text)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The sdist and the wheel, built from this source tree by the project's build backend."""
+    pytest.importorskip("hatchling", reason="building needs the dev extra (hatchling)")
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-d", str(out)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    [sdist] = out.glob("snapplan-*.tar.gz")
+    [wheel] = out.glob("snapplan-*.whl")
+    return Built(sdist, wheel)
+
+
+def test_the_sdist_holds_the_tests_and_what_they_read(built: Built) -> None:
+    names = built.sdist_names()
+    tests = {
+        path.relative_to(REPO).as_posix()
+        for path in (REPO / "tests").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert tests <= names
+    assert {"tests/postgres_schemas.py", "tests/cli/conftest.py"} <= tests
+    assert {"pyproject.toml", "LICENSE", "README.md", "PKG-INFO", *SHIPPED.values()} <= names
+
+
+def test_the_sdist_holds_every_file_the_readme_links_to(built: Built) -> None:
+    readme = (REPO / "README.md").read_text()
+    links = set(re.findall(r"\]\(([^)#:]+)\)", readme))  # relative links: no scheme
+    assert links
+    assert links <= built.sdist_names()
+
+
+def test_the_wheel_ships_what_the_help_points_at_and_the_license(built: Built) -> None:
+    names = built.wheel_names()
+    assert set(SHIPPED) <= names
+    assert "snapplan-0.1.0.dist-info/licenses/LICENSE" in names
+    assert "snapplan/py.typed" in names
+    with zipfile.ZipFile(built.wheel) as archive:
+        for shipped, source in SHIPPED.items():
+            assert archive.read(shipped) == (REPO / source).read_bytes()
+
+
+def test_the_metadata_says_the_license_and_the_pythons_that_are_tested(built: Built) -> None:
+    metadata = built.metadata()
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    assert (REPO / "LICENSE").read_text().startswith("MIT License\n")
+    classifiers = metadata.get_all("Classifier") or []
+    assert not [c for c in classifiers if c.startswith("License ::")]  # the expression says it
+    assert "Development Status :: 3 - Alpha" in classifiers
+    pythons = {
+        c.removeprefix("Programming Language :: Python :: ")
+        for c in classifiers
+        if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
+    }
+    assert pythons == {"3.11", "3.12", "3.13"}
+    assert metadata["Requires-Python"] == ">=3.11"
+
+
+def test_the_wheel_installed_in_a_fresh_venv_runs_help_and_demo(
+    built: Built, tmp_path: Path
+) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"]
+    subprocess.run([*install, f"{built.wheel}[sql]"], check=True, capture_output=True)
+    script = python.with_name("snapplan")
+    work = tmp_path / "work"  # no source tree here: only the installed wheel can answer
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SNAPPLAN_DB")}
+
+    def run(*args: str | Path) -> str:
+        result = subprocess.run(
+            [str(script), *map(str, args)],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    help_text = run("--help")
+    pointed_at = [Path(p) for p in re.findall(r"^  (?:format|example): +(\S+)$", help_text, re.M)]
+    demo = run("demo", "--db", work / "demo.sqlite")
+    loaded = run("load", pointed_at[1], "--db", work / "bakery.sqlite")
+
+    assert [p.name for p in pointed_at] == ["catalog-format.md", "bakery.toml"]
+    for path in pointed_at:
+        assert path.is_file()
+        assert path.is_relative_to(venv)  # the installed copy, not the source tree's
+    assert re.search(r"Sugar Cookies\s+9\s+25/3\s+24\n", demo)
+    assert "5 ingredients, 5 recipes" in loaded
+    assert run("-V") == "snapplan 0.1.0\n"

@@ -6,26 +6,40 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NoReturn
 
 from snapplan.cli.problems import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
+    EXIT_USAGE,
     describe,
+    hide_passwords,
+    passwords_in,
 )
 
 #: Environment variable read as the default of ``--db`` (not by ``demo``).
 DB_VARIABLE = "SNAPPLAN_DB"
 DEMO_DB = "snapplan-demo.sqlite"
 
+#: The catalog format and its worked example: (name in the package's ``docs`` folder, where
+#: the source tree keeps it). A wheel ships both in ``snapplan/docs``.
+REFERENCE_FILES = (
+    ("catalog-format.md", "docs/catalog-format.md"),
+    ("bakery.toml", "examples/bakery.toml"),
+)
+
 _DESCRIPTION = """\
 Production planning with immutable definition snapshots.
 
-Start with `snapplan demo`, or load your own catalog (TOML, see docs/catalog-format.md and
-examples/bakery.toml) with `snapplan load`, then `plan` an event and read its `requirements`.
+Start with `snapplan demo`, or load your own catalog with `snapplan load`, then `plan` an
+event and read its `requirements`. A catalog is a TOML file:
+{catalog_files}
 
 --db takes a SQLAlchemy URL (sqlite:///bakery.sqlite, postgresql+psycopg://user@host/db) or a
 file path, which means SQLite. Its default is the SNAPPLAN_DB environment variable, if set.
+--db and --traceback may be given before or after the command.
 """
 
 _EPILOG = """\
@@ -52,8 +66,9 @@ stops with an error.
 """
 
 _LOAD = """\
-Load a catalog file (TOML: docs/catalog-format.md; example: examples/bakery.toml) into the
-database, creating the SQLite file and snapplan's tables if needed.
+Load a catalog file into the database, creating the SQLite file and snapplan's tables if
+needed. A catalog is a TOML file:
+{catalog_files}
 
 The whole file is checked first (names, references, amounts, loops); then everything is written
 in one transaction: if anything fails (e.g. an explicit id that is already in the database),
@@ -91,48 +106,108 @@ each snapshot tagged with its "kind". The top level is
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``snapplan`` argument parser (``--db`` defaults to ``$SNAPPLAN_DB`` if set)."""
-    formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(
-        prog="snapplan", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=formatter
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    parser.add_argument(
-        "--traceback",
-        action="store_true",
-        help="after the one-line error, also print the Python traceback (for bug reports)",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def reference_files() -> tuple[Path, Path]:
+    """The catalog format description and the worked example, where this installation has them.
 
-    env_db = os.environ.get(DB_VARIABLE) or None
-    database = argparse.ArgumentParser(add_help=False)
+    A wheel ships them in the package (``snapplan/docs``); a source tree (a checkout, an
+    unpacked sdist, an editable install) keeps them in ``docs/`` and ``examples/``.
+    """
+    package = Path(__file__).resolve().parents[1]
+    found: list[Path] = []
+    for name, in_source in REFERENCE_FILES:
+        places = [package / "docs" / name, package.parent / in_source]
+        # Neither: an installation without them; name them as the source distribution does.
+        found.append(next((place for place in places if place.is_file()), Path(in_source)))
+    return found[0], found[1]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose error messages never show a password."""
+
+    secrets: frozenset[str] = frozenset()
+    #: The subcommands' parsers, by name (set on the top-level parser).
+    commands: dict[str, _Parser]
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {hide_passwords(message, self.secrets)}\n")
+
+
+def build_parser(*, secrets: Iterable[str] = ()) -> argparse.ArgumentParser:
+    """The ``snapplan`` argument parser; its usage errors hide each of ``secrets``.
+
+    ``--db`` and ``--traceback`` are accepted before and after the command; neither has a
+    default in the parsed namespace unless given (:func:`parse_arguments` falls back to
+    ``$SNAPPLAN_DB``, or ``snapplan-demo.sqlite`` for ``demo``).
+    """
+    return _build_parser(secrets)
+
+
+def _build_parser(secrets: Iterable[str]) -> _Parser:
+    hidden = frozenset(secrets)
+    formatter = argparse.RawDescriptionHelpFormatter
+    catalog_format, example = reference_files()
+    catalog_files = f"  format:   {catalog_format}\n  example:  {example}"
+    parser = _Parser(
+        prog="snapplan",
+        description=_DESCRIPTION.format(catalog_files=catalog_files),
+        epilog=_EPILOG,
+        formatter_class=formatter,
+    )
+    parser.secrets = hidden
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {_version()}")
+    traceback_help = "after the one-line error, also print the Python traceback (for bug reports)"
+    parser.add_argument("--traceback", action="store_true", help=traceback_help)
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL or SQLite file path (the same as --db after the command)",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.commands = {}
+
+    # After the command, these must not overwrite a value given before it: no defaults.
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--traceback", action="store_true", default=argparse.SUPPRESS, help=traceback_help
+    )
+    database = _Parser(add_help=False)
     database.add_argument(
         "--db",
         metavar="URL",
-        default=env_db,
-        required=env_db is None,
+        default=argparse.SUPPRESS,
         help="database URL or SQLite file path"
         # The variable's value is not shown: a URL may hold a password.
-        + (f" (default: ${DB_VARIABLE})" if env_db else f" (or set ${DB_VARIABLE})"),
+        + (
+            f" (default: ${DB_VARIABLE})"
+            if os.environ.get(DB_VARIABLE)
+            else f" (or set ${DB_VARIABLE})"
+        ),
     )
 
-    def command(
-        name: str, summary: str, text: str, *parents: argparse.ArgumentParser
-    ) -> argparse.ArgumentParser:
-        return commands.add_parser(
-            name, help=summary, description=text, parents=parents, formatter_class=formatter
+    def command(name: str, summary: str, text: str, *parents: _Parser) -> _Parser:
+        subparser = subparsers.add_parser(
+            name,
+            help=summary,
+            description=text,
+            parents=[common, *parents],
+            formatter_class=formatter,
         )
+        subparser.secrets = hidden
+        parser.commands[name] = subparser
+        return subparser
 
     demo = command("demo", "plan a sample bakery in a SQLite file and print its needs", _DEMO)
     demo.add_argument(
         "--db",
         metavar="PATH",
-        default=DEMO_DB,
+        default=argparse.SUPPRESS,
         help=f"SQLite file path or database URL (default: {DEMO_DB})",
     )
 
-    load = command("load", "load a TOML catalog file into a database", _LOAD, database)
+    load_text = _LOAD.format(catalog_files=catalog_files)
+    load = command("load", "load a TOML catalog file into a database", load_text, database)
     load.add_argument("catalog", metavar="CATALOG.toml", help="the catalog file")
 
     plan = command("plan", "plan an event (capture snapshots, record a plan)", _PLAN, database)
@@ -156,14 +231,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_arguments(argv: Sequence[str], *, secrets: Iterable[str] = ()) -> argparse.Namespace:
+    """Parse ``argv`` and settle ``--db``: ``args.db``, and ``args.db_from_environment``.
+
+    ``--db`` given after the command wins over one given before it; without either, ``demo``
+    uses ``snapplan-demo.sqlite`` and the other commands ``$SNAPPLAN_DB`` (a usage error when
+    it is not set either).
+    """
+    parser = _build_parser(secrets)
+    args = parser.parse_args(argv)
+    args.db_from_environment = False
+    if "db" in vars(args):
+        return args
+    if args.command == "demo":
+        args.db = DEMO_DB
+        return args
+    from_environment = os.environ.get(DB_VARIABLE) or None
+    if from_environment is None:
+        parser.commands[args.command].error(
+            f"the following arguments are required: --db (or set {DB_VARIABLE})"
+        )
+    args.db = from_environment
+    args.db_from_environment = True
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``snapplan`` with ``argv`` (default: the process arguments); return the exit status.
 
     Every failure is one line on stderr, ``snapplan: error: ...``, and a non-zero status (see
-    :mod:`snapplan.cli.problems`); usage errors exit 2, as argparse does.
+    :mod:`snapplan.cli.problems`); usage errors exit 2, as argparse does. No output shows a
+    password given in the arguments or in ``SNAPPLAN_DB``.
     """
     _tolerate_unprintable_output()
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    secrets = passwords_in([*arguments, os.environ.get(DB_VARIABLE, "")])
+    args = parse_arguments(arguments, secrets=secrets)
     try:
         from snapplan.cli import commands
 
@@ -179,22 +282,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
     except ModuleNotFoundError as error:
-        if error.name is None or error.name.partition(".")[0] != "sqlalchemy":
-            return _fail(error, args.traceback)
-        print(
-            "snapplan: error: the snapplan command needs SQLAlchemy: pip install 'snapplan[sql]'",
-            file=sys.stderr,
-        )
+        missing = _MISSING_EXTRA.get((error.name or "").partition(".")[0])
+        if missing is None:
+            return _fail(error, args.traceback, secrets)
+        print(f"snapplan: error: {missing}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as error:
-        return _fail(error, args.traceback)
+        return _fail(error, args.traceback, secrets)
 
 
-def _fail(error: Exception, show_traceback: bool) -> int:
+#: What to install when a module of an optional dependency is missing.
+_MISSING_EXTRA = {
+    "sqlalchemy": "the snapplan command needs SQLAlchemy: pip install 'snapplan[sql]'",
+    "psycopg": "PostgreSQL needs the psycopg driver: pip install 'snapplan[postgres]'",
+}
+
+
+def _fail(error: Exception, show_traceback: bool, secrets: Iterable[str]) -> int:
     message, status = describe(error)
-    print(f"snapplan: error: {message}", file=sys.stderr)
+    print(f"snapplan: error: {hide_passwords(message, secrets)}", file=sys.stderr)
     if show_traceback:
-        traceback.print_exception(error)
+        text = "".join(traceback.format_exception(error))
+        print(hide_passwords(text, secrets), end="", file=sys.stderr)
     return status
 
 

@@ -3,6 +3,9 @@
 Each takes the parsed arguments and the stream to print to, and returns the exit status.
 Failures are raised (snapplan errors, :class:`~snapplan.cli.problems.CommandError`, ``OSError``)
 and reported by :func:`snapplan.cli.app.main` as one line.
+
+The commands suggested after ``Next:`` carry ``--db`` as the user gave it, with ``***`` for a
+password, and leave it out when it came from ``SNAPPLAN_DB`` (still set for those commands).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import uuid
 from collections.abc import Sequence
 from typing import TextIO
 
+from snapplan.cli.app import DB_VARIABLE
 from snapplan.cli.catalog_file import read_catalog
-from snapplan.cli.database import Access, database_url, open_store, shown
+from snapplan.cli.database import Access, as_option, database_url, open_store, shown
 from snapplan.cli.problems import EXIT_DRIFT, EXIT_OK, CommandError
 from snapplan.cli.render import (
     drift_text,
@@ -54,16 +58,17 @@ def demo(args: argparse.Namespace, out: TextIO) -> int:
         )
     print(file=out)
     print(requirements_table(requirements).rstrip(), file=out)
-    db = shlex.quote(args.db)
+    db, hidden = db_option(args)
     plan = result.plan_id
     _next_steps(
         out,
         [
-            f"snapplan requirements {plan} --db {db} --json",
-            f"snapplan drift {plan} --db {db}",
-            f"snapplan export {plan} --db {db}",
-            f"snapplan plan {event.id} --db {db} --force   # capture again: a new plan",
+            f"snapplan requirements {plan}{db} --json",
+            f"snapplan drift {plan}{db}",
+            f"snapplan export {plan}{db}",
+            f"snapplan plan {event.id}{db} --force   # capture again: a new plan",
         ],
+        password_hidden=hidden,
     )
     return EXIT_OK
 
@@ -88,7 +93,8 @@ def load(args: argparse.Namespace, out: TextIO) -> int:
     for event in catalog.events:
         print(f"  event  {event.id}  {_event_label(event)}", file=out)
     if catalog.events:
-        _next_steps(out, [f"snapplan plan {catalog.events[0].id} --db {shlex.quote(args.db)}"])
+        db, hidden = db_option(args)
+        _next_steps(out, [f"snapplan plan {catalog.events[0].id}{db}"], password_hidden=hidden)
     return EXIT_OK
 
 
@@ -116,7 +122,8 @@ def plan(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
         print(f"  snapshots written                {result.snapshots_written}", file=out)
-    _next_steps(out, [f"snapplan requirements {result.plan_id} --db {shlex.quote(args.db)}"])
+    db, hidden = db_option(args)
+    _next_steps(out, [f"snapplan requirements {result.plan_id}{db}"], password_hidden=hidden)
     return EXIT_OK
 
 
@@ -171,10 +178,27 @@ def _event_label(event: Event) -> str:
     return f"{event.name!r}" + (f" ({event.date.isoformat()})" if event.date else "")
 
 
-def _next_steps(out: TextIO, commands: Sequence[str]) -> None:
+def db_option(args: argparse.Namespace) -> tuple[str, bool]:
+    """`` --db DB`` for a suggested command, and whether ``***`` stands for a password in it.
+
+    Empty when ``--db`` came from ``SNAPPLAN_DB``: the suggested command finds it there too.
+    """
+    if getattr(args, "db_from_environment", False):
+        return "", False
+    text, hidden = as_option(args.db)
+    return f" --db {shlex.quote(text)}", hidden
+
+
+def _next_steps(out: TextIO, commands: Sequence[str], *, password_hidden: bool = False) -> None:
     print("\nNext:", file=out)
     for command in commands:
         print(f"  {command}", file=out)
+    if password_hidden:
+        print(
+            f"  (*** stands for the password: type it in, or set {DB_VARIABLE} to the URL "
+            "and leave --db out)",
+            file=out,
+        )
 
 
 def _plan_id(text: str) -> uuid.UUID:

@@ -5,6 +5,9 @@
 line never creates a SQLite file just to find it empty: commands that read require the file and
 snapplan's tables to exist, and only ``load`` and ``demo`` create them. A PostgreSQL connection
 attempt gives up after 10 seconds unless the URL sets its own ``connect_timeout``.
+
+A URL is never printed with its password: messages use :func:`shown`, suggested commands
+:func:`as_option`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 
 from snapplan.adapters.sql import SqlStore, metadata
-from snapplan.cli.problems import CommandError
+from snapplan.cli.problems import CommandError, hide_passwords, passwords_in
 
 POSTGRES_CONNECT_TIMEOUT_S: Final = 10
 _SQLITE_HEADER: Final = b"SQLite format 3\x00"
@@ -43,14 +46,32 @@ def database_url(text: str) -> sa.URL:
         return sa.URL.create("sqlite", database=str(Path(text).expanduser()))
     try:
         return sa.make_url(text)
-    except sa.exc.ArgumentError:
-        raise CommandError(f"not a database URL: {text!r}") from None
+    except (sa.exc.ArgumentError, ValueError) as error:
+        # ValueError: a port that is not a number.
+        reason = f" ({error})" if isinstance(error, ValueError) else ""
+        shown_text = hide_passwords(text, passwords_in([text]))
+        raise CommandError(f"not a database URL: {shown_text!r}{reason}") from None
 
 
 def shown(url: sa.URL) -> str:
-    """The URL for messages, password hidden; a SQLite file as its path."""
+    """The URL for messages, password hidden (also one in the query); a SQLite file as its path."""
     path = sqlite_file(url)
-    return str(path) if path is not None else url.render_as_string(hide_password=True)
+    if path is not None:
+        return str(path)
+    text = url.render_as_string(hide_password=True)
+    return hide_passwords(text, [url.password] if url.password else [])
+
+
+def as_option(text: str) -> tuple[str, bool]:
+    """``--db TEXT`` as a suggested command shows it, and whether a password was hidden.
+
+    The text as the user gave it (a relative path stays relative), unless it holds a password:
+    then the URL with ``***`` in its place.
+    """
+    secrets = passwords_in([text])
+    if not secrets:
+        return text, False
+    return hide_passwords(text, secrets), True
 
 
 def sqlite_file(url: sa.URL) -> Path | None:
@@ -99,8 +120,10 @@ def _table_names(url: sa.URL) -> set[str]:
     """
     try:
         engine = sa.create_engine(url, **_engine_options(url))
-    except (ImportError, sa.exc.ArgumentError) as error:
-        # An unknown dialect or a driver that is not installed.
+    except ImportError as error:
+        raise CommandError(f"cannot use {shown(url)}: {_missing_driver(url, error)}") from None
+    except sa.exc.ArgumentError as error:
+        # An unknown dialect.
         raise CommandError(f"cannot use {shown(url)}: {error}") from None
     try:
         return set(sa.inspect(engine).get_table_names())
@@ -109,6 +132,18 @@ def _table_names(url: sa.URL) -> set[str]:
         raise CommandError(f"cannot open the database {shown(url)}: {reason}") from error
     finally:
         engine.dispose()
+
+
+def _missing_driver(url: sa.URL, error: ImportError) -> str:
+    """Why a driver cannot be loaded, and what to install (snapplan's own PostgreSQL driver)."""
+    if url.get_backend_name() != "postgresql":
+        return str(error)
+    if url.get_driver_name() == "psycopg":
+        return f"the PostgreSQL driver is not installed ({error}): pip install 'snapplan[postgres]'"
+    return (
+        f"{error}; snapplan's PostgreSQL driver is psycopg 3: pip install 'snapplan[postgres]' "
+        "and use a postgresql+psycopg:// URL"
+    )
 
 
 def _check_sqlite_file(path: Path, access: Access) -> None:

@@ -9,12 +9,19 @@ Exit statuses (also listed in ``snapplan --help``):
 - 3: ``snapplan drift --exit-code`` found drift;
 - 70: an internal error (a bug in snapplan: please report it, with ``--traceback``);
 - 130: interrupted (Ctrl-C).
+
+Nothing the command prints shows a password: :func:`hide_passwords` masks the password of any
+URL in a message (``postgresql+psycopg://user:***@host/db``) and every password the command line
+was given (:func:`passwords_in` finds them in the arguments and ``SNAPPLAN_DB``).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Iterable
 from typing import Final
+from urllib.parse import unquote, unquote_plus
 
 from snapplan.errors import SnapplanError
 
@@ -29,6 +36,20 @@ EXIT_INTERRUPTED: Final = 130
 MAX_MESSAGE: Final = 500
 
 
+#: What a password is replaced with (SQLAlchemy's own mask).
+MASK: Final = "***"
+
+# scheme://user:PASSWORD@host: the password runs to the "@" before the host, so that an
+# unencoded "@" in it (a common slip) is hidden too.
+_URL_PASSWORD: Final = re.compile(
+    r"(?P<head>[\w+.-]+://[^:/@\s]*:)(?P<password>\S*?)@(?=[^@/?#\s]*(?:[/?#\s]|$))"
+)
+# The same, as SQLAlchemy reads it: the password runs to the first "@".
+_FIRST_AT_PASSWORD: Final = re.compile(r"[\w+.-]+://[^:/@\s]*:(?P<password>[^@\s]*)@")
+# ?password=... or &password=... in a URL's query (libpq takes a password there too).
+_QUERY_PASSWORD: Final = re.compile(r"(?P<head>[?&]password=)(?P<password>[^&\s]*)", re.IGNORECASE)
+
+
 class CommandError(Exception):
     """A problem the command line found itself: an unknown event name, a missing database..."""
 
@@ -39,6 +60,32 @@ def one_line(text: str) -> str:
     kept = [line for line in lines if line and not line.startswith("(Background on this error")]
     joined = " ".join(kept) or "(no message)"
     return joined if len(joined) <= MAX_MESSAGE else joined[: MAX_MESSAGE - 3] + "..."
+
+
+def passwords_in(texts: Iterable[str]) -> frozenset[str]:
+    """Every password that the URLs in ``texts`` hold, as written and percent-decoded."""
+    found: set[str] = set()
+    for text in texts:
+        for pattern in (_URL_PASSWORD, _FIRST_AT_PASSWORD, _QUERY_PASSWORD):
+            for match in pattern.finditer(text):
+                password = match["password"]
+                found.update((password, unquote(password), unquote_plus(password)))
+    return frozenset(secret for secret in found if secret and secret != MASK)
+
+
+def hide_passwords(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with each of ``secrets`` and the password of any URL in it replaced by ***.
+
+    A secret is replaced where it stands as a whole word (a password "test" hides the word
+    "test", not the start of "testing"), longest first.
+    """
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if secret and secret != MASK:
+            before = r"(?<![^\W_])" if secret[0].isalnum() else ""
+            after = r"(?![^\W_])" if secret[-1].isalnum() else ""
+            text = re.sub(before + re.escape(secret) + after, lambda _: MASK, text)
+    text = _URL_PASSWORD.sub(lambda match: f"{match['head']}{MASK}@", text)
+    return _QUERY_PASSWORD.sub(lambda match: f"{match['head']}{MASK}", text)
 
 
 def describe(error: BaseException) -> tuple[str, int]:

@@ -1,0 +1,385 @@
+"""Benchmark "holiday-N": create_plan against the physical floor, and what a plan costs after.
+
+    python bench/plan_bench.py --store {memory,sqlite,postgres} --n N [--repeat R] [--json]
+    python bench/plan_bench.py --import-time [--json]
+    python bench/plan_bench.py --memory-commit [--json]
+
+The workload (the performance issue's): a pool of 100 ingredients; N recipes, recipe i with 8
+lines (ingredient (8i+k) mod 100, quantity 1 + 0.25k, units cycling cup, tsp, tbsp, g, oz, lb,
+each, ml) and one finished unit of 24 per batch; N/2 material units; N/2 finished goods, good j
+holding finished units (3j+k) mod N for k = 0..2 at quantity 2, the good j-1 at quantity 1 when
+j mod 3 != 0 (chains up to 3 deep), and material unit j at quantity 1; one event with all N
+recipes as production targets at 2 batches and all N/2 goods as assembly targets at 10.
+
+Per run: a fresh store is loaded with the catalog (not timed), a small separate event is planned
+(warm-up), then ``create_plan`` is timed; the median of ``--repeat`` runs is reported, with the
+SQL statements and rows it wrote, ``plan_requirements``, ``verify_plan`` and recording one
+production run (statements and seconds), and the process's peak RSS.
+
+The floor (``--store sqlite``): plain ``sqlite3`` on a fresh file with the same pragmas and the
+same catalog rows, running exactly the reads of catalog rows and the writes that ``create_plan``
+sent to the database (recorded at the DBAPI level, savepoints left out), in one transaction:
+what the job costs with no library at all. Goals are checked and printed as ratios measured in
+one run (these 2-core machines are noisy); see bench/RESULTS.md.
+
+PostgreSQL needs ``SNAPPLAN_BENCH_POSTGRES_URL`` (or ``SNAPPLAN_TEST_POSTGRES_URL``); the run
+works in a fresh schema it drops afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+UNITS = ["cup", "tsp", "tbsp", "g", "oz", "lb", "each", "ml"]
+
+
+def holiday(n: int) -> tuple[list[Any], Any, Any]:
+    """(catalog items, the big event, a small warm-up event) of holiday-N."""
+    from snapplan import (
+        AssemblyTarget,
+        Component,
+        ComponentKind,
+        Event,
+        FinishedGood,
+        FinishedUnit,
+        Ingredient,
+        IngredientLine,
+        MaterialUnit,
+        ProductionTarget,
+        Recipe,
+    )
+
+    ingredients = [Ingredient(f"Ingredient {i}") for i in range(100)]
+    recipes = [
+        Recipe(
+            f"Recipe {i}",
+            lines=[
+                IngredientLine(
+                    ingredients[(8 * i + k) % 100].id, Decimal(1) + Decimal("0.25") * k, UNITS[k]
+                )
+                for k in range(8)
+            ],
+        )
+        for i in range(n)
+    ]
+    units = [FinishedUnit(f"Unit {i}", recipes[i].id, 24) for i in range(n)]
+    half = max(1, n // 2)
+    materials = [MaterialUnit(f"Material {j}") for j in range(half)]
+    goods: list[Any] = []
+    for j in range(half):
+        parts = [Component(ComponentKind.FINISHED_UNIT, units[(3 * j + k) % n].id, 2) for k in range(3)]
+        if j % 3 != 0:
+            parts.append(Component(ComponentKind.FINISHED_GOOD, goods[j - 1].id, 1))
+        parts.append(Component(ComponentKind.MATERIAL_UNIT, materials[j].id, 1))
+        goods.append(FinishedGood(f"Good {j}", parts))
+    event = Event(
+        f"Holiday {n}",
+        [ProductionTarget(r.id, 2) for r in recipes],
+        [AssemblyTarget(g.id, 10) for g in goods],
+    )
+    warm_up = Event("Warm-up", [ProductionTarget(recipes[0].id, 1)], [AssemblyTarget(goods[0].id, 1)])
+    return [*ingredients, *recipes, *units, *materials, *goods, event, warm_up], event, warm_up
+
+
+# -- stores ---------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def fresh_store(kind: str, folder: Path, number: int) -> Iterator[Any]:
+    """A fresh, empty store of ``kind`` (disposed afterwards)."""
+    if kind == "memory":
+        from snapplan.adapters.memory import MemoryStore
+
+        yield MemoryStore()
+        return
+    from snapplan.adapters.sql import SqlStore
+
+    if kind == "sqlite":
+        store = SqlStore.from_url(f"sqlite:///{folder / f'bench-{number}.sqlite'}")
+        store.create_schema()
+        try:
+            yield store
+        finally:
+            store.dispose()
+        return
+    import sqlalchemy as sa
+
+    url = os.environ.get("SNAPPLAN_BENCH_POSTGRES_URL") or os.environ.get(
+        "SNAPPLAN_TEST_POSTGRES_URL"
+    )
+    if not url:
+        raise SystemExit("set SNAPPLAN_BENCH_POSTGRES_URL to a PostgreSQL server URL")
+    schema = f"snapplan_bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    store = SqlStore.from_url(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        store.create_schema()
+        yield store
+    finally:
+        store.dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+class Recorder:
+    """Every DBAPI call an engine makes while recording: (statement, parameters, many)."""
+
+    def __init__(self, store: Any) -> None:
+        self.calls: list[tuple[str, Any, bool]] = []
+        self.recording = False
+        engine = getattr(store, "engine", None)
+        if engine is not None:
+            import sqlalchemy as sa
+
+            sa.event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                executemany: bool) -> None:  # fmt: skip
+        if self.recording:
+            self.calls.append((statement, parameters, executemany))
+
+    @contextlib.contextmanager
+    def record(self) -> Iterator[list[tuple[str, Any, bool]]]:
+        self.calls = []
+        self.recording = True
+        try:
+            yield self.calls
+        finally:
+            self.recording = False
+
+    @staticmethod
+    def statements(calls: list[tuple[str, Any, bool]]) -> int:
+        """Statements sent, transaction control (BEGIN, SAVEPOINT, COMMIT...) left out."""
+        return sum(1 for statement, _, _ in calls if _is_work(statement))
+
+    @staticmethod
+    def rows_written(calls: list[tuple[str, Any, bool]]) -> int:
+        rows = 0
+        for statement, parameters, many in calls:
+            if statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+                rows += len(parameters) if many else 1
+        return rows
+
+
+def _is_work(statement: str) -> bool:
+    head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+    return head in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+
+def timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+# -- one measurement -------------------------------------------------------------------------------
+
+
+def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
+    from snapplan import create_plan, plan_requirements, record_production, verify_plan
+    from snapplan.testing.catalog import add_all
+
+    items, event, warm_up = holiday(n)
+    with fresh_store(kind, folder, number) as store:
+        recorder = Recorder(store)
+        with store.unit_of_work() as uow:
+            add_all_bulk(uow, items)
+            uow.commit()
+        create_plan(store.unit_of_work(), warm_up.id)
+        with recorder.record() as plan_calls:
+            seconds, result = timed(lambda: create_plan(store.unit_of_work(), event.id))
+        with recorder.record() as requirement_calls:
+            requirements_seconds, _ = timed(
+                lambda: plan_requirements(store.unit_of_work(), result.plan_id)
+            )
+        verify_seconds, verification = timed(
+            lambda: verify_plan(store.unit_of_work(), result.plan_id, expected_root=result.root_digest)
+        )
+        assert verification.ok, verification.problems
+        recipe_id = event.production_targets[0].recipe_id
+        with recorder.record() as record_calls:
+            record_seconds, _ = timed(
+                lambda: record_production(store.unit_of_work(), result.plan_id, recipe_id, 1)
+            )
+        floor = None
+        if kind == "sqlite":
+            floor = sqlite_floor(store, items, warm_up, plan_calls, folder, number)
+    del add_all  # imported for symmetry with hosts' code; the bulk loader is below
+    return {
+        "create_plan_seconds": seconds,
+        "statements": Recorder.statements(plan_calls) if kind != "memory" else None,
+        "rows_written": Recorder.rows_written(plan_calls) if kind != "memory" else result.snapshots_written + 2,
+        "floor_seconds": floor,
+        "requirements_seconds": requirements_seconds,
+        "requirements_statements": Recorder.statements(requirement_calls) if kind != "memory" else None,
+        "verify_seconds": verify_seconds,
+        "record_seconds": record_seconds,
+        "record_statements": Recorder.statements(record_calls) if kind != "memory" else None,
+        "snapshots": result.snapshots_written,
+    }
+
+
+def add_all_bulk(uow: Any, items: list[Any]) -> None:
+    """The catalog in one ``add_many`` per repository (loading is not what is measured)."""
+    from snapplan import add_catalog
+
+    add_catalog(uow, items)
+
+
+def sqlite_floor(
+    store: Any,
+    items: list[Any],
+    warm_up: Any,
+    calls: list[tuple[str, Any, bool]],
+    folder: Path,
+    number: int,
+) -> float:
+    """Plain sqlite3, same pragmas, same schema and catalog rows: the recorded reads of catalog
+    rows and the writes of ``create_plan``, in one transaction."""
+    import shutil
+
+    source = Path(store.engine.url.database)
+    copy = folder / f"floor-{number}.sqlite"
+    # The store's file right before the plan: the catalog and the warm-up plan are in it. The
+    # plan's own rows are removed from the copy by rebuilding it from a fresh load instead.
+    del source
+    from snapplan import create_plan
+    from snapplan.adapters.sql import SqlStore
+
+    fresh = SqlStore.from_url(f"sqlite:///{copy}")
+    fresh.create_schema()
+    with fresh.unit_of_work() as uow:
+        add_all_bulk(uow, items)
+        uow.commit()
+    create_plan(fresh.unit_of_work(), warm_up.id)
+    fresh.dispose()
+    shutil.copyfile(copy, folder / f"floor-{number}-kept.sqlite")
+    connection = sqlite3.connect(copy, isolation_level=None)
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA busy_timeout = 5000")
+    connection.execute("PRAGMA journal_mode = WAL").fetchall()
+    work = [(s, p, m) for s, p, m in calls if _is_work(s)]
+    start = time.perf_counter()
+    connection.execute("BEGIN")
+    for statement, parameters, many in work:
+        if many:
+            connection.executemany(statement, parameters)
+        else:
+            connection.execute(statement, parameters).fetchall()
+    connection.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    connection.close()
+    return elapsed
+
+
+# -- the other checks -------------------------------------------------------------------------------
+
+
+def import_time() -> dict[str, Any]:
+    """``import snapplan`` against ``import attrs, cattrs`` (fresh interpreters, best of 7),
+    and what ``import snapplan`` imports."""
+
+    def best(code: str) -> float:
+        runs = []
+        for _ in range(7):
+            out = subprocess.run(
+                [sys.executable, "-c", f"import time; s = time.perf_counter(); {code}; "
+                 "print(time.perf_counter() - s)"],
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            runs.append(float(out.stdout))
+        return min(runs)
+
+    heavy = subprocess.run(
+        [sys.executable, "-c", "import sys, snapplan; print(sorted({m.split('.')[0] for m in "
+         "sys.modules} & {'sqlalchemy', 'cattrs', 'hypothesis'}))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    ours, base = best("import snapplan"), best("import attrs, cattrs")
+    return {"import_snapplan_seconds": ours, "import_attrs_cattrs_seconds": base,
+            "import_ratio": ours / base, "heavy_modules_imported": heavy}  # fmt: skip
+
+
+def memory_commit() -> dict[str, Any]:
+    """A plan on a memory store already holding 100,000 snapshots vs on an empty one."""
+    from snapplan import add_catalog, create_plan
+    from snapplan.adapters.memory import MemoryStore
+    from snapplan.testing.samples import planned_snapshots
+
+    def one_plan(store: Any) -> float:
+        items, event, _ = holiday(100)
+        add_catalog(store.unit_of_work(), items)
+        return timed(lambda: create_plan(store.unit_of_work(), event.id))[0]
+
+    empty = statistics.median(one_plan(MemoryStore()) for _ in range(5))
+    full = MemoryStore()
+    batch = []
+    while len(batch) < 100_000:
+        sample = planned_snapshots()
+        batch.append(sample)
+    with full.unit_of_work() as uow:
+        for sample in batch:
+            uow.snapshots.add_many(sample.snapshots)
+            uow.plans.add(sample.plan)
+        uow.commit()
+    with full.unit_of_work() as uow:
+        held = uow.snapshots.count()
+    loaded = statistics.median(one_plan(full) for _ in range(5))
+    return {"snapshots_held": held, "empty_seconds": empty, "full_seconds": loaded,
+            "full_over_empty": loaded / empty}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", choices=["memory", "sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--import-time", action="store_true")
+    parser.add_argument("--memory-commit", action="store_true")
+    args = parser.parse_args()
+    if args.import_time:
+        report: dict[str, Any] = import_time()
+    elif args.memory_commit:
+        report = memory_commit()
+    else:
+        with tempfile.TemporaryDirectory(prefix="snapplan-bench-") as folder:
+            runs = [measure(args.store, args.n, Path(folder), k) for k in range(args.repeat)]
+        report = {"store": args.store, "n": args.n, "repeat": args.repeat}
+        for field in runs[0]:
+            values = [run[field] for run in runs]
+            numeric = [v for v in values if isinstance(v, (int, float))]
+            report[field] = statistics.median(numeric) if len(numeric) == len(values) else values[0]
+        report["floor_ratio"] = (
+            report["create_plan_seconds"] / report["floor_seconds"] if report["floor_seconds"] else None
+        )
+        report["requirements_ratio"] = report["requirements_seconds"] / report["create_plan_seconds"]
+        report["verify_ratio"] = report["verify_seconds"] / report["create_plan_seconds"]
+        report["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.json:
+        print(json.dumps(report))
+    else:
+        for key, value in report.items():
+            print(f"{key:28} {value:.4f}" if isinstance(value, float) else f"{key:28} {value}")
+
+
+if __name__ == "__main__":
+    main()
