@@ -8,6 +8,7 @@ quantities, mixed units of one ingredient, batches rounded up with leftovers.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import attrs
 
@@ -25,8 +26,15 @@ from snapplan.domain.catalog import (
     SubRecipe,
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.runs import Run
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import add_catalog, create_plan, plan_requirements
+from snapplan.services import (
+    add_catalog,
+    create_plan,
+    plan_requirements,
+    record_assembly,
+    record_production,
+)
 
 
 @attrs.frozen
@@ -54,6 +62,23 @@ class SampleBakery:
     def save(self, uow: UnitOfWork) -> None:
         """Add the whole catalog and the event to a unit of work (joined if entered)."""
         add_catalog(uow, self.items())
+
+    def first_morning(self, uow: UnitOfWork, plan_id: uuid.UUID) -> list[Run]:
+        """A little of the plan done, recorded in the ledger in one unit of work: sugar cookies
+        and brownies baked (a tray of cookies came out short), mini boxes and gift boxes
+        assembled."""
+        cookies, brownies = self.recipes[1], self.recipes[2]
+        mini_box, gift_box = self.finished_goods
+        with uow:
+            runs: list[Run] = [
+                record_production(uow, plan_id, cookies.id, 4),
+                record_production(uow, plan_id, cookies.id, 1, items=30, note="one tray burnt"),
+                record_production(uow, plan_id, brownies.id, 2),
+                record_assembly(uow, plan_id, mini_box.id, 20),
+                record_assembly(uow, plan_id, gift_box.id, 12, key="morning-boxes"),
+            ]
+            uow.commit()
+        return runs
 
 
 def sample_bakery() -> SampleBakery:

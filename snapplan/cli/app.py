@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -18,6 +18,7 @@ from snapplan.cli.problems import (
     hide_passwords,
     passwords_in,
 )
+from snapplan.domain.limits import Limits
 
 #: Environment variable read as the default of ``--db`` (not by ``demo``).
 DB_VARIABLE = "SNAPPLAN_DB"
@@ -48,6 +49,7 @@ exit status:
   1    error in the input or the database (one line on stderr: "snapplan: error: ...")
   2    wrong command line (usage)
   3    drift found (only `snapplan drift --exit-code`)
+  4    problems found (`snapplan verify`, `snapplan check`; listed on stdout)
   70   internal error (please report it; --traceback shows where)
   130  interrupted
 """
@@ -96,6 +98,49 @@ _DRIFT = """\
 Compare a plan's snapshots with the live catalog: each target is changed or unchanged, and the
 catalog definitions that changed or were removed since the plan are listed. The exit status is 0
 either way, unless --exit-code is given.
+"""
+
+_VERIFY = """\
+Check a plan: every snapshot against its digest (computed from its stored content and its
+children's stored digests), every snapshot and child present. Every problem is listed; the exit
+status is 4 when there is one. The plan's root digest (printed by `snapplan plan`) kept outside
+the database and given as --expect-root also catches an edit that recomputed every digest.
+"""
+
+_CHECK = """\
+Find every cycle among sub-recipes or finished goods and every reference to a definition that
+does not exist, in the whole catalog and its events: what planning would stop at, all at once.
+The exit status is 4 when anything is found.
+"""
+
+_PRODUCE = """\
+Record BATCHES of RECIPE as baked against a plan: what came out (--items, default batches x items
+per batch of its finished unit), the sub-recipes made along (--with-sub-recipes) and the
+ingredients used, computed from the plan's snapshots. A plan that was re-planned is refused:
+record against the latest (give the event's name as PLAN to always do so).
+"""
+
+_ASSEMBLE = """\
+Record QUANTITY of GOOD as boxed: it takes, per the plan's snapshot of the good, finished units
+and nested goods from stock and packaging. When stock cannot cover it the command says what is
+short and by how much and records nothing, unless --allow-shortage.
+"""
+
+_WASTE = """\
+Record QUANTITY of a finished unit or good as lost after it was made (dropped, spoiled, eaten):
+on hand goes down. More than is on hand is refused.
+"""
+
+_VOID = """\
+Cancel a run: a new ledger entry reverses exactly what the run recorded (nothing is ever changed
+or deleted). A void that would take back what was already used (cookies already boxed) is
+refused: void the later run first, or --allow-shortage. Record the right run afterwards.
+"""
+
+_PROGRESS = """\
+What is done and what is left of a plan: batches made and left (with make-up batches after a
+burnt tray), finished units made, boxed, wasted and on hand, goods boxed and how many can be
+boxed now, packaging and ingredients used. Runs recorded under earlier plans of the event count.
 """
 
 _EXPORT = """\
@@ -213,10 +258,27 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
     plan = command("plan", "plan an event (capture snapshots, record a plan)", _PLAN, database)
     plan.add_argument("event", metavar="EVENT", help="event id, or an event's unique name")
     plan.add_argument("--force", action="store_true", help="capture every target again: a new plan")
+    plan.add_argument(
+        "--max-recipe-depth",
+        metavar="N",
+        type=_positive_int,
+        default=Limits().recipes,
+        help="recipes on one sub-recipe path, the root included (default: %(default)s)",
+    )
+    plan.add_argument(
+        "--max-good-depth",
+        metavar="N",
+        type=_positive_int,
+        default=Limits().goods,
+        help="levels of finished goods below a target good (default: %(default)s)",
+    )
 
     requirements = command("requirements", "print what a plan needs", _REQUIREMENTS, database)
     requirements.add_argument("plan", metavar="PLAN", help="plan id")
     requirements.add_argument("--json", action="store_true", help="print JSON, not tables")
+    requirements.add_argument(
+        "--exact", action="store_true", help="every digit, in the unit computed (no rounding)"
+    )
 
     drift = command("drift", "compare a plan with the live catalog", _DRIFT, database)
     drift.add_argument("plan", metavar="PLAN", help="plan id")
@@ -226,9 +288,87 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
         help="exit with status 3 when drift is found (for scripts)",
     )
 
+    drift.add_argument("--json", action="store_true", help="print JSON, not text")
+
     export = command("export", "print a plan and its snapshots as JSON", _EXPORT, database)
     export.add_argument("plan", metavar="PLAN", help="plan id")
+
+    verify = command("verify", "check a plan against its digests", _VERIFY, database)
+    verify.add_argument("plan", metavar="PLAN", help="plan id")
+    verify.add_argument(
+        "--expect-root",
+        metavar="DIGEST",
+        help="the root digest kept for the plan (printed by snapplan plan)",
+    )
+
+    command("check", "find every cycle and dangling reference in the catalog", _CHECK, database)
+
+    _execution_commands(command, database)
     return parser
+
+
+def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> None:
+    """produce, assemble, waste, void, progress (EXECUTION.md)."""
+    who = _Parser(add_help=False)
+    who.add_argument("--note", default="", help="a note kept with the run")
+    who.add_argument("--by", help="who recorded it")
+    keyed = _Parser(add_help=False)
+    keyed.add_argument(
+        "--key", help="an idempotency key: the same request again returns the first run"
+    )
+    plan_help = "plan id, or an event (id or name) for its latest plan"
+
+    produce = command("produce", "record batches baked", _PRODUCE, database, who, keyed)
+    produce.add_argument("plan", metavar="PLAN", help=plan_help)
+    produce.add_argument("recipe", metavar="RECIPE", help="recipe name or id")
+    produce.add_argument("batches", metavar="BATCHES", help="batches baked (2, 0.5...)")
+    produce.add_argument("--unit", metavar="NAME", help="the finished unit made (when several)")
+    produce.add_argument("--items", metavar="N", help="items that came out (a burnt tray...)")
+    produce.add_argument(
+        "--with-sub-recipes", action="store_true", help="the sub-recipes were made along"
+    )
+
+    assemble = command("assemble", "record goods boxed", _ASSEMBLE, database, who, keyed)
+    assemble.add_argument("plan", metavar="PLAN", help=plan_help)
+    assemble.add_argument("good", metavar="GOOD", help="finished good name or id")
+    assemble.add_argument("quantity", metavar="QUANTITY", help="how many were boxed")
+    assemble.add_argument(
+        "--allow-shortage",
+        action="store_true",
+        help="record it even when stock does not cover it (bought in, made elsewhere)",
+    )
+
+    waste = command("waste", "record made items lost", _WASTE, database, who, keyed)
+    waste.add_argument("plan", metavar="PLAN", help=plan_help)
+    waste.add_argument("item", metavar="ITEM", help="finished unit or good, name or id")
+    waste.add_argument("quantity", metavar="QUANTITY", help="how many were lost")
+    waste.add_argument("--reason", required=True, help="dropped, spoiled, eaten, given away...")
+
+    void = command("void", "cancel a run", _VOID, database)
+    void.add_argument("run", metavar="RUN", help="run id, or the run's number with --plan")
+    void.add_argument("--plan", metavar="PLAN", help=plan_help)
+    void.add_argument("--reason", required=True, help="why the run is cancelled")
+    void.add_argument("--by", help="who cancelled it")
+    void.add_argument(
+        "--allow-shortage", action="store_true", help="even if on hand goes below zero"
+    )
+
+    progress = command("progress", "what is done and what is left of a plan", _PROGRESS, database)
+    progress.add_argument("plan", metavar="PLAN", help=plan_help)
+    progress.add_argument("--json", action="store_true", help="print exact JSON, not tables")
+    progress.add_argument(
+        "--exact", action="store_true", help="every digit, in the unit computed (no rounding)"
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def parse_arguments(argv: Sequence[str], *, secrets: Iterable[str] = ()) -> argparse.Namespace:

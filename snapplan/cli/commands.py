@@ -1,4 +1,5 @@
-"""The six commands: demo, load, plan, requirements, drift, export.
+"""The catalog and planning commands: demo, load, plan, requirements, drift, export, verify,
+check (the kitchen's commands live in :mod:`snapplan.cli.execution`).
 
 Each takes the parsed arguments and the stream to print to, and returns the exit status.
 Failures are raised (snapplan errors, :class:`~snapplan.cli.problems.CommandError`, ``OSError``)
@@ -13,25 +14,39 @@ from __future__ import annotations
 import argparse
 import shlex
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
 from snapplan.cli.app import DB_VARIABLE
 from snapplan.cli.catalog_file import read_catalog
 from snapplan.cli.database import Access, as_option, database_url, open_store, shown
-from snapplan.cli.problems import EXIT_DRIFT, EXIT_OK, CommandError
+from snapplan.cli.execution import assemble, produce, progress, void, waste
+from snapplan.cli.lookup import find_event
+from snapplan.cli.problems import EXIT_DRIFT, EXIT_OK, EXIT_PROBLEMS, CommandError
+from snapplan.cli.progress import progress_table, run_summary
 from snapplan.cli.render import (
+    drift_json,
     drift_text,
     export_json,
+    preferred_units,
     requirements_json,
     requirements_table,
     to_json,
 )
 from snapplan.domain.events import Event
+from snapplan.domain.limits import Limits
 from snapplan.errors import SnapplanError
 from snapplan.example import sample_bakery
-from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import create_plan, plan_drift, plan_requirements, plan_snapshots
+from snapplan.services import (
+    check_catalog,
+    create_plan,
+    plan_drift,
+    plan_progress,
+    plan_requirements,
+    plan_snapshots,
+    verify_plan,
+)
 
 
 def demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -45,7 +60,10 @@ def demo(args: argparse.Namespace, out: TextIO) -> int:
             uow.commit()
         with store.unit_of_work() as uow:
             requirements = plan_requirements(uow, result.plan_id)
+            _, snapshots = plan_snapshots(uow, result.plan_id)
             events = uow.events.count()
+        kitchen = bakery.first_morning(store.unit_of_work(), result.plan_id)
+        done = plan_progress(store.unit_of_work(), result.plan_id)
     event = bakery.event
     print(f"Sample bakery planned in {shown(url)}", file=out)
     print(f"  event  {event.id}  {_event_label(event)}", file=out)
@@ -57,15 +75,25 @@ def demo(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
     print(file=out)
-    print(requirements_table(requirements).rstrip(), file=out)
+    preferred = preferred_units(snapshots)
+    print(requirements_table(requirements, preferred=preferred).rstrip(), file=out)
+    print(file=out)
+    print("The first morning in the kitchen (recorded in the ledger):", file=out)
+    for run in kitchen:
+        print(f"  run {run.seq}  {run_summary(run)}", file=out)
+    print(file=out)
+    print(progress_table(done, preferred=preferred).rstrip(), file=out)
     db, hidden = db_option(args)
     plan = result.plan_id
     _next_steps(
         out,
         [
+            f"snapplan progress {plan}{db}",
+            f"snapplan produce {plan} 'Sugar Cookies' 2{db}",
+            f"snapplan assemble {plan} 'Holiday Gift Box' 4{db}",
             f"snapplan requirements {plan}{db} --json",
+            f"snapplan verify {plan}{db}",
             f"snapplan drift {plan}{db}",
-            f"snapplan export {plan}{db}",
             f"snapplan plan {event.id}{db} --force   # capture again: a new plan",
         ],
         password_hidden=hidden,
@@ -101,42 +129,72 @@ def load(args: argparse.Namespace, out: TextIO) -> int:
 def plan(args: argparse.Namespace, out: TextIO) -> int:
     """Plan an event (by id or unambiguous name) and print what was captured."""
     url = database_url(args.db)
+    limits = Limits(goods=args.max_good_depth, recipes=args.max_recipe_depth)
     with open_store(url, Access.EXISTING) as store, store.unit_of_work() as uow:
-        event = _find_event(uow, args.event)
+        event = find_event(uow, args.event)
         previous = uow.plans.latest(event.id)
-        result = create_plan(uow, event.id, force_recreate=args.force)
+        result = create_plan(uow, event.id, force_recreate=args.force, limits=limits)
         uow.commit()
-    if previous is not None and previous.id == result.plan_id:
-        print(
-            f"Event {_event_label(event)} is already planned and nothing changed: "
-            f"plan {result.plan_id} (use --force to capture again)",
-            file=out,
-        )
-    else:
-        print(f"Planned event {_event_label(event)}: plan {result.plan_id}", file=out)
-        if previous is not None:
-            print(f"  supersedes plan                  {previous.id}", file=out)
-        print(f"  recipe snapshots created         {result.recipe_snapshots_created}", file=out)
-        print(
-            f"  finished-good snapshots created  {result.finished_good_snapshots_created}",
-            file=out,
-        )
-        print(f"  snapshots written                {result.snapshots_written}", file=out)
+        unchanged = previous is not None and previous.id == result.plan_id
+        drift = plan_drift(uow, result.plan_id) if unchanged else None
+        _, snapshots = plan_snapshots(uow, result.plan_id)
     db, hidden = db_option(args)
-    _next_steps(out, [f"snapplan requirements {result.plan_id}{db}"], password_hidden=hidden)
+    label = _event_label(event)
+    if drift is not None:
+        print(f"Event {label} is already planned: plan {result.plan_id} is unchanged.", file=out)
+        if drift.changed:
+            changed = len(drift.definitions) + len(drift.renamed_ingredients)
+            print(
+                f"The catalog has changed since ({_count(changed, 'definition')}): "
+                f"see snapplan drift {result.plan_id}{db}; --force captures it again in a new "
+                "plan.",
+                file=out,
+            )
+        else:
+            print("The catalog has not changed since: nothing to capture.", file=out)
+    else:
+        written = Counter(
+            s.kind.value.replace("_", " ")
+            for s in snapshots.values()
+            if s.plan_id == result.plan_id
+        )
+        kinds = ", ".join(_count(n, kind) for kind, n in sorted(written.items()))
+        print(f"Planned event {label}: plan {result.plan_id}", file=out)
+        if previous is not None:
+            print(f"  supersedes plan     {previous.id}", file=out)
+        print(
+            f"  targets captured    {result.recipe_snapshots_created} production, "
+            f"{result.finished_good_snapshots_created} assembly",
+            file=out,
+        )
+        print(
+            f"  snapshots written   {result.snapshots_written}"
+            + (f" ({kinds}: every definition the targets need, once)" if kinds else ""),
+            file=out,
+        )
+    print(f"  root digest         {result.root_digest}", file=out)
+    _next_steps(
+        out,
+        [
+            f"snapplan requirements {result.plan_id}{db}",
+            f"snapplan verify {result.plan_id}{db} --expect-root {result.root_digest}",
+        ],
+        password_hidden=hidden,
+    )
     return EXIT_OK
 
 
 def requirements(args: argparse.Namespace, out: TextIO) -> int:
     """Print what a plan needs, as tables or JSON."""
     plan_id = _plan_id(args.plan)
-    with open_store(database_url(args.db), Access.EXISTING) as store:
-        needs = plan_requirements(store.unit_of_work(), plan_id)
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        needs = plan_requirements(uow, plan_id)
+        _, snapshots = plan_snapshots(uow, plan_id)
     if args.json:
         print(to_json(requirements_json(needs)), file=out)
     else:
-        table = requirements_table(needs).rstrip()
-        print(table or "This plan needs nothing (it has no targets).", file=out)
+        table = requirements_table(needs, preferred=preferred_units(snapshots), exact=args.exact)
+        print(table.rstrip() or "This plan needs nothing (it has no targets).", file=out)
     return EXIT_OK
 
 
@@ -147,8 +205,53 @@ def drift(args: argparse.Namespace, out: TextIO) -> int:
         found = plan_drift(uow, plan_id)
         _, snapshots = plan_snapshots(uow, plan_id)
     names = {s.source_id: s.name for s in snapshots.values()}
-    print(drift_text(found, names), file=out)
+    if args.json:
+        print(to_json(drift_json(found, names)), file=out)
+    else:
+        print(drift_text(found, names), file=out)
     return EXIT_DRIFT if args.exit_code and found.changed else EXIT_OK
+
+
+def verify(args: argparse.Namespace, out: TextIO) -> int:
+    """Check a plan against its digests (and a root digest kept elsewhere)."""
+    plan_id = _plan_id(args.plan)
+    with open_store(database_url(args.db), Access.EXISTING) as store:
+        checked = verify_plan(store.unit_of_work(), plan_id, expected_root=args.expect_root)
+    if checked.ok:
+        kept = " and matches the root digest kept for it" if args.expect_root else ""
+        print(f"Plan {plan_id}: verified: every snapshot matches its digest{kept}", file=out)
+        print(f"  root digest  {checked.root_digest}", file=out)
+        return EXIT_OK
+    print(f"Plan {plan_id}: {_count(len(checked.problems), 'problem')} found", file=out)
+    for problem in checked.problems:
+        print(f"  {problem.kind.value.replace('_', ' ')}: {problem.detail}", file=out)
+    print(f"  root digest  {checked.root_digest or '(cannot be computed)'}", file=out)
+    return EXIT_PROBLEMS
+
+
+def check(args: argparse.Namespace, out: TextIO) -> int:
+    """Report every cycle and dangling reference of the catalog and its events."""
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        report = check_catalog(uow)
+        names = {item.id: item.name for name in _CATALOG_NAMES for item in getattr(uow, name).all()}
+    if report.ok:
+        print("The catalog is consistent: no cycle, no dangling reference.", file=out)
+        return EXIT_OK
+    for loop in report.cycles:
+        print("cycle: " + " -> ".join(repr(names.get(i, str(i))) for i in loop), file=out)
+    for ref in report.dangling:
+        owner = names.get(ref.owner_id, str(ref.owner_id))
+        print(
+            f"{ref.owner_kind.value.replace('_', ' ')} {owner!r} names "
+            f"{ref.ref_kind.value.replace('_', ' ')} {ref.ref_id}, which does not exist",
+            file=out,
+        )
+    return EXIT_PROBLEMS
+
+
+_CATALOG_NAMES = (
+    "ingredients", "recipes", "finished_units", "material_units", "finished_goods", "events",
+)  # fmt: skip
 
 
 def export(args: argparse.Namespace, out: TextIO) -> int:
@@ -210,18 +313,7 @@ def _plan_id(text: str) -> uuid.UUID:
         ) from None
 
 
-def _find_event(uow: UnitOfWork, text: str) -> Event:
-    """The event with id ``text``, else the one event named exactly ``text``."""
-    try:
-        event_id = uuid.UUID(text)
-    except ValueError:
-        pass
-    else:
-        return uow.events.get(event_id)
-    named = [event for event in uow.events.all() if event.name == text]
-    if len(named) == 1:
-        return named[0]
-    if not named:
-        raise CommandError(f"no event with id or name {text!r}")
-    ids = ", ".join(str(event.id) for event in named)
-    raise CommandError(f"{len(named)} events are named {text!r}; give one of their ids: {ids}")
+__all__ = [
+    "assemble", "check", "demo", "drift", "export", "find_event", "load", "plan", "produce",
+    "progress", "requirements", "verify", "void", "waste",
+]  # fmt: skip

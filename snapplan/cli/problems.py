@@ -7,6 +7,7 @@ Exit statuses (also listed in ``snapplan --help``):
   name, an invalid amount, an unreachable database, a conflict...;
 - 2: the command line itself is wrong (argparse's usage error);
 - 3: ``snapplan drift --exit-code`` found drift;
+- 4: ``snapplan verify`` or ``snapplan check`` found problems (listed on stdout);
 - 70: an internal error (a bug in snapplan: please report it, with ``--traceback``);
 - 130: interrupted (Ctrl-C).
 
@@ -29,6 +30,7 @@ EXIT_OK: Final = 0
 EXIT_ERROR: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_DRIFT: Final = 3
+EXIT_PROBLEMS: Final = 4
 EXIT_INTERNAL: Final = 70
 EXIT_INTERRUPTED: Final = 130
 

@@ -10,32 +10,47 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from snapplan.adapters.converter import converter
+from snapplan.cli.tables import amount, readable, tables
 from snapplan.domain.drift import Drift
 from snapplan.domain.plan import Plan
-from snapplan.domain.quantities import canonical_decimal
 from snapplan.domain.requirements import Requirements
-from snapplan.domain.snapshots import Snapshot
+from snapplan.domain.snapshots import RecipeSnapshot, Snapshot
+from snapplan.domain.units import canonical_unit, dimension_of
 
 #: Bumped when the layout of ``snapplan export`` output changes incompatibly.
 EXPORT_FORMAT_VERSION = 1
 
 
-def amount(value: Decimal | Fraction | None) -> str:
-    """An amount for people: ``3.00`` shows as ``3``, a fraction as ``25/3``, None as ``-``."""
-    if value is None:
-        return "-"
-    return canonical_decimal(value) if isinstance(value, Decimal) else str(value)
+def preferred_units(snapshots: Mapping[uuid.UUID, Snapshot]) -> dict[tuple[uuid.UUID, str], str]:
+    """The unit the plan's recipes use most for each ingredient and dimension (ties: the first
+    met), to show totals in."""
+    counts: dict[tuple[uuid.UUID, str], Counter[str]] = defaultdict(Counter)
+    for snapshot in snapshots.values():
+        if isinstance(snapshot, RecipeSnapshot):
+            for line in snapshot.lines:
+                key = (line.ingredient_id, dimension_of(line.unit))
+                counts[key][canonical_unit(line.unit)] += 1
+    return {key: counter.most_common(1)[0][0] for key, counter in counts.items()}
 
 
-def requirements_table(requirements: Requirements) -> str:
-    """The requirements as plain text tables."""
-    sections: list[tuple[str, Sequence[str], list[Sequence[str]]]] = [
+def requirements_table(
+    requirements: Requirements,
+    *,
+    preferred: Mapping[tuple[uuid.UUID, str], str] | None = None,
+    exact: bool = False,
+) -> str:
+    """The requirements as plain text tables; ingredient totals readable (see
+    :func:`snapplan.cli.tables.readable`: in the unit the recipes use most, ``preferred``,
+    where that is exact) unless ``exact``."""
+    prefer = preferred or {}
+    return tables(
         (
             "Batches",
             ("recipe", "batches", "needed", "leftover units"),
@@ -47,7 +62,18 @@ def requirements_table(requirements: Requirements) -> str:
         (
             "Ingredients",
             ("ingredient", "quantity", "unit"),
-            [(i.name, amount(i.quantity), i.unit) for i in requirements.ingredients],
+            [
+                (
+                    i.name,
+                    *readable(
+                        i.quantity,
+                        i.unit,
+                        preferred=prefer.get((i.ingredient_id, dimension_of(i.unit))),
+                        exact=exact,
+                    ),
+                )
+                for i in requirements.ingredients
+            ],
         ),
         (
             "Finished units",
@@ -59,21 +85,7 @@ def requirements_table(requirements: Requirements) -> str:
             ("material", "quantity"),
             [(m.name, amount(m.quantity)) for m in requirements.materials],
         ),
-    ]
-    out = []
-    for title, header, rows in sections:
-        if not rows:
-            continue
-        widths = [
-            max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)
-        ]
-        out.append(title)
-        for row in [header, *rows]:
-            out.append(
-                "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            )
-        out.append("")
-    return "\n".join(out)
+    )
 
 
 def to_json(data: Any) -> str:
@@ -130,14 +142,11 @@ def requirements_json(requirements: Requirements) -> dict[str, Any]:
 
 
 def drift_text(drift: Drift, names: Mapping[uuid.UUID, str]) -> str:
-    """Drift of a plan for people: each target changed or unchanged, then what changed.
+    """Drift of a plan for people: each target changed or unchanged, then what changed in each
+    definition, field by field, and what was removed.
 
     ``names`` gives the captured name of each catalog id the plan reached.
     """
-
-    def label(source_id: uuid.UUID) -> str:
-        return f"{source_id}  {names.get(source_id, '?')}"
-
     verdict = "drift found" if drift.changed else "no drift"
     out = [f"Plan {drift.plan_id}: {verdict}", "", "Targets"]
     width = max((len(names.get(t.source_id, "?")) for t in drift.targets), default=0)
@@ -147,15 +156,58 @@ def drift_text(drift: Drift, names: Mapping[uuid.UUID, str]) -> str:
         out.append(f"  {target.kind:<10}  {name:<{width}}  {state:<9}  {target.source_id}")
     if not drift.targets:
         out.append("  (the plan has no targets)")
-    changed = sorted(drift.changed_ids - drift.removed_ids, key=lambda i: (names.get(i, ""), i))
-    removed = sorted(drift.removed_ids, key=lambda i: (names.get(i, ""), i))
-    if changed:
-        out += ["", "Changed since the plan (own content differs from the snapshot)"]
-        out += [f"  {label(i)}" for i in changed]
+    changed = [d for d in drift.definitions if not d.removed]
+    removed = [d for d in drift.definitions if d.removed]
+    if changed or drift.renamed_ingredients:
+        out += ["", "Changed since the plan"]
+        for rename in drift.renamed_ingredients:
+            out.append(f"  ingredient {rename.before!r} renamed {rename.after!r}")
+        for definition in changed:
+            kind = definition.kind.value.replace("_", " ")
+            for change in definition.changes:
+                out.append(f"  {kind} {definition.name!r}: {change}")
     if removed:
         out += ["", "Removed from the catalog since the plan"]
-        out += [f"  {label(i)}" for i in removed]
+        for definition in removed:
+            kind = definition.kind.value.replace("_", " ")
+            out.append(f"  {kind} {definition.name!r} ({definition.source_id})")
     return "\n".join(out)
+
+
+def drift_json(drift: Drift, names: Mapping[uuid.UUID, str]) -> dict[str, Any]:
+    """The drift of a plan as JSON-ready data."""
+    return {
+        "plan_id": str(drift.plan_id),
+        "changed": drift.changed,
+        "targets": [
+            {
+                "kind": t.kind.value,
+                "source_id": str(t.source_id),
+                "name": names.get(t.source_id),
+                "snapshot_id": str(t.snapshot_id),
+                "changed": t.changed,
+            }
+            for t in drift.targets
+        ],
+        "definitions": [
+            {
+                "kind": d.kind.value,
+                "source_id": str(d.source_id),
+                "name": d.name,
+                "removed": d.removed,
+                "changes": [
+                    {"where": c.where, "before": c.before, "after": c.after} for c in d.changes
+                ],
+            }
+            for d in drift.definitions
+        ],
+        "renamed_ingredients": [
+            {"ingredient_id": str(r.ingredient_id), "before": r.before, "after": r.after}
+            for r in drift.renamed_ingredients
+        ],
+        "changed_ids": sorted(str(i) for i in drift.changed_ids),
+        "removed_ids": sorted(str(i) for i in drift.removed_ids),
+    }
 
 
 def export_json(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> dict[str, Any]:

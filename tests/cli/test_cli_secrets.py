@@ -224,7 +224,8 @@ def test_with_snapplan_db_the_hints_leave_db_out_and_work_as_printed(
     load = run("load", EXAMPLE)
     [plan_hint] = next_steps(load.stdout)
     plan = run(*shlex.split(plan_hint)[1:])
-    [requirements_hint] = next_steps(plan.stdout)
+    requirements_hint, verify_hint = next_steps(plan.stdout)
+    assert verify_hint.startswith("  snapplan verify ")
     requirements = run(*shlex.split(requirements_hint)[1:])
 
     assert "--db" not in plan_hint + requirements_hint

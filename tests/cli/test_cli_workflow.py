@@ -77,10 +77,13 @@ def test_load_prints_the_counts_and_the_ids_of_the_loaded_events(planned: Planne
 def test_plan_by_name_prints_the_plan_id_and_what_was_captured(planned: Planned) -> None:
     out = planned.plan.stdout
     assert f"Planned event 'Holiday Market' (2026-12-19): plan {planned.plan_id}" in out
-    assert re.search(r"recipe snapshots created\s+2\n", out)
-    assert re.search(r"finished-good snapshots created\s+2\n", out)
-    # 5 recipes, 2 finished units, 2 material units, 2 finished goods.
-    assert re.search(r"snapshots written\s+11\n", out)
+    assert re.search(r"targets captured\s+2 production, 2 assembly\n", out)
+    # every definition once: 5 recipes, 2 finished units, 2 material units, 2 finished goods
+    assert re.search(
+        r"snapshots written\s+11 \(2 finished goods, 2 finished units, 2 material units, "
+        r"5 recipes: every definition the targets need, once\)\n",
+        out,
+    )
 
 
 def test_requirements_as_json_are_exact_strings(planned: Planned) -> None:
@@ -119,8 +122,11 @@ def test_requirements_as_json_are_exact_strings(planned: Planned) -> None:
 def test_requirements_as_tables(planned: Planned) -> None:
     out = planned.run("requirements", planned.plan_id, "--db", planned.db).stdout
     assert re.search(r"Sugar Cookies\s+9\s+25/3\s+24\n", out)
-    assert re.search(r"Butter\s+2751\.796185\s+g\n", out)
+    # readable: three decimals at most, marked when rounded (the JSON keeps every digit)
+    assert re.search(r"Butter\s+~2751\.796\s+g\n", out)
     assert re.search(r"Ribbon, 6 inch\s+80", out)
+    exact = planned.run("requirements", planned.plan_id, "--db", planned.db, "--exact").stdout
+    assert re.search(r"Butter\s+2751\.796185\s+g\n", exact)
 
 
 def test_snapplan_db_is_the_default_database(planned: Planned) -> None:
@@ -187,9 +193,10 @@ def test_replanning_is_idempotent_and_force_supersedes(run: Run, db: Path) -> No
 
     first_id = re.search(rf"plan ({UUID})", first)
     assert first_id is not None
-    assert f"already planned and nothing changed: plan {first_id.group(1)}" in again
-    assert f"supersedes plan                  {first_id.group(1)}" in forced
-    assert re.search(r"snapshots written\s+11\n", forced)
+    assert f"already planned: plan {first_id.group(1)} is unchanged" in again
+    assert "The catalog has not changed since" in again
+    assert f"supersedes plan     {first_id.group(1)}" in forced
+    assert re.search(r"snapshots written\s+11 \(", forced)
 
 
 def test_drift_after_editing_and_removing_definitions(
@@ -217,9 +224,9 @@ def test_drift_after_editing_and_removing_definitions(
     assert re.search(r"production\s+Vanilla Cake\s+changed", out)  # through its frosting
     assert re.search(r"assembly\s+Mini Brownie Box\s+unchanged", out)
     changed = out.split("Changed since the plan")[1].split("Removed from the catalog")[0]
-    assert f"{frosting.id}  Buttercream Frosting" in changed
+    assert "recipe 'Buttercream Frosting': line 2 (Sugar) removed (was 2 cup)" in changed
     assert "Vanilla Cake" not in changed  # an ancestor, changed only through its child
-    assert f"{box.id}  Gift Box" in out.split("Removed from the catalog")[1]
+    assert f"material unit 'Gift Box' ({box.id})" in out.split("Removed from the catalog")[1]
 
 
 def _plan_id(result: subprocess.CompletedProcess[str]) -> str:

@@ -1,0 +1,199 @@
+"""The kitchen's commands: produce, assemble, waste, void, progress (EXECUTION.md).
+
+PLAN is a plan id, or an event (id or exact name) meaning its latest plan. RECIPE, GOOD and
+ITEM are names or ids of what the plan holds (catalog or snapshot ids; names as captured, exact,
+else unique ignoring case). RUN is a run id, or the run's number in the event's ledger with
+``--plan``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import uuid
+from typing import TextIO, TypeVar
+
+from snapplan.cli.database import Access, database_url, open_store
+from snapplan.cli.lookup import find_event
+from snapplan.cli.problems import EXIT_OK, CommandError
+from snapplan.cli.progress import progress_json, progress_table, run_summary
+from snapplan.cli.render import preferred_units, to_json
+from snapplan.cli.tables import amount
+from snapplan.domain.plan import Plan
+from snapplan.domain.runs import AssemblyRun, Run
+from snapplan.domain.snapshots import (
+    CapturedSnapshot,
+    FinishedGoodSnapshot,
+    FinishedUnitSnapshot,
+    RecipeSnapshot,
+    Snapshot,
+)
+from snapplan.errors import NotFoundError
+from snapplan.ports.unit_of_work import UnitOfWork
+from snapplan.services import (
+    plan_progress,
+    plan_snapshots,
+    record_assembly,
+    record_production,
+    record_waste,
+    void_run,
+)
+
+S = TypeVar("S", bound=CapturedSnapshot)
+
+
+def produce(args: argparse.Namespace, out: TextIO) -> int:
+    """Record batches baked."""
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        plan, snapshots = _plan(uow, args.plan)
+        recipe = _in_plan(snapshots, args.recipe, "recipe", RecipeSnapshot)
+        unit = (
+            _in_plan(snapshots, args.unit, "finished unit", FinishedUnitSnapshot)
+            if args.unit
+            else None
+        )
+        run = record_production(
+            uow, plan.id, recipe.id, args.batches,
+            finished_unit_id=unit.id if unit else None, items=args.items,
+            with_sub_recipes=args.with_sub_recipes, key=args.key, note=args.note, by=args.by,
+        )  # fmt: skip
+        uow.commit()
+    _recorded(out, run)
+    return EXIT_OK
+
+
+def assemble(args: argparse.Namespace, out: TextIO) -> int:
+    """Record goods boxed."""
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        plan, snapshots = _plan(uow, args.plan)
+        good = _in_plan(snapshots, args.good, "finished good", FinishedGoodSnapshot)
+        run = record_assembly(
+            uow, plan.id, good.id, args.quantity, allow_shortage=args.allow_shortage,
+            key=args.key, note=args.note, by=args.by,
+        )  # fmt: skip
+        uow.commit()
+    _recorded(out, run)
+    if isinstance(run, AssemblyRun):
+        taken = ", ".join(f"{amount(c.quantity)} {c.name}" for c in run.consumed)
+        print(f"  took {taken}" if taken else "  took nothing", file=out)
+        for short in run.allowed_shortages:
+            print(f"  allowed short: {short}", file=out)
+    return EXIT_OK
+
+
+def waste(args: argparse.Namespace, out: TextIO) -> int:
+    """Record made items lost."""
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        plan, snapshots = _plan(uow, args.plan)
+        item = _in_plan(
+            snapshots,
+            args.item,
+            "finished unit or good",
+            FinishedUnitSnapshot,
+            FinishedGoodSnapshot,
+        )
+        run = record_waste(
+            uow, plan.id, item.id, args.quantity, reason=args.reason, key=args.key,
+            note=args.note, by=args.by,
+        )  # fmt: skip
+        uow.commit()
+    _recorded(out, run)
+    return EXIT_OK
+
+
+def void(args: argparse.Namespace, out: TextIO) -> int:
+    """Cancel a run."""
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        run_id = _run_id(uow, args.run, args.plan)
+        voided = uow.runs.get(run_id)
+        entry = void_run(
+            uow, run_id, reason=args.reason, allow_shortage=args.allow_shortage, by=args.by
+        )
+        uow.commit()
+    print(f"Run {voided.seq} voided by run {entry.seq}: {run_summary(voided)}", file=out)
+    return EXIT_OK
+
+
+def progress(args: argparse.Namespace, out: TextIO) -> int:
+    """Print what is done and what is left of a plan."""
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        plan, snapshots = _plan(uow, args.plan)
+        done = plan_progress(uow, plan.id)
+        event = uow.events.find_many([plan.event_id]).get(plan.event_id)
+    if args.json:
+        print(to_json(progress_json(done)), file=out)
+        return EXIT_OK
+    name = repr(event.name) if event is not None else str(plan.event_id)
+    state = "complete" if done.complete else "in progress"
+    print(f"Plan {plan.id} for {name}: {state}", file=out)
+    print(file=out)
+    table = progress_table(done, preferred=preferred_units(snapshots), exact=args.exact)
+    print(table.rstrip() or "The plan has no targets.", file=out)
+    return EXIT_OK
+
+
+# -- naming things -------------------------------------------------------------------------------
+
+
+def _plan(uow: UnitOfWork, text: str) -> tuple[Plan, dict[uuid.UUID, Snapshot]]:
+    """The plan ``text`` names (a plan id, or an event's id or name: its latest plan)."""
+    try:
+        wanted = uuid.UUID(text)
+    except ValueError:
+        wanted = None
+    if wanted is not None and uow.plans.find_many([wanted]):
+        return plan_snapshots(uow, wanted)
+    event = find_event(uow, text)
+    latest = uow.plans.latest(event.id)
+    if latest is None:
+        raise CommandError(f"event {event.name!r} has no plan yet: snapplan plan {text!r} first")
+    return plan_snapshots(uow, latest.id)
+
+
+def _in_plan(snapshots: dict[uuid.UUID, Snapshot], text: str, what: str, *kinds: type[S]) -> S:
+    """The snapshot of ``kinds`` named ``text`` in the plan: an id (passed on: the service
+    resolves catalog and snapshot ids), else a name, exact, else unique ignoring case."""
+    candidates = [s for s in snapshots.values() if isinstance(s, kinds)]
+    try:
+        wanted = uuid.UUID(text)
+    except ValueError:
+        pass
+    else:
+        for snapshot in candidates:
+            if wanted in (snapshot.id, snapshot.source_id):
+                return snapshot
+        raise NotFoundError(wanted, f"the plan holds no {what} {wanted}")
+    for exact in (True, False):
+        found = {
+            s.source_id: s
+            for s in candidates
+            if (s.name == text if exact else s.name.casefold() == text.casefold())
+        }
+        if len(found) == 1:
+            (snapshot,) = found.values()
+            return snapshot
+        if len(found) > 1:
+            listed = ", ".join(str(i) for i in found)
+            raise CommandError(f"{len(found)} {what}s of the plan are named {text!r}: {listed}")
+    close = difflib.get_close_matches(text, sorted({s.name for s in candidates}), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise CommandError(f"the plan holds no {what} named {text!r}{hint}")
+
+
+def _run_id(uow: UnitOfWork, text: str, plan_text: str | None) -> uuid.UUID:
+    """A run id, or with ``--plan`` the number of a run in the plan's event's ledger."""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        pass
+    if plan_text is None or not text.isdigit():
+        raise CommandError(f"not a run id: {text!r} (give a run id, or a run number with --plan)")
+    plan, _ = _plan(uow, plan_text)
+    for entry in uow.runs.for_event(plan.event_id):
+        if entry.seq == int(text):
+            return entry.id
+    raise CommandError(f"the event's ledger has no run {text}")
+
+
+def _recorded(out: TextIO, run: Run) -> None:
+    print(f"Recorded run {run.seq}: {run_summary(run)}", file=out)

@@ -1,0 +1,207 @@
+"""How ``snapplan progress`` shows a plan's progress: a table to read at the bench, or exact
+JSON (amounts as strings, like ``requirements --json``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from snapplan.cli.render import json_amount
+from snapplan.cli.tables import amount, readable, tables
+from snapplan.domain.progress import Progress
+from snapplan.domain.runs import AssemblyRun, ProductionRun, Run, WasteRun
+from snapplan.domain.units import dimension_of
+
+
+def progress_table(
+    progress: Progress,
+    *,
+    preferred: Mapping[tuple[uuid.UUID, str], str] | None = None,
+    exact: bool = False,
+) -> str:
+    """What is done, what is left, what is on hand: one table per part of the plan."""
+    prefer = preferred or {}
+
+    def shown(quantity: Any, unit: str, ingredient_id: uuid.UUID) -> str:
+        text, _ = readable(
+            quantity, unit, preferred=prefer.get((ingredient_id, dimension_of(unit))), exact=exact
+        )
+        return text
+
+    def ingredient_unit(quantity: Any, unit: str, ingredient_id: uuid.UUID) -> str:
+        _, shown_unit = readable(
+            quantity, unit, preferred=prefer.get((ingredient_id, dimension_of(unit))), exact=exact
+        )
+        return shown_unit
+
+    return tables(
+        (
+            "Baking (batches)",
+            ("recipe", "planned", "made", "left", "make-up"),
+            [
+                (
+                    r.name,
+                    amount(r.planned_batches),
+                    amount(r.produced_batches),
+                    amount(r.remaining_batches),
+                    f"+{r.makeup_batches}" if r.makeup_batches else "",
+                )
+                for r in progress.recipes
+            ],
+        ),
+        (
+            "Finished units",
+            ("item", "needed", "made", "boxed", "wasted", "on hand", "still to make"),
+            [
+                (
+                    u.name,
+                    amount(u.needed),
+                    amount(u.produced),
+                    amount(u.consumed),
+                    amount(u.wasted),
+                    amount(u.on_hand),
+                    amount(u.remaining),
+                )
+                for u in progress.finished_units
+            ],
+        ),
+        (
+            "Boxing",
+            ("good", "planned", "boxed", "used", "wasted", "on hand", "left", "can box now"),
+            [
+                (
+                    g.name,
+                    amount(g.planned),
+                    amount(g.assembled),
+                    amount(g.consumed),
+                    amount(g.wasted),
+                    amount(g.on_hand),
+                    amount(g.remaining),
+                    amount(g.assemblable),
+                )
+                for g in progress.goods
+            ],
+        ),
+        (
+            "Packaging",
+            ("material", "needed", "used", "left"),
+            [
+                (m.name, amount(m.needed), amount(m.used), amount(m.remaining))
+                for m in progress.materials
+            ],
+        ),
+        (
+            "Ingredients",
+            ("ingredient", "planned", "used", "left", "unit"),
+            [
+                (
+                    i.name,
+                    shown(i.planned, i.unit, i.ingredient_id),
+                    shown(i.used, i.unit, i.ingredient_id),
+                    shown(i.remaining, i.unit, i.ingredient_id),
+                    ingredient_unit(i.planned, i.unit, i.ingredient_id),
+                )
+                for i in progress.ingredients
+            ],
+        ),
+        (
+            "Not counted in this plan (recorded for what it no longer needs)",
+            ("run", "what"),
+            [(str(run.seq), run_summary(run)) for run in progress.unmatched],
+        ),
+    )
+
+
+def run_summary(run: Run) -> str:
+    """One line a baker reads: what a ledger entry recorded."""
+    if isinstance(run, ProductionRun):
+        made = f" ({amount(run.items)} made)" if run.items is not None else ""
+        batches = "batch" if run.batches == 1 else "batches"
+        return f"{amount(run.batches)} {batches} of {run.name}{made}"
+    if isinstance(run, AssemblyRun):
+        return f"{amount(run.quantity)} x {run.name} assembled"
+    if isinstance(run, WasteRun):
+        return f"{amount(run.quantity)} x {run.name} wasted ({run.reason})"
+    return f"void of run {run.run_id} ({run.reason})"
+
+
+def progress_json(progress: Progress) -> dict[str, Any]:
+    """The progress as JSON-ready data, every amount exact."""
+    return {
+        "plan_id": str(progress.plan_id),
+        "complete": progress.complete,
+        "recipes": [
+            {
+                "recipe_id": str(r.recipe_id),
+                "snapshot_id": str(r.snapshot_id),
+                "name": r.name,
+                "planned_batches": json_amount(r.planned_batches),
+                "produced_batches": json_amount(r.produced_batches),
+                "remaining_batches": json_amount(r.remaining_batches),
+                "makeup_batches": r.makeup_batches,
+            }
+            for r in progress.recipes
+        ],
+        "finished_units": [
+            {
+                "finished_unit_id": str(u.finished_unit_id),
+                "name": u.name,
+                **{
+                    f: json_amount(getattr(u, f))
+                    for f in ("needed", "produced", "consumed", "wasted", "on_hand", "remaining")
+                },
+            }
+            for u in progress.finished_units
+        ],
+        "goods": [
+            {
+                "finished_good_id": str(g.finished_good_id),
+                "snapshot_id": str(g.snapshot_id),
+                "name": g.name,
+                **{
+                    f: json_amount(getattr(g, f))
+                    for f in (
+                        "planned",
+                        "assembled",
+                        "consumed",
+                        "wasted",
+                        "on_hand",
+                        "remaining",
+                        "assemblable",
+                    )
+                },
+            }
+            for g in progress.goods
+        ],
+        "materials": [
+            {
+                "material_unit_id": str(m.material_unit_id),
+                "name": m.name,
+                "needed": json_amount(m.needed),
+                "used": json_amount(m.used),
+                "remaining": json_amount(m.remaining),
+            }
+            for m in progress.materials
+        ],
+        "ingredients": [
+            {
+                "ingredient_id": str(i.ingredient_id),
+                "name": i.name,
+                "planned": json_amount(i.planned),
+                "used": json_amount(i.used),
+                "remaining": json_amount(i.remaining),
+                "unit": i.unit,
+            }
+            for i in progress.ingredients
+        ],
+        "unmatched": [
+            {
+                "run_id": str(run.id),
+                "seq": run.seq,
+                "kind": run.kind.value,
+                "summary": run_summary(run),
+            }
+            for run in progress.unmatched
+        ],
+    }
