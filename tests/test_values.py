@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from snapplan import (
     AssemblyTarget,
@@ -146,3 +148,32 @@ def test_text_no_database_can_store_is_refused(build: object) -> None:
     lone_surrogate = "half of \U0001f36a: \ud83c"  # cannot be encoded as UTF-8
     with pytest.raises(ValidationError, match="lone surrogate"):
         build(lone_surrogate)  # type: ignore[operator]
+
+
+def _canonical_reference(value: Decimal) -> str:
+    """The plain algorithm the fast canonical_decimal must agree with, digit by digit."""
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    digit_list = list(digits)
+    while len(digit_list) > 1 and digit_list[-1] == 0 and exponent < 0:
+        digit_list.pop()
+        exponent += 1
+    if digit_list == [0]:
+        return "0"
+    text = "".join(map(str, digit_list))
+    if exponent >= 0:
+        text = text + "0" * exponent
+    else:
+        point = len(text) + exponent
+        text = "0." + "0" * -point + text if point <= 0 else text[:point] + "." + text[point:]
+    return ("-" if sign else "") + text
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False)
+    | st.tuples(st.integers(-(10**40), 10**40), st.integers(-45, 45)).map(
+        lambda pair: Decimal(pair[0]).scaleb(pair[1])
+    )
+)
+def test_the_fast_canonical_spelling_is_the_plain_one(value: Decimal) -> None:
+    assert canonical_decimal(value) == _canonical_reference(value)

@@ -20,9 +20,13 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Literal, NoReturn, TypeVar
 
-import attrs
-
-from snapplan.domain.catalog import CatalogView, ComponentKind, FinishedGood, Recipe
+from snapplan.domain.catalog import (
+    CapturedDefinition,
+    CatalogView,
+    ComponentKind,
+    FinishedGood,
+    Recipe,
+)
 from snapplan.domain.graph import LoopFound, TooDeep, children_first
 from snapplan.domain.limits import Limits
 from snapplan.domain.snapshots import (
@@ -36,6 +40,8 @@ from snapplan.domain.snapshots import (
     SnapshotKind,
     SubRecipeSnapshot,
 )
+from snapplan.domain.trusted import trusted
+from snapplan.domain.validators import new_id
 from snapplan.errors import (
     CycleError,
     DepthLimitError,
@@ -112,22 +118,29 @@ class Capture:
                     line.ingredient_id, referenced_by=f"recipe {recipe.name!r}"
                 )
             lines.append(
-                RecipeLineSnapshot(
-                    line.ingredient_id, ingredient.name, line.quantity, line.unit, line.note
+                trusted(
+                    RecipeLineSnapshot,
+                    ingredient_id=line.ingredient_id,
+                    ingredient_name=ingredient.name,
+                    quantity=line.quantity,
+                    unit=line.unit,
+                    note=line.note,
                 )
             )
         children = [self._captured(sub.recipe_id, RecipeSnapshot) for sub in recipe.sub_recipes]
-        draft = RecipeSnapshot(
-            source_id=recipe.id,
-            name=recipe.name,
-            plan_id=self.plan_id,
-            captured_at=self.captured_at,
-            digest="0" * 64,
-            lines=lines,
-            sub_recipes=[
-                SubRecipeSnapshot(sub.recipe_id, sub.batches, child.id)
+        draft = self._draft(
+            RecipeSnapshot,
+            recipe,
+            lines=tuple(lines),
+            sub_recipes=tuple(
+                trusted(
+                    SubRecipeSnapshot,
+                    recipe_id=sub.recipe_id,
+                    batches=sub.batches,
+                    snapshot_id=child.id,
+                )
                 for sub, child in zip(recipe.sub_recipes, children, strict=True)
-            ],
+            ),
         )
         self._keep(draft, [child.digest for child in children])
 
@@ -144,12 +157,9 @@ class Capture:
             )
         self.referred(unit.recipe_id, f"finished unit {unit.name!r}")
         recipe = self.recipe(unit.recipe_id)
-        draft = FinishedUnitSnapshot(
-            source_id=unit.id,
-            name=unit.name,
-            plan_id=self.plan_id,
-            captured_at=self.captured_at,
-            digest="0" * 64,
+        draft = self._draft(
+            FinishedUnitSnapshot,
+            unit,
             recipe_id=unit.recipe_id,
             recipe_snapshot_id=recipe.id,
             items_per_batch=unit.items_per_batch,
@@ -165,14 +175,7 @@ class Capture:
             raise MaterialUnitNotFound(
                 material_unit_id, referenced_by=self._referrer.get(material_unit_id)
             )
-        draft = MaterialUnitSnapshot(
-            source_id=material.id,
-            name=material.name,
-            plan_id=self.plan_id,
-            captured_at=self.captured_at,
-            digest="0" * 64,
-        )
-        return self._keep(draft, [])
+        return self._keep(self._draft(MaterialUnitSnapshot, material), [])
 
     # -- finished goods ----------------------------------------------------------------------
 
@@ -208,16 +211,19 @@ class Capture:
                 children.append(self.material_unit(component.ref))
             else:
                 children.append(self._captured(component.ref, FinishedGoodSnapshot))
-        draft = FinishedGoodSnapshot(
-            source_id=good.id,
-            name=good.name,
-            plan_id=self.plan_id,
-            captured_at=self.captured_at,
-            digest="0" * 64,
-            components=[
-                ComponentSnapshot(c.kind, c.ref, c.quantity, child.id)
+        draft = self._draft(
+            FinishedGoodSnapshot,
+            good,
+            components=tuple(
+                trusted(
+                    ComponentSnapshot,
+                    kind=c.kind,
+                    source_id=c.ref,
+                    quantity=c.quantity,
+                    snapshot_id=child.id,
+                )
                 for c, child in zip(good.components, children, strict=True)
-            ],
+            ),
         )
         self._keep(draft, [child.digest for child in children])
 
@@ -251,8 +257,23 @@ class Capture:
             name = self.catalog.recipes[root].name
         raise DepthLimitError(depth, limit, what, root, name) from None
 
-    def _keep(self, draft: S, child_digests: list[str]) -> S:
-        snapshot = attrs.evolve(draft, digest=draft.expected_digest(child_digests))
+    def _draft(self, kind: type[S], definition: CapturedDefinition, **fields: object) -> S:
+        """A snapshot of ``definition`` built from its already validated parts (see
+        :mod:`snapplan.domain.trusted`), its digest still to be set by :meth:`_keep`."""
+        return trusted(
+            kind,
+            id=new_id(),
+            source_id=definition.id,
+            name=definition.name,
+            plan_id=self.plan_id,
+            captured_at=self.captured_at,
+            digest="",
+            **fields,
+        )
+
+    def _keep(self, snapshot: S, child_digests: list[str]) -> S:
+        # The digest is computed once, here; the snapshot is new and not yet shared.
+        object.__setattr__(snapshot, "digest", snapshot.expected_digest(child_digests))
         self._by_source[snapshot.kind, snapshot.source_id] = snapshot
         self.snapshots.append(snapshot)
         return snapshot

@@ -134,8 +134,19 @@ def positive_amount(value: object) -> Decimal:
 def canonical_decimal(value: Decimal) -> str:
     """A spelling that is equal for equal numbers: ``2``, ``2.0`` and ``2.00`` all give ``"2"``.
 
-    Exact for any number of digits (no context rounding is involved).
+    Exact for any number of digits (no context rounding is involved). Digests spell every
+    amount this way, so it is on the hot path of every plan: plain notation is read off
+    ``str(value)``; only exponent notation is spelled out digit by digit.
     """
+    text = str(value)
+    if "E" not in text:
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    return _spelled_out(value)
+
+
+def _spelled_out(value: Decimal) -> str:
     sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     digit_list = list(digits)

@@ -25,10 +25,10 @@ import attrs
 from snapplan.domain.catalog import ComponentKind, is_component_kind, to_component_kind
 from snapplan.domain.digests import (
     Content,
+    digest_of,
     finished_good_content,
     finished_unit_content,
     material_unit_content,
-    merkle_digest,
     recipe_content,
 )
 from snapplan.domain.validators import (
@@ -101,6 +101,11 @@ class CapturedSnapshot:
     captured_at: datetime.datetime = attrs.field(validator=utc_timestamp)
     digest: str = attrs.field(validator=digest_hex)
     id: uuid.UUID = attrs.field(factory=new_id, converter=to_id, validator=is_id)
+    # The canonical JSON of content(), computed once per instance (a snapshot is immutable):
+    # capture computes it to make the digest, and the store's check at add reuses it.
+    _content_json: str | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
 
     def children(self) -> tuple[uuid.UUID, ...]:
         """The snapshot ids this snapshot points at, in order (with repeats, if any)."""
@@ -110,9 +115,17 @@ class CapturedSnapshot:
         """The captured own content its digest covers (see :mod:`snapplan.domain.digests`)."""
         raise NotImplementedError
 
+    def content_json(self) -> str:
+        """The canonical JSON of :meth:`content` (computed once)."""
+        memo = self._content_json
+        if memo is None:
+            memo = self.content()
+            object.__setattr__(self, "_content_json", memo)
+        return memo
+
     def expected_digest(self, child_digests: Sequence[str]) -> str:
         """The digest this snapshot must carry, given its children's digests in order."""
-        return merkle_digest(self.content(), child_digests)
+        return digest_of(self.content_json(), child_digests)
 
 
 @attrs.frozen(kw_only=True)

@@ -270,7 +270,8 @@ def content(value: Any) -> Any:
             {
                 field: content(item)
                 for field, item in attrs.asdict(value, recurse=False).items()
-                if field not in _MADE_BY_THE_STORE
+                # a private memo (the canonical JSON a snapshot computes once) is not content
+                if field not in _MADE_BY_THE_STORE and not field.startswith("_")
             },
         )
     if isinstance(value, tuple):

@@ -261,3 +261,12 @@ def test_structuring_runs_the_domain_validators() -> None:
     data["quantity"] = "-1"
     with pytest.raises(ValidationError):
         converter.structure(data, IngredientLine)
+
+
+@given(snapshots)
+def test_the_stores_hand_written_documents_are_the_converters(snapshot: Any) -> None:
+    from snapplan.adapters.sql.encoding import snapshot_document
+
+    expected = converter.unstructure(snapshot, unstructure_as=Snapshot)
+    assert snapshot_document(snapshot) == expected
+    assert list(snapshot_document(snapshot)) == list(expected)  # the same key order too

@@ -2,9 +2,10 @@
 
 A :class:`RowCodec` maps an attrs class onto a table whose columns are named like its fields:
 JSON columns hold the converter's unstructured form of the field, every other column the value
-itself (its column type keeps it exact). Reading goes back through ``converter.structure``, so
-every domain validator runs again on the way out of the database; a row that does not make a
-valid value (written by someone else into a shared database) is a ``PersistenceError``.
+itself (its column type keeps it exact). The store's own rows are read back without the full
+validators, with the constant-time checks of :mod:`snapplan.adapters.sql.decoding`: a row that
+does not make a valid value (written by someone else into a shared database) is a
+``PersistenceError``.
 
 Snapshots are the exception (:class:`SnapshotCodec`): the whole snapshot is one tagged JSON
 ``document`` and the other columns only index it.
@@ -15,6 +16,7 @@ line here (and its table in :mod:`snapplan.adapters.sql.schema`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any, Final, Generic, Protocol, TypeVar
 
 import attrs
@@ -22,7 +24,9 @@ import sqlalchemy as sa
 from attrs import AttrsInstance
 
 from snapplan.adapters.converter import converter
-from snapplan.adapters.sql import schema
+from snapplan.adapters.sql import decoding, schema
+from snapplan.adapters.sql.decoding import Reading, decoded
+from snapplan.adapters.sql.encoding import snapshot_document
 from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
 from snapplan.domain.events import Event
 from snapplan.domain.plan import Plan
@@ -50,15 +54,22 @@ class Codec(Protocol[T]):
         """The column values of ``item``."""
         ...
 
-    def item(self, row: sa.Row[Any]) -> T:
-        """The value stored in ``row`` (selected with :attr:`columns`)."""
+    def item(self, row: sa.Row[Any], reading: Reading) -> T:
+        """The value stored in ``row`` (selected with :attr:`columns`), read with the cheap
+        checks of :mod:`snapplan.adapters.sql.decoding` (``reading`` lasts one fetch)."""
         ...
 
 
 class RowCodec(Generic[A]):
-    """Converts one attrs class to rows of one table and back."""
+    """Converts one attrs class to rows of one table and back (``decode``: the fast reader of
+    :mod:`snapplan.adapters.sql.decoding` for it)."""
 
-    def __init__(self, cls: type[A], table: sa.Table) -> None:
+    def __init__(
+        self,
+        cls: type[A],
+        table: sa.Table,
+        decode: Callable[[Reading, Mapping[str, Any]], A],
+    ) -> None:
         fields = [f.name for f in attrs.fields(cls)]
         missing = set(fields) - set(table.c.keys())
         if missing:
@@ -68,6 +79,7 @@ class RowCodec(Generic[A]):
         ordered = ["id", *(name for name in fields if name != "id")]
         self.columns: tuple[sa.Column[Any], ...] = tuple(table.c[name] for name in ordered)
         self._json = frozenset(c.name for c in self.columns if isinstance(c.type, sa.JSON))
+        self._decode = decode
 
     def row(self, item: A) -> dict[str, Any]:
         """The column values of ``item``."""
@@ -80,12 +92,10 @@ class RowCodec(Generic[A]):
             for column in self.columns
         }
 
-    def item(self, row: sa.Row[Any]) -> A:
+    def item(self, row: sa.Row[Any], reading: Reading) -> A:
         """The value stored in ``row``."""
-        mapping = row._mapping
-        data = {column.name: mapping[column.name] for column in self.columns}
-        item: A = _decoded(data, self.cls)
-        return item
+        mapping: Mapping[str, Any] = dict(row._mapping)
+        return decoded(self.cls.__name__, lambda: self._decode(reading, mapping))
 
 
 class SnapshotCodec:
@@ -103,13 +113,13 @@ class SnapshotCodec:
             "plan_id": snapshot.plan_id,
             "captured_at": snapshot.captured_at,
             "digest": snapshot.digest,
-            "document": converter.unstructure(snapshot, unstructure_as=Snapshot),
+            "document": snapshot_document(snapshot),
         }
 
-    def item(self, row: sa.Row[Any]) -> Snapshot:
+    def item(self, row: sa.Row[Any], reading: Reading) -> Snapshot:
         """The snapshot stored in ``row``."""
-        snapshot: Snapshot = _decoded(row.document, Snapshot)
-        return snapshot
+        document = row.document
+        return decoded("snapshot", lambda: decoding.snapshot(reading, document))
 
 
 class RunCodec:
@@ -131,8 +141,9 @@ class RunCodec:
             "document": converter.unstructure(run, unstructure_as=Run),
         }
 
-    def item(self, row: sa.Row[Any]) -> Run:
-        """The entry stored in ``row``."""
+    def item(self, row: sa.Row[Any], reading: Reading) -> Run:
+        """The entry stored in ``row`` (through the converter, every validator run: ledger
+        reads are small)."""
         run: Run = _decoded(row.document, Run)
         return run
 
@@ -147,13 +158,13 @@ def _decoded(data: Any, cls: Any) -> Any:
 
 #: The codec of every repository (see ``snapplan.ports.REPOSITORIES``).
 CODECS: Final[dict[str, Codec[Any]]] = {
-    "ingredients": RowCodec(Ingredient, schema.ingredients),
-    "recipes": RowCodec(Recipe, schema.recipes),
-    "finished_units": RowCodec(FinishedUnit, schema.finished_units),
-    "material_units": RowCodec(MaterialUnit, schema.material_units),
-    "finished_goods": RowCodec(FinishedGood, schema.finished_goods),
-    "events": RowCodec(Event, schema.events),
+    "ingredients": RowCodec(Ingredient, schema.ingredients, decoding.ingredient),
+    "recipes": RowCodec(Recipe, schema.recipes, decoding.recipe),
+    "finished_units": RowCodec(FinishedUnit, schema.finished_units, decoding.finished_unit),
+    "material_units": RowCodec(MaterialUnit, schema.material_units, decoding.material_unit),
+    "finished_goods": RowCodec(FinishedGood, schema.finished_goods, decoding.finished_good),
+    "events": RowCodec(Event, schema.events, decoding.event),
     "snapshots": SnapshotCodec(),
-    "plans": RowCodec(Plan, schema.plans),
+    "plans": RowCodec(Plan, schema.plans, decoding.plan),
     "runs": RunCodec(),
 }

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
+from snapplan.adapters.sql.decoding import Reading
 from snapplan.adapters.sql.rows import Codec
 from snapplan.adapters.sql.session import Session
 
@@ -37,6 +38,7 @@ class SqlTable:
     def fetch(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
         """The rows among ``ids``, decoded, by id."""
         found: dict[uuid.UUID, Any] = {}
+        reading = Reading()
         column = self._table.c.id
         for start in range(0, len(ids), IN_LIST_CHUNK):
             chunk = ids[start : start + IN_LIST_CHUNK]
@@ -46,7 +48,7 @@ class SqlTable:
                 else self._select().where(column.in_(chunk))
             )
             for row in self._session.read(statement):
-                found[row.id] = self._codec.item(row)
+                found[row.id] = self._codec.item(row, reading)
         return found
 
     def insert(self, items: Sequence[Any]) -> None:
@@ -85,9 +87,11 @@ class SqlTable:
     def scan(self) -> list[Any]:
         """Every row, ordered by id."""
         rows = self._session.read(self._select().order_by(self._table.c.id))
-        return [self._codec.item(row) for row in rows]
+        reading = Reading()
+        return [self._codec.item(row, reading) for row in rows]
 
     def where(self, column: str, value: uuid.UUID) -> list[Any]:
         """The rows with ``column == value``, in recording order."""
         statement = self._select().where(self._table.c[column] == value).order_by(self._order)
-        return [self._codec.item(row) for row in self._session.read(statement)]
+        reading = Reading()
+        return [self._codec.item(row, reading) for row in self._session.read(statement)]

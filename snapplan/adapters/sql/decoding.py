@@ -1,0 +1,365 @@
+"""Reading the SQL store's own rows back into values, fast, and still refusing bad rows.
+
+Every value was validated by the domain types before the store wrote it, so reading it back does
+not run the full validators again (:mod:`snapplan.domain.trusted`). What a row written by someone
+else into a shared database could get wrong is still checked, each in constant time: an id
+parses, an amount is a finite positive ``Decimal`` (a count or a version a positive int), a name
+is non-blank text, a time is an aware UTC ``datetime``, a kind is one snapplan knows. Anything
+else is a ``PersistenceError`` naming what could not be read: a bad row never comes back as an
+invalid value. Snapshots are checked against their digests on top of this by every service that
+reads them.
+
+A :class:`Reading` lasts one read (one bulk fetch): it remembers the ids it parsed, since the
+same ingredient or recipe id comes back in many rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from snapplan.domain.catalog import (
+    Component,
+    ComponentKind,
+    FinishedGood,
+    FinishedUnit,
+    Ingredient,
+    IngredientLine,
+    MaterialUnit,
+    Recipe,
+    SubRecipe,
+)
+from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.plan import Plan
+from snapplan.domain.snapshots import (
+    ComponentSnapshot,
+    FinishedGoodSnapshot,
+    FinishedUnitSnapshot,
+    MaterialUnitSnapshot,
+    RecipeLineSnapshot,
+    RecipeSnapshot,
+    Snapshot,
+    SubRecipeSnapshot,
+)
+from snapplan.domain.trusted import trusted
+from snapplan.errors import PersistenceError
+
+T = TypeVar("T")
+
+_KINDS = {kind.value: kind for kind in ComponentKind}
+
+
+class BadRow(Exception):
+    """A stored value snapplan would never have written."""
+
+
+class Reading:
+    """Cheap checks for one read (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, uuid.UUID] = {}
+
+    def id(self, value: Any) -> uuid.UUID:
+        if isinstance(value, uuid.UUID):
+            return value
+        found = self._ids.get(value) if isinstance(value, str) else None
+        if found is None:
+            try:
+                found = uuid.UUID(value)
+            except (TypeError, ValueError, AttributeError):
+                raise BadRow(f"not an id: {value!r:.60}") from None
+            self._ids[value] = found
+        return found
+
+    def optional_id(self, value: Any) -> uuid.UUID | None:
+        return None if value is None else self.id(value)
+
+    @staticmethod
+    def amount(value: Any) -> Decimal:
+        if isinstance(value, Decimal):
+            result = value
+        elif isinstance(value, str):
+            try:
+                result = Decimal(value)
+            except InvalidOperation:
+                raise BadRow(f"not an amount: {value!r:.60}") from None
+        else:
+            raise BadRow(f"not an amount: {value!r:.60}")
+        if not result.is_finite() or result <= 0:
+            raise BadRow(f"not a positive amount: {value!r:.60}")
+        return result
+
+    @staticmethod
+    def name(value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise BadRow(f"not a name: {value!r:.60}")
+        return value
+
+    @staticmethod
+    def text(value: Any) -> str:
+        if not isinstance(value, str):
+            raise BadRow(f"not text: {value!r:.60}")
+        return value
+
+    @staticmethod
+    def version(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise BadRow(f"not a version: {value!r:.60}")
+        return value
+
+    @staticmethod
+    def time(value: Any) -> datetime.datetime:
+        if isinstance(value, str):
+            try:
+                value = datetime.datetime.fromisoformat(value)
+            except ValueError:
+                raise BadRow(f"not a time: {value!r:.60}") from None
+        if not isinstance(value, datetime.datetime) or value.utcoffset() != datetime.timedelta(0):
+            raise BadRow(f"not a UTC time: {value!r:.60}")
+        return value
+
+    @staticmethod
+    def kind(value: Any) -> ComponentKind:
+        kind = _KINDS.get(value) if isinstance(value, str) else None
+        if kind is None:
+            raise BadRow(f"not a component kind: {value!r:.60}")
+        return kind
+
+    @staticmethod
+    def entries(value: Any) -> list[Mapping[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+            raise BadRow(f"not a list of entries: {value!r:.60}")
+        return value
+
+    @staticmethod
+    def digest(value: Any) -> str:
+        if not isinstance(value, str) or len(value) != 64:
+            raise BadRow(f"not a digest: {value!r:.70}")
+        return value
+
+
+# -- the catalog ----------------------------------------------------------------------------------
+
+
+def ingredient(r: Reading, row: Mapping[str, Any]) -> Ingredient:
+    return trusted(Ingredient, id=r.id(row["id"]), version=r.version(row["version"]),
+                   name=r.name(row["name"]))  # fmt: skip
+
+
+def recipe(r: Reading, row: Mapping[str, Any]) -> Recipe:
+    return trusted(
+        Recipe,
+        id=r.id(row["id"]),
+        version=r.version(row["version"]),
+        name=r.name(row["name"]),
+        lines=tuple(
+            trusted(
+                IngredientLine,
+                ingredient_id=r.id(x["ingredient_id"]),
+                quantity=r.amount(x["quantity"]),
+                unit=r.name(x["unit"]),
+                note=r.text(x["note"]),
+            )
+            for x in r.entries(row["lines"])
+        ),
+        sub_recipes=tuple(
+            trusted(SubRecipe, recipe_id=r.id(x["recipe_id"]), batches=r.amount(x["batches"]))
+            for x in r.entries(row["sub_recipes"])
+        ),
+    )
+
+
+def finished_unit(r: Reading, row: Mapping[str, Any]) -> FinishedUnit:
+    return trusted(
+        FinishedUnit,
+        id=r.id(row["id"]),
+        version=r.version(row["version"]),
+        name=r.name(row["name"]),
+        recipe_id=r.id(row["recipe_id"]),
+        items_per_batch=r.amount(row["items_per_batch"]),
+    )
+
+
+def material_unit(r: Reading, row: Mapping[str, Any]) -> MaterialUnit:
+    return trusted(MaterialUnit, id=r.id(row["id"]), version=r.version(row["version"]),
+                   name=r.name(row["name"]))  # fmt: skip
+
+
+def finished_good(r: Reading, row: Mapping[str, Any]) -> FinishedGood:
+    return trusted(
+        FinishedGood,
+        id=r.id(row["id"]),
+        version=r.version(row["version"]),
+        name=r.name(row["name"]),
+        components=tuple(
+            trusted(
+                Component,
+                kind=r.kind(x["kind"]),
+                ref=r.id(x["ref"]),
+                quantity=r.amount(x["quantity"]),
+            )
+            for x in r.entries(row["components"])
+        ),
+    )
+
+
+def _production(r: Reading, entries: Any) -> tuple[ProductionTarget, ...]:
+    return tuple(
+        trusted(
+            ProductionTarget,
+            recipe_id=r.id(x["recipe_id"]),
+            batches=r.amount(x["batches"]),
+            snapshot_id=r.optional_id(x["snapshot_id"]),
+        )
+        for x in r.entries(entries)
+    )
+
+
+def _assembly(r: Reading, entries: Any) -> tuple[AssemblyTarget, ...]:
+    return tuple(
+        trusted(
+            AssemblyTarget,
+            finished_good_id=r.id(x["finished_good_id"]),
+            quantity=r.amount(x["quantity"]),
+            snapshot_id=r.optional_id(x["snapshot_id"]),
+        )
+        for x in r.entries(entries)
+    )
+
+
+def event(r: Reading, row: Mapping[str, Any]) -> Event:
+    date = row["date"]
+    if date is not None and (
+        not isinstance(date, datetime.date) or isinstance(date, datetime.datetime)
+    ):
+        raise BadRow(f"not a date: {date!r:.40}")
+    return trusted(
+        Event,
+        id=r.id(row["id"]),
+        version=r.version(row["version"]),
+        name=r.name(row["name"]),
+        production_targets=_production(r, row["production_targets"]),
+        assembly_targets=_assembly(r, row["assembly_targets"]),
+        date=date,
+    )
+
+
+def plan(r: Reading, row: Mapping[str, Any]) -> Plan:
+    production = _production(r, row["production_targets"])
+    assembly = _assembly(r, row["assembly_targets"])
+    if any(t.snapshot_id is None for t in production) or any(
+        t.snapshot_id is None for t in assembly
+    ):
+        raise BadRow("a plan's target without a snapshot id")
+    return trusted(
+        Plan,
+        id=r.id(row["id"]),
+        event_id=r.id(row["event_id"]),
+        created_at=r.time(row["created_at"]),
+        production_targets=production,
+        assembly_targets=assembly,
+        supersedes=r.optional_id(row["supersedes"]),
+    )
+
+
+# -- snapshots ------------------------------------------------------------------------------------
+
+
+def _header(r: Reading, doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": r.id(doc["id"]),
+        "source_id": r.id(doc["source_id"]),
+        "name": r.name(doc["name"]),
+        "plan_id": r.id(doc["plan_id"]),
+        "captured_at": r.time(doc["captured_at"]),
+        "digest": r.digest(doc["digest"]),
+    }
+
+
+def _recipe_snapshot(r: Reading, doc: Mapping[str, Any]) -> RecipeSnapshot:
+    return trusted(
+        RecipeSnapshot,
+        **_header(r, doc),
+        lines=tuple(
+            trusted(
+                RecipeLineSnapshot,
+                ingredient_id=r.id(x["ingredient_id"]),
+                ingredient_name=r.name(x["ingredient_name"]),
+                quantity=r.amount(x["quantity"]),
+                unit=r.name(x["unit"]),
+                note=r.text(x["note"]),
+            )
+            for x in r.entries(doc["lines"])
+        ),
+        sub_recipes=tuple(
+            trusted(
+                SubRecipeSnapshot,
+                recipe_id=r.id(x["recipe_id"]),
+                batches=r.amount(x["batches"]),
+                snapshot_id=r.id(x["snapshot_id"]),
+            )
+            for x in r.entries(doc["sub_recipes"])
+        ),
+        scale_factor=r.amount(doc["scale_factor"]),
+    )
+
+
+def _finished_unit_snapshot(r: Reading, doc: Mapping[str, Any]) -> FinishedUnitSnapshot:
+    return trusted(
+        FinishedUnitSnapshot,
+        **_header(r, doc),
+        recipe_id=r.id(doc["recipe_id"]),
+        recipe_snapshot_id=r.id(doc["recipe_snapshot_id"]),
+        items_per_batch=r.amount(doc["items_per_batch"]),
+    )
+
+
+def _material_unit_snapshot(r: Reading, doc: Mapping[str, Any]) -> MaterialUnitSnapshot:
+    return trusted(MaterialUnitSnapshot, **_header(r, doc))
+
+
+def _finished_good_snapshot(r: Reading, doc: Mapping[str, Any]) -> FinishedGoodSnapshot:
+    return trusted(
+        FinishedGoodSnapshot,
+        **_header(r, doc),
+        components=tuple(
+            trusted(
+                ComponentSnapshot,
+                kind=r.kind(x["kind"]),
+                source_id=r.id(x["source_id"]),
+                quantity=r.amount(x["quantity"]),
+                snapshot_id=r.id(x["snapshot_id"]),
+            )
+            for x in r.entries(doc["components"])
+        ),
+    )
+
+
+_SNAPSHOTS: dict[str, Callable[[Reading, Mapping[str, Any]], Snapshot]] = {
+    "recipe": _recipe_snapshot,
+    "finished_unit": _finished_unit_snapshot,
+    "material_unit": _material_unit_snapshot,
+    "finished_good": _finished_good_snapshot,
+}
+
+
+def snapshot(r: Reading, doc: Any) -> Snapshot:
+    if not isinstance(doc, dict):
+        raise BadRow(f"not a snapshot document: {doc!r:.60}")
+    kind = doc.get("kind")
+    decode = _SNAPSHOTS.get(kind) if isinstance(kind, str) else None
+    if decode is None:
+        raise BadRow(f"not a snapshot kind: {doc.get('kind')!r:.40}")
+    return decode(r, doc)
+
+
+def decoded(what: str, decode: Callable[[], T]) -> T:
+    """``decode()``, a bad row (or a missing key) a ``PersistenceError`` naming ``what``."""
+    try:
+        return decode()
+    except (BadRow, KeyError, TypeError) as error:
+        detail = f"missing {error}" if isinstance(error, KeyError) else str(error)
+        raise PersistenceError(f"a stored {what} could not be read back: {detail}") from error
