@@ -47,7 +47,7 @@ from snapplan.domain.catalog import (
 from snapplan.domain.changes import FieldChange, aligned_changes
 from snapplan.domain.events import Event
 from snapplan.domain.quantities import canonical_decimal
-from snapplan.errors import SnapplanError
+from snapplan.errors import ConflictError, SnapplanError
 from snapplan.ports.unit_of_work import Store, UnitOfWork
 
 Item = CatalogItem | Event
@@ -453,7 +453,13 @@ def run_sync(args: argparse.Namespace, out: TextIO) -> int:
                     apply_sync(uow, plan)
                     uow.commit()
         except (SnapplanError, CommandError) as error:
-            raise CommandError(f"nothing was synced from {args.catalog}: {error}") from error
+            again = (
+                " (the database changed while sync ran: run it again to compare with what is "
+                "there now)"
+                if isinstance(error, ConflictError)
+                else ""
+            )
+            raise CommandError(f"nothing was synced from {args.catalog}: {error}{again}") from error
     where = f"{args.catalog} into {shown(url)}"
     if not plan.changes:
         print(
