@@ -33,8 +33,9 @@ REFERENCE_FILES = (
 _DESCRIPTION = """\
 Production planning with immutable definition snapshots.
 
-Start with `snapplan demo`, or load your own catalog with `snapplan load`, then `plan` an
-event and read its `requirements`. A catalog is a TOML file:
+Start with `snapplan demo`, or bring your own catalog in with `snapplan sync` (the database
+made to match the file; `load` adds a fresh copy), then `plan` an event and read its
+`requirements`. A catalog is a TOML file:
 {catalog_files}
 
 --db takes a SQLAlchemy URL (sqlite:///bakery.sqlite, postgresql+psycopg://user@host/db) or a
@@ -105,8 +106,9 @@ is the same, so `snapplan plan EVENT` afterwards does not capture again what did
 
 Everything is written in one transaction (all or nothing). Prints what changes, field by field
 ("recipe 'Vanilla Cake': line 1 (Butter): 225 g -> 250 g"); --dry-run prints the same and
-writes nothing. Like load, sync creates the SQLite file and snapplan's tables when needed, and
-warns about units that look like typos and nesting deeper than the default limits.
+writes nothing (nor creates a database). Like load, sync creates the SQLite file and snapplan's
+tables when needed, and warns (on stderr; the sync still succeeds) about units that look like
+typos and nesting deeper than planning allows by default.
 
 load versus sync: load always adds a fresh copy of the file; sync makes the database match it.
 """

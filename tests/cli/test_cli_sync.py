@@ -590,7 +590,8 @@ def test_sync_on_postgresql(cli: Cli) -> None:
 
     with fresh_schema("snapplan_sync") as schema:
         url = sa.make_url(postgres_url()).update_query_dict(search_path(schema))
-        db = url.render_as_string(hide_password=False)
+        # The test server trusts its clients: any password works, and none may be printed.
+        db = url.set(password="s3cret-sync").render_as_string(hide_password=False)
         assert cli("sync", write(BASE), "--db", db).status == 0
         old_plan = plan_id_in(cli("plan", "Fair", "--db", db).out)
         write(BASE.replace("quantity = 225", "quantity = 250").replace('"Box"', '"Bag"'))
@@ -608,5 +609,8 @@ def test_sync_on_postgresql(cli: Cli) -> None:
             result.out
         )
         assert "nothing to do" in again.out
+        for shown in (dry, result, again):
+            assert "s3cret-sync" not in shown.out + shown.err
+        assert "--db 'postgresql+psycopg://postgres:***@" in result.out
         assert cli("plan", "Fair", "--db", db).status == 0
         assert cli("drift", old_plan, "--db", db, "--exit-code").status == 3
