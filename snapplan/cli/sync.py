@@ -325,8 +325,8 @@ def _shared_names(label: str, items: Sequence[tuple[Item, bool]], prune: bool) -
             listed = ", ".join(str(item.id) for item, _ in named)
             hint = "" if prune else " (--prune removes the one the file does not have)"
             found.append(
-                f"{len(named)} {label}s will be named {name!r} in the database ({listed}); "
-                f"commands and later syncs will need an id to tell them apart{hint}"
+                f"after this sync, {len(named)} {label}s in the database are named {name!r} "
+                f"({listed}); commands and later syncs need an id to tell them apart{hint}"
             )
     return found
 

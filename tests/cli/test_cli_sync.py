@@ -567,7 +567,7 @@ def test_sync_warns_when_two_items_of_a_kind_end_up_with_one_name(cli: Cli, sync
     assert result.status == 0
     assert "  added    material unit 'Box'" in result.out
     assert re.match(
-        rf"snapplan: warning: 2 material units will be named 'Box' in the database "
+        rf"snapplan: warning: after this sync, 2 material units in the database are named 'Box' "
         rf"\(({UUID}, )?{new_id}(, {UUID})?\)",
         result.err,
     )
