@@ -34,8 +34,9 @@ REFERENCE_FILES = (
 _DESCRIPTION = """\
 Production planning with immutable definition snapshots.
 
-Start with `snapplan demo`, or load your own catalog with `snapplan load`, then `plan` an
-event and read its `requirements`. A catalog is a TOML file:
+Start with `snapplan demo`, or bring your own catalog in with `snapplan sync` (the database
+made to match the file; `load` adds a fresh copy), then `plan` an event and read its
+`requirements`. A catalog is a TOML file:
 {catalog_files}
 
 --db takes a SQLAlchemy URL (sqlite:///bakery.sqlite, postgresql+psycopg://user@host/db) or a
@@ -74,8 +75,44 @@ needed. A catalog is a TOML file:
 
 The whole file is checked first (names, references, amounts, loops); then everything is written
 in one transaction: if anything fails (e.g. an explicit id that is already in the database),
-nothing is loaded. Loading a file again adds new copies of the items without an explicit id.
-Prints the counts and the id of each loaded event.
+nothing is loaded. Prints the counts and the id of each loaded event.
+
+load always adds a fresh copy: loading a file again adds new copies of the items without an
+explicit id, and a warning names each one whose name the database already had. To make the
+database match an edited file instead (update in place), use `snapplan sync`.
+
+Warnings (on stderr; the load still succeeds): a unit close to a known one ("cupz": did you mean
+"cup"?), and sub-recipes or finished goods nested deeper than planning allows by default.
+"""
+
+_SYNC = """\
+Make the database's catalog match a catalog file: add what is new, update what changed, leave
+the rest alone. A catalog is a TOML file:
+{catalog_files}
+
+Matching: an item the file gives an `id` is the database item with that id (so it can be
+renamed); any other item is the database item of its kind with the same name. Two database
+items of one kind with that name are an error naming both ids: give the file's item the id of
+the one to update. References inside the file (a recipe line's ingredient, a good's
+components, an event's targets) follow the matches.
+
+Changed items are updated in place, on the version read (the version goes up by one; if
+someone else changed an item meanwhile, nothing is written). Unchanged items are not written.
+Items of the database that the file does not have are kept and listed, unless --prune removes
+them. Nothing removes plans or snapshots: every plan keeps what it captured and stays readable
+by its id, also when its event is removed.
+
+An event keeps the snapshots its targets were planned with where the target's recipe or good
+is the same, so `snapplan plan EVENT` afterwards does not capture again what did not change
+(`snapplan drift PLAN` shows what changed; `snapplan plan EVENT --force` captures again).
+
+Everything is written in one transaction (all or nothing). Prints what changes, field by field
+("recipe 'Vanilla Cake': line 1 (Butter): 225 g -> 250 g"); --dry-run prints the same and
+writes nothing (nor creates a database). Like load, sync creates the SQLite file and snapplan's
+tables when needed, and warns (on stderr; the sync still succeeds) about units that look like
+typos and nesting deeper than planning allows by default.
+
+load versus sync: load always adds a fresh copy of the file; sync makes the database match it.
 """
 
 _PLAN = """\
@@ -252,8 +289,19 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
     )
 
     load_text = _LOAD.format(catalog_files=catalog_files)
-    load = command("load", "load a TOML catalog file into a database", load_text, database)
+    load_summary = "add a TOML catalog file to a database (a fresh copy)"
+    load = command("load", load_summary, load_text, database)
     load.add_argument("catalog", metavar="CATALOG.toml", help="the catalog file")
+
+    sync_text = _SYNC.format(catalog_files=catalog_files)
+    sync = command("sync", "make the database's catalog match a catalog file", sync_text, database)
+    sync.add_argument("catalog", metavar="CATALOG.toml", help="the catalog file")
+    sync.add_argument(
+        "--dry-run", action="store_true", help="print what would change and write nothing"
+    )
+    sync.add_argument(
+        "--prune", action="store_true", help="remove the database's items that the file lacks"
+    )
 
     plan = command("plan", "plan an event (capture snapshots, record a plan)", _PLAN, database)
     plan.add_argument("event", metavar="EVENT", help="event id, or an event's unique name")

@@ -81,6 +81,9 @@ class CatalogFile:
     material_units: tuple[MaterialUnit, ...] = ()
     finished_goods: tuple[FinishedGood, ...] = ()
     events: tuple[Event, ...] = ()
+    #: The ids the file writes out (``id = "..."``); every other item got a fresh id when the
+    #: file was read, so only these name the same item wherever the file goes.
+    explicit_ids: frozenset[uuid.UUID] = frozenset()
 
     def items(self) -> tuple[CatalogItem | Event, ...]:
         """Every definition and event of the file, in dependency order."""
@@ -284,6 +287,7 @@ class _CatalogReader:
             raise _problem("", f"unknown section {unknown[0]!r} (expected {_one_of(SECTIONS)})")
         self.sections: dict[str, list[tuple[str, dict[str, Any], uuid.UUID]]] = {}
         self.names = {section: _Names(section) for section in SECTIONS}
+        self.explicit_ids: set[uuid.UUID] = set()
         for section in SECTIONS:
             self.sections[section] = list(self._declare(section, document.get(section, [])))
 
@@ -298,7 +302,11 @@ class _CatalogReader:
                 raise _problem(where, "missing key 'name'")
             name = _string(f"{where}, name", item["name"])
             where = f"{_label(section)} {name!r}"
-            item_id = _id(f"{where}, id", item["id"]) if "id" in item else uuid.uuid4()
+            if "id" in item:
+                item_id = _id(f"{where}, id", item["id"])
+                self.explicit_ids.add(item_id)
+            else:
+                item_id = uuid.uuid4()
             self.names[section].declare(where, name, item_id)
             yield where, item, item_id
 
@@ -311,6 +319,7 @@ class _CatalogReader:
             material_units=tuple(self.material_unit(*entry) for entry in s["material_unit"]),
             finished_goods=tuple(self.finished_good(*entry) for entry in s["finished_good"]),
             events=tuple(self.event(*entry) for entry in s["event"]),
+            explicit_ids=frozenset(self.explicit_ids),
         )
         _refuse_loops(catalog)
         return catalog

@@ -1,5 +1,5 @@
-"""The catalog and planning commands: demo, load, plan, requirements, drift, export, verify,
-check (the kitchen's commands live in :mod:`snapplan.cli.execution`).
+"""The catalog and planning commands: demo, load, sync, plan, requirements, drift, export,
+verify, check (the kitchen's commands live in :mod:`snapplan.cli.execution`).
 
 Each takes the parsed arguments and the stream to print to, and returns the exit status.
 Failures are raised (snapplan errors, :class:`~snapplan.cli.problems.CommandError`, ``OSError``)
@@ -20,6 +20,12 @@ from typing import TextIO
 
 from snapplan.cli.app import DB_VARIABLE
 from snapplan.cli.catalog_file import read_catalog
+from snapplan.cli.catalog_warnings import (
+    capped,
+    catalog_warnings,
+    names_in_database,
+    print_warnings,
+)
 from snapplan.cli.database import Access, as_option, database_url, open_store, shown
 from snapplan.cli.execution import assemble, produce, progress, void, waste
 from snapplan.cli.lookup import find_event
@@ -105,10 +111,12 @@ def load(args: argparse.Namespace, out: TextIO) -> int:
     """Load a catalog file into a database in one unit of work (all or nothing)."""
     # The whole file is read and checked before the database is touched.
     catalog = read_catalog(args.catalog)
+    print_warnings(catalog_warnings(catalog, source=args.catalog))
     url = database_url(args.db)
     with open_store(url, Access.CREATE) as store:
         try:
             with store.unit_of_work() as uow:
+                already = names_in_database(uow, catalog)
                 catalog.save(uow)
                 uow.commit()
         except SnapplanError as error:
@@ -120,10 +128,21 @@ def load(args: argparse.Namespace, out: TextIO) -> int:
     print(f"Loaded {args.catalog} into {shown(url)}: {summary}", file=out)
     for event in catalog.events:
         print(f"  event  {event.id}  {_event_label(event)}", file=out)
+    db, hidden = db_option(args)
+    if already:
+        instead = f"snapplan sync {shlex.quote(args.catalog)}{db}"
+        hint = f"load always adds copies; to update a database from an edited file, use {instead}"
+        print_warnings([*capped(already), hint])
     if catalog.events:
-        db, hidden = db_option(args)
         _next_steps(out, [f"snapplan plan {catalog.events[0].id}{db}"], password_hidden=hidden)
     return EXIT_OK
+
+
+def sync(args: argparse.Namespace, out: TextIO) -> int:
+    """Make the database's catalog match a catalog file (see :mod:`snapplan.cli.sync`)."""
+    from snapplan.cli.sync import run_sync
+
+    return run_sync(args, out)
 
 
 def plan(args: argparse.Namespace, out: TextIO) -> int:
@@ -315,5 +334,5 @@ def _plan_id(text: str) -> uuid.UUID:
 
 __all__ = [
     "assemble", "check", "demo", "drift", "export", "find_event", "load", "plan", "produce",
-    "progress", "requirements", "verify", "void", "waste",
+    "progress", "requirements", "sync", "verify", "void", "waste",
 ]  # fmt: skip

@@ -111,6 +111,20 @@ def open_store(url: sa.URL, access: Access) -> Iterator[SqlStore]:
         store.dispose()
 
 
+def has_catalog(url: sa.URL) -> bool:
+    """Whether the database exists and holds snapplan's tables; creates and changes nothing.
+
+    A missing SQLite file has none; a file that is not a SQLite database is a
+    :class:`CommandError`, as for :func:`open_store`.
+    """
+    path = sqlite_file(url)
+    if path is not None:
+        if not path.exists():
+            return False
+        _check_sqlite_file(path, Access.EXISTING)
+    return set(metadata.tables) <= _table_names(url)
+
+
 def _table_names(url: sa.URL) -> set[str]:
     """The tables in the database, looked up before anything is changed.
 

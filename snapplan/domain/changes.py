@@ -83,7 +83,7 @@ def definition_changes(
     if snapshot.name != live.name:
         changes.append(FieldChange("name", repr(snapshot.name), repr(live.name)))
     if isinstance(snapshot, RecipeSnapshot) and isinstance(live, Recipe):
-        changes += _aligned(
+        changes += aligned_changes(
             "line",
             [
                 (x.ingredient_id, x.quantity, x.unit, x.note, x.ingredient_name)
@@ -105,7 +105,7 @@ def definition_changes(
                 f"{_amount(line[1])} {line[2]}" + (f" ({line[3]})" if line[3] else "")
             ),
         )
-        changes += _aligned(
+        changes += aligned_changes(
             "sub-recipe",
             [(s.recipe_id, s.batches) for s in snapshot.sub_recipes],
             [(s.recipe_id, s.batches) for s in live.sub_recipes],
@@ -125,7 +125,7 @@ def definition_changes(
         if snapshot.recipe_id != live.recipe_id:
             changes.append(FieldChange("recipe", names(snapshot.recipe_id), names(live.recipe_id)))
     elif isinstance(snapshot, FinishedGoodSnapshot) and isinstance(live, FinishedGood):
-        changes += _aligned(
+        changes += aligned_changes(
             "component",
             [(c.kind, c.source_id, c.quantity) for c in snapshot.components],
             [(c.kind, c.ref, c.quantity) for c in live.components],
@@ -136,7 +136,7 @@ def definition_changes(
     return tuple(changes)
 
 
-def _aligned(
+def aligned_changes(
     what: str,
     before: Sequence[T],
     after: Sequence[T],

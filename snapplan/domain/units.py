@@ -81,3 +81,8 @@ def dimension_of(spelling: str) -> str:
     """``mass``, ``volume`` or ``count``; an unknown unit is its own dimension (``unit:<name>``)."""
     unit = known_unit(spelling)
     return unit.dimension if unit is not None else f"unit:{spelling}"
+
+
+def unit_spellings() -> tuple[str, ...]:
+    """Every spelling :func:`known_unit` recognises (lower case): canonical ones, then aliases."""
+    return (*_KNOWN, *_ALIASES)
