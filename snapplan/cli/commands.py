@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from snapplan.cli.app import DB_VARIABLE
-from snapplan.cli.catalog_file import read_catalog
+from snapplan.cli.catalog_file import CatalogFile, read_catalog
 from snapplan.cli.catalog_warnings import (
     capped,
     catalog_warnings,
@@ -249,10 +249,15 @@ def verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def check(args: argparse.Namespace, out: TextIO) -> int:
-    """Report every cycle and dangling reference of the catalog and its events."""
+    """Report every cycle and dangling reference of the catalog and its events, and warn about
+    unit typos and chains deeper than the default limits."""
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
         report = check_catalog(uow)
-        names = {item.id: item.name for name in _CATALOG_NAMES for item in getattr(uow, name).all()}
+        stored = CatalogFile(**{name: getattr(uow, name).all() for name in _CATALOG_NAMES})
+    names = {item.id: item.name for item in stored.items()}
+    warnings = [] if report.cycles else catalog_warnings(stored)
+    for warning in warnings:
+        print(f"warning: {warning}", file=out)
     if report.ok:
         print("The catalog is consistent: no cycle, no dangling reference.", file=out)
         return EXIT_OK

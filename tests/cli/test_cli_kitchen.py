@@ -197,3 +197,17 @@ def test_depth_limits_can_be_raised_on_the_command_line(cli: Cli, tmp_path: Path
     assert "recipes nested 11 deep below 'R0'" in line
     assert "--max-recipe-depth" in line
     assert "snapshots written   12" in cli.ok("plan", "Deep", "--max-recipe-depth", "12")
+
+
+def test_check_warns_about_a_chain_deeper_than_the_default_limit(cli: Cli, tmp_path: Path) -> None:
+    chain = "".join(
+        f'[[recipe]]\nname = "R{i}"\n'
+        + (f'sub_recipes = [{{recipe = "R{i + 1}", batches = 1}}]\n' if i < 11 else "")
+        for i in range(12)
+    )
+    (tmp_path / "deep.toml").write_text(chain, encoding="utf-8")
+    cli.ok("load", "deep.toml")
+    out = cli.ok("check")
+    assert "warning: recipe 'R0'" in out
+    assert "--max-recipe-depth 12" in out
+    assert "consistent" in out
