@@ -82,7 +82,9 @@ def holiday(n: int) -> tuple[list[Any], Any, Any]:
     materials = [MaterialUnit(f"Material {j}") for j in range(half)]
     goods: list[Any] = []
     for j in range(half):
-        parts = [Component(ComponentKind.FINISHED_UNIT, units[(3 * j + k) % n].id, 2) for k in range(3)]
+        parts = [
+            Component(ComponentKind.FINISHED_UNIT, units[(3 * j + k) % n].id, 2) for k in range(3)
+        ]
         if j % 3 != 0:
             parts.append(Component(ComponentKind.FINISHED_GOOD, goods[j - 1].id, 1))
         parts.append(Component(ComponentKind.MATERIAL_UNIT, materials[j].id, 1))
@@ -92,11 +94,13 @@ def holiday(n: int) -> tuple[list[Any], Any, Any]:
         [ProductionTarget(r.id, 2) for r in recipes],
         [AssemblyTarget(g.id, 10) for g in goods],
     )
-    warm_up = Event("Warm-up", [ProductionTarget(recipes[0].id, 1)], [AssemblyTarget(goods[0].id, 1)])
+    warm_up = Event(
+        "Warm-up", [ProductionTarget(recipes[0].id, 1)], [AssemblyTarget(goods[0].id, 1)]
+    )
     return [*ingredients, *recipes, *units, *materials, *goods, event, warm_up], event, warm_up
 
 
-# -- stores ---------------------------------------------------------------------------------------
+# -- stores ----------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
@@ -151,8 +155,9 @@ class Recorder:
 
             sa.event.listen(engine, "before_cursor_execute", self._record)
 
-    def _record(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
-                executemany: bool) -> None:  # fmt: skip
+    def _record(self, *event: Any) -> None:
+        # before_cursor_execute(conn, cursor, statement, parameters, context, executemany)
+        _, _, statement, parameters, _, executemany = event
         if self.recording:
             self.calls.append((statement, parameters, executemany))
 
@@ -190,12 +195,11 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-# -- one measurement -------------------------------------------------------------------------------
+# -- one measurement -------------------------------------------------------------------------
 
 
 def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
     from snapplan import create_plan, plan_requirements, record_production, verify_plan
-    from snapplan.testing.catalog import add_all
 
     items, event, warm_up = holiday(n)
     with fresh_store(kind, folder, number) as store:
@@ -211,7 +215,9 @@ def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
                 lambda: plan_requirements(store.unit_of_work(), result.plan_id)
             )
         verify_seconds, verification = timed(
-            lambda: verify_plan(store.unit_of_work(), result.plan_id, expected_root=result.root_digest)
+            lambda: verify_plan(
+                store.unit_of_work(), result.plan_id, expected_root=result.root_digest
+            )
         )
         assert verification.ok, verification.problems
         recipe_id = event.production_targets[0].recipe_id
@@ -221,15 +227,18 @@ def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
             )
         floor = None
         if kind == "sqlite":
-            floor = sqlite_floor(store, items, warm_up, plan_calls, folder, number)
-    del add_all  # imported for symmetry with hosts' code; the bulk loader is below
+            floor = sqlite_floor(items, warm_up, plan_calls, folder / f"floor-{number}.sqlite")
     return {
         "create_plan_seconds": seconds,
         "statements": Recorder.statements(plan_calls) if kind != "memory" else None,
-        "rows_written": Recorder.rows_written(plan_calls) if kind != "memory" else result.snapshots_written + 2,
+        "rows_written": Recorder.rows_written(plan_calls)
+        if kind != "memory"
+        else result.snapshots_written + 2,
         "floor_seconds": floor,
         "requirements_seconds": requirements_seconds,
-        "requirements_statements": Recorder.statements(requirement_calls) if kind != "memory" else None,
+        "requirements_statements": Recorder.statements(requirement_calls)
+        if kind != "memory"
+        else None,
         "verify_seconds": verify_seconds,
         "record_seconds": record_seconds,
         "record_statements": Recorder.statements(record_calls) if kind != "memory" else None,
@@ -245,34 +254,22 @@ def add_all_bulk(uow: Any, items: list[Any]) -> None:
 
 
 def sqlite_floor(
-    store: Any,
-    items: list[Any],
-    warm_up: Any,
-    calls: list[tuple[str, Any, bool]],
-    folder: Path,
-    number: int,
+    items: list[Any], warm_up: Any, calls: list[tuple[str, Any, bool]], path: Path
 ) -> float:
-    """Plain sqlite3, same pragmas, same schema and catalog rows: the recorded reads of catalog
-    rows and the writes of ``create_plan``, in one transaction."""
-    import shutil
-
-    source = Path(store.engine.url.database)
-    copy = folder / f"floor-{number}.sqlite"
-    # The store's file right before the plan: the catalog and the warm-up plan are in it. The
-    # plan's own rows are removed from the copy by rebuilding it from a fresh load instead.
-    del source
+    """Plain sqlite3 on a fresh file with the same pragmas, schema, catalog rows and warm-up
+    plan: the recorded reads of catalog rows and the writes of ``create_plan``, replayed as the
+    driver received them (transaction control left out), in one transaction."""
     from snapplan import create_plan
     from snapplan.adapters.sql import SqlStore
 
-    fresh = SqlStore.from_url(f"sqlite:///{copy}")
+    fresh = SqlStore.from_url(f"sqlite:///{path}")
     fresh.create_schema()
     with fresh.unit_of_work() as uow:
         add_all_bulk(uow, items)
         uow.commit()
     create_plan(fresh.unit_of_work(), warm_up.id)
     fresh.dispose()
-    shutil.copyfile(copy, folder / f"floor-{number}-kept.sqlite")
-    connection = sqlite3.connect(copy, isolation_level=None)
+    connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute("PRAGMA busy_timeout = 5000")
     connection.execute("PRAGMA journal_mode = WAL").fetchall()
@@ -290,7 +287,7 @@ def sqlite_floor(
     return elapsed
 
 
-# -- the other checks -------------------------------------------------------------------------------
+# -- the other checks ------------------------------------------------------------------------
 
 
 def import_time() -> dict[str, Any]:
@@ -348,8 +345,13 @@ def memory_commit() -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--store", choices=["memory", "sqlite", "postgres"], default="sqlite")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--store", choices=["memory", "sqlite", "postgres", "all"], default="sqlite",
+        help="all: the three stores one after the other in this run, with their ratios",
+    )  # fmt: skip
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -360,25 +362,48 @@ def main() -> None:
         report: dict[str, Any] = import_time()
     elif args.memory_commit:
         report = memory_commit()
+    elif args.store == "all":
+        reports = [
+            one_store(kind, args.n, args.repeat) for kind in ("memory", "sqlite", "postgres")
+        ]
+        for one in reports:
+            show(one, as_json=args.json)
+        by_store = {one["store"]: one["create_plan_seconds"] for one in reports}
+        report = {
+            "n": args.n,
+            "memory_over_sqlite": by_store["memory"] / by_store["sqlite"],
+            "postgres_over_sqlite": by_store["postgres"] / by_store["sqlite"],
+        }
     else:
-        with tempfile.TemporaryDirectory(prefix="snapplan-bench-") as folder:
-            runs = [measure(args.store, args.n, Path(folder), k) for k in range(args.repeat)]
-        report = {"store": args.store, "n": args.n, "repeat": args.repeat}
-        for field in runs[0]:
-            values = [run[field] for run in runs]
-            numeric = [v for v in values if isinstance(v, (int, float))]
-            report[field] = statistics.median(numeric) if len(numeric) == len(values) else values[0]
-        report["floor_ratio"] = (
-            report["create_plan_seconds"] / report["floor_seconds"] if report["floor_seconds"] else None
-        )
-        report["requirements_ratio"] = report["requirements_seconds"] / report["create_plan_seconds"]
-        report["verify_ratio"] = report["verify_seconds"] / report["create_plan_seconds"]
-        report["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if args.json:
+        report = one_store(args.store, args.n, args.repeat)
+    show(report, as_json=args.json)
+
+
+def one_store(kind: str, n: int, repeat: int) -> dict[str, Any]:
+    """The medians of ``repeat`` measurements on fresh stores of ``kind``."""
+    with tempfile.TemporaryDirectory(prefix="snapplan-bench-") as folder:
+        runs = [measure(kind, n, Path(folder), k) for k in range(repeat)]
+    report: dict[str, Any] = {"store": kind, "n": n, "repeat": repeat}
+    for field in runs[0]:
+        values = [run[field] for run in runs]
+        numeric = [v for v in values if isinstance(v, (int, float))]
+        report[field] = statistics.median(numeric) if len(numeric) == len(values) else values[0]
+    report["floor_ratio"] = (
+        report["create_plan_seconds"] / report["floor_seconds"] if report["floor_seconds"] else None
+    )
+    report["requirements_ratio"] = report["requirements_seconds"] / report["create_plan_seconds"]
+    report["verify_ratio"] = report["verify_seconds"] / report["create_plan_seconds"]
+    report["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return report
+
+
+def show(report: dict[str, Any], *, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(report))
-    else:
-        for key, value in report.items():
-            print(f"{key:28} {value:.4f}" if isinstance(value, float) else f"{key:28} {value}")
+        return
+    for key, value in report.items():
+        print(f"{key:28} {value:.4f}" if isinstance(value, float) else f"{key:28} {value}")
+    print()
 
 
 if __name__ == "__main__":

@@ -175,7 +175,7 @@ class FinishedGood(Definition):
     def content(self, ingredient_names: Mapping[uuid.UUID, str]) -> Content:
         """The own content a capture of this good would hold now."""
         return finished_good_content(
-            self.name, ((c.kind.value, c.ref, c.quantity) for c in self.components)
+            self.name, ((c.kind, c.ref, c.quantity) for c in self.components)
         )
 
 

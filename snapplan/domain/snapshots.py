@@ -206,7 +206,7 @@ class FinishedGoodSnapshot(CapturedSnapshot):
     def content(self) -> Content:
         """Name and components in order."""
         return finished_good_content(
-            self.name, ((c.kind.value, c.source_id, c.quantity) for c in self.components)
+            self.name, ((c.kind, c.source_id, c.quantity) for c in self.components)
         )
 
 

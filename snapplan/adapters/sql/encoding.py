@@ -56,7 +56,7 @@ def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
     elif isinstance(snapshot, FinishedGoodSnapshot):
         document["components"] = [
             {
-                "kind": x.kind.value,
+                "kind": x.kind,  # a StrEnum: a str, read without the slow .value
                 "source_id": str(x.source_id),
                 "quantity": str(x.quantity),
                 "snapshot_id": str(x.snapshot_id),
@@ -65,5 +65,5 @@ def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
         ]
     else:
         assert isinstance(snapshot, MaterialUnitSnapshot)
-    document["kind"] = snapshot.kind.value
+    document["kind"] = snapshot.kind
     return document

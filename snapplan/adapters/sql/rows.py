@@ -108,7 +108,7 @@ class SnapshotCodec:
         """The row of one snapshot: its tagged document plus the indexed columns."""
         return {
             "id": snapshot.id,
-            "kind": snapshot.kind.value,
+            "kind": snapshot.kind,
             "source_id": snapshot.source_id,
             "plan_id": snapshot.plan_id,
             "captured_at": snapshot.captured_at,
