@@ -20,10 +20,11 @@ from snapplan import (
     ProductionTarget,
     Recipe,
     SubRecipe,
+    add_catalog,
     create_plan,
+    plan_requirements,
 )
 from snapplan.adapters.sql import SqlStore
-from snapplan.adapters.sql.tables import IN_LIST_CHUNK
 
 Recorder = Callable[[sa.Engine], Any]
 
@@ -89,10 +90,10 @@ def test_a_plan_of_200_targets_costs_the_statements_of_one_of_10(
         assert len(snapshot_inserts) == 1  # one executemany for every snapshot of the plan
 
 
-def test_get_many_reads_long_id_lists_in_chunks_and_keeps_the_order(
+def test_a_bulk_read_is_one_statement_whatever_the_number_of_ids(
     sql_store: SqlStore, record_statements: Recorder
 ) -> None:
-    ingredients = [Ingredient(f"Ingredient {n}") for n in range(2 * IN_LIST_CHUNK + 100)]
+    ingredients = [Ingredient(f"Ingredient {n}") for n in range(1200)]
     with sql_store.unit_of_work() as uow:
         uow.ingredients.add_many(ingredients)
         uow.commit()
@@ -101,6 +102,41 @@ def test_get_many_reads_long_id_lists_in_chunks_and_keeps_the_order(
         with record_statements(sql_store.engine) as log:
             found = uow.ingredients.get_many(wanted)
             assert uow.ingredients.find_many(wanted[:10]).keys() == set(wanted[:10])
+            assert uow.ingredients.find_many([wanted[0]]).keys() == {wanted[0]}
         assert [i.id for i in found] == wanted
         selects = [s for s in log.statements if s.lstrip().upper().startswith("SELECT")]
-        assert len(selects) == 3 + 1  # three chunks for get_many, one for find_many
+        assert len(selects) == 3  # one each, however many ids
+        assert len(set(selects[:2])) == 1  # and one statement text for 1,200 ids as for 10
+
+
+def holiday_statements(store: SqlStore, n: int, record_statements: Recorder) -> tuple[int, int]:
+    """Statements of create_plan and of plan_requirements on holiday-N (bench/plan_bench.py)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from plan_bench import holiday
+
+    items, event, _ = holiday(n)
+    add_catalog(store.unit_of_work(), items)
+    with record_statements(store.engine) as planning:
+        plan_id = create_plan(store.unit_of_work(), event.id).plan_id
+    with record_statements(store.engine) as reading:
+        plan_requirements(store.unit_of_work(), plan_id)
+    return _work(planning.statements), _work(reading.statements)
+
+
+def _work(statements: list[str]) -> int:
+    heads = ("SELECT", "INSERT", "UPDATE", "DELETE")
+    return sum(1 for s in statements if s.lstrip().upper().startswith(heads))
+
+
+def test_holiday_10_and_holiday_2000_plan_in_the_same_few_statements(
+    sql_store_factory: Callable[[], SqlStore], record_statements: Recorder
+) -> None:
+    small = holiday_statements(sql_store_factory(), 10, record_statements)
+    large = holiday_statements(sql_store_factory(), 2000, record_statements)
+    assert small == large
+    planning, reading = large
+    assert planning <= 25
+    assert reading <= 25

@@ -35,6 +35,11 @@ class Session:
         self._transaction: sa.Transaction | None = None
 
     @property
+    def dialect_name(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
+
+    @property
     def connection(self) -> sa.Connection:
         """The connection of the current transaction."""
         if self._connection is None:
