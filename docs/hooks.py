@@ -125,9 +125,7 @@ def error_tree() -> str:
     lines: list[str] = []
 
     def visit(cls: type[BaseException], depth: int) -> None:
-        extra = [
-            base.__name__ for base in cls.__bases__ if base.__module__ != "snapplan.errors"
-        ]
+        extra = [base.__name__ for base in cls.__bases__ if base.__module__ != "snapplan.errors"]
         also = f"  (also a {', '.join(extra)})" if extra and depth else ""
         lines.append(f"{'    ' * depth}{cls.__name__}{also}")
         children = [c for c in defined if cls in c.__bases__]
