@@ -6,6 +6,10 @@ before an indented block. Markdown would read ``>>>`` as three nested quotes, so
 doctest lines (with its expected output) becomes a ``pycon`` code block, ``# doctest:``
 directives are dropped from what is shown, and a paragraph ending in ``::`` ends in ``:``
 (the indented block after it is already code in Markdown).
+
+Attributes documented the Sphinx way, by ``#:`` comment lines just above them (``#: The
+plan's Merkle root``), get those lines as their docstring: Griffe reads only string literals
+after an attribute.
 """
 
 from __future__ import annotations
@@ -42,9 +46,28 @@ def doctests_as_code(text: str) -> str:
     return "\n".join(out)
 
 
+def comment_docstring(lines: list[str], lineno: int) -> str | None:
+    """The ``#:`` comment lines right above line ``lineno`` (1-based) of ``lines``, if any."""
+    found: list[str] = []
+    index = lineno - 2
+    while index >= 0 and lines[index].strip().startswith("#:"):
+        found.append(lines[index].strip().removeprefix("#:").strip())
+        index -= 1
+    return "\n".join(reversed(found)) or None
+
+
 class DoctestsAsCode(griffe.Extension):
-    """Rewrite every docstring with :func:`doctests_as_code` as it is loaded."""
+    """Rewrite every docstring with :func:`doctests_as_code` as it is loaded, and give
+    attributes their ``#:`` comments as docstrings."""
 
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
+        if obj.docstring is None and obj.is_attribute and obj.lineno is not None:
+            try:
+                lines = obj.module.lines
+            except (AttributeError, ValueError, griffe.BuiltinModuleError):
+                lines = []
+            text = comment_docstring(lines, obj.lineno) if lines else None
+            if text is not None:
+                obj.docstring = griffe.Docstring(text, lineno=obj.lineno, parent=obj)
         if obj.docstring is not None:
             obj.docstring.value = doctests_as_code(obj.docstring.value)
