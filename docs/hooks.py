@@ -54,8 +54,13 @@ def _help_environment() -> Iterator[None]:
 
 
 def _relative_paths(text: str) -> str:
-    # The help names the catalog format and example where this checkout has them.
-    return text.replace(f"{ROOT}{os.sep}", "")
+    """The help names the catalog format and its example where this installation has them (a
+    checkout, or a wheel's package data): the page names them by their place in the source."""
+    from snapplan.cli.app import REFERENCE_FILES, reference_files
+
+    for found, (_, in_source) in zip(reference_files(), REFERENCE_FILES, strict=True):
+        text = text.replace(str(found), in_source)
+    return text
 
 
 def cli_reference() -> str:
