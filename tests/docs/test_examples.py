@@ -1,6 +1,6 @@
 """Every example of the documentation runs, so the pages stay true.
 
-For each page written for this site (the home page, the tutorial, the how-tos and the
+For the README and each page written for this site (the home page, the tutorial, the how-tos and the
 explanations; the reference is generated, and the catalog format page, shipped in the wheel
 too, shows illustrative sessions), the fenced blocks are taken in the order they appear and
 run in a fresh temporary directory, one namespace per page:
@@ -40,7 +40,8 @@ import attrs
 import pytest
 from postgres_schemas import fresh_schema, postgres_url
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs"
 #: The pages whose examples run (paths in docs/, a trailing / for a whole folder).
 RUN = ("index.md", "tutorial.md", "how-to/", "explanation/")
 NOT_RUN = "# not run:"
@@ -90,13 +91,14 @@ def blocks(page: Path) -> list[Block]:
 
 
 def pages() -> list[Path]:
-    """The pages of :data:`RUN` that have examples."""
-    return sorted(
+    """The pages of :data:`RUN` that have examples, and the README."""
+    written = sorted(
         page
         for page in DOCS.rglob("*.md")
         if _runs(page.relative_to(DOCS).as_posix())
         and any(b.language in ("python", "console") for b in blocks(page))
     )
+    return [REPO / "README.md", *written]
 
 
 def _runs(name: str) -> bool:
@@ -244,7 +246,7 @@ def postgres_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
-@pytest.mark.parametrize("page", pages(), ids=lambda p: p.relative_to(DOCS).as_posix())
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.relative_to(REPO).as_posix())
 def test_the_examples_of_a_page_run(
     page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
@@ -256,7 +258,7 @@ def test_the_examples_of_a_page_run(
 
 
 def test_the_tutorial_and_every_how_to_have_examples_that_run() -> None:
-    ran = {page.relative_to(DOCS).as_posix() for page in pages()}
+    ran = {page.relative_to(DOCS).as_posix() for page in pages() if page.is_relative_to(DOCS)}
     expected = {"tutorial.md"} | {
         page.relative_to(DOCS).as_posix() for page in (DOCS / "how-to").glob("*.md")
     }
