@@ -44,34 +44,50 @@ class NotFoundError(SnapplanError, LookupError):
 
 
 class IngredientNotFound(NotFoundError):
+    """No ingredient has this id."""
+
     kind = "ingredient"
 
 
 class RecipeNotFound(NotFoundError):
+    """No recipe has this id."""
+
     kind = "recipe"
 
 
 class FinishedUnitNotFound(NotFoundError):
+    """No finished unit has this id."""
+
     kind = "finished unit"
 
 
 class MaterialUnitNotFound(NotFoundError):
+    """No material unit (packaging) has this id."""
+
     kind = "material unit"
 
 
 class FinishedGoodNotFound(NotFoundError):
+    """No finished good has this id."""
+
     kind = "finished good"
 
 
 class EventNotFound(NotFoundError):
+    """No event has this id."""
+
     kind = "event"
 
 
 class SnapshotNotFound(NotFoundError):
+    """No snapshot has this id (or not one of the kind asked for)."""
+
     kind = "snapshot"
 
 
 class PlanNotFound(NotFoundError):
+    """No plan has this id."""
+
     kind = "plan"
 
 

@@ -10,6 +10,7 @@ from snapplan.ports.repositories import (
     CatalogRepository,
     PlanRepository,
     Reader,
+    RunRepository,
     SnapshotRepository,
     Versioned,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "PlanRepository",
     "Reader",
     "RepositorySpec",
+    "RunRepository",
     "SnapshotRepository",
     "Store",
     "UnitOfWork",

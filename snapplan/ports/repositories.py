@@ -25,10 +25,14 @@ class Versioned(Protocol):
     """What a catalog repository keeps: an item with an ``id`` and an optimistic ``version``."""
 
     @property
-    def id(self) -> uuid.UUID: ...
+    def id(self) -> uuid.UUID:
+        """The item's identity."""
+        ...
 
     @property
-    def version(self) -> int: ...
+    def version(self) -> int:
+        """Its optimistic version: the one read must be the one stored to update it."""
+        ...
 
 
 T = TypeVar("T")
