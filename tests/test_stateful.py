@@ -49,7 +49,10 @@ class SqliteLockstep(LockstepMachine):
 
 TestSqliteLockstep = SqliteLockstep.TestCase
 TestSqliteLockstep.settings = settings(
-    max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None
+    max_examples=EXAMPLES,
+    stateful_step_count=STEPS,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 

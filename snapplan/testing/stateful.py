@@ -1,24 +1,26 @@
 """Lockstep stateful testing: drive any store and a ``MemoryStore`` with the same operations.
 
-A hypothesis :class:`~hypothesis.stateful.RuleBasedStateMachine` applies every operation —
-adding, updating (current and stale versions) and removing catalog items and events, adding a
-whole drawn catalog, adding duplicates, planning with and without ``force_recreate``, planning
-inside a caller's transaction — to a fresh :class:`~snapplan.adapters.memory.MemoryStore` (the
-reference) and to the store under test (the subject), now and then through
-:class:`~snapplan.testing.faults.FaultyStore` failing at the k-th write or at commit on both.
-After every step it checks that the two stores agree:
+A hypothesis :class:`~hypothesis.stateful.RuleBasedStateMachine` starts both stores from one
+drawn catalog and then applies the same random operations to a fresh
+:class:`~snapplan.adapters.memory.MemoryStore` (the *reference*) and to the store under test
+(the *subject*): adding catalog items, events and whole drawn catalogs (some with a loop),
+updating at the current version and at a stale one, adding duplicates, removing items (present
+and missing), reading in bulk, ``create_plan`` with and without ``force_recreate`` (now and then
+with small depth limits) and inside a caller's transaction that commits or not. Writes go, now
+and then, through :class:`~snapplan.testing.faults.FaultyStore` failing at the k-th write or at
+commit, on both stores alike. After every step the machine checks:
 
-- each operation has the same outcome on both stores: the same exception class, or a return
-  value of the same type that is equal once the subject's plan and snapshot ids are mapped to
-  the reference's (the domain makes catalog ids, so they are equal; ``create_plan`` makes plan
-  and snapshot ids, so they differ per store and are matched: plans by event and recording
-  order, snapshots by plan, kind and source definition);
-- an operation that fails changes nothing (:func:`~snapplan.testing.contents.store_contents`
+- the outcome is of one kind on both stores (the same exception class, or a value of the same
+  type), and a returned value is equal once ids are mapped: the domain makes catalog ids, so they
+  are equal on both stores, while ``create_plan`` makes plan and snapshot ids, which differ and
+  are matched (plans by event and recording order, snapshots by plan, kind and source);
+- an operation that failed changed nothing (:func:`~snapplan.testing.contents.store_contents`
   before and after, on each store);
-- the stores hold the same contents, modulo those ids, with the same counts, ``all()`` ordered
-  by id, each event's plans in the same order, and no snapshot without its plan;
-- ``plan_requirements`` and ``plan_drift`` of every recorded plan are equal on both stores, and
-  a plan's requirements never change after it is first seen, whatever the catalog edits.
+- both stores hold the same contents modulo those ids: the same counts, every item equal,
+  ``all()`` ordered by id, each event's plans in the same order, no snapshot without its plan;
+- ``plan_requirements`` of every plan is equal on both stores and equal to what it was when the
+  plan was first seen, whatever the catalog edits since; ``plan_drift`` of each event's latest
+  plan is equal on both stores.
 
 A disagreement raises :class:`Discrepancy` (an ``AssertionError``) saying what differs, and
 hypothesis shrinks it to a short sequence of steps.
@@ -44,6 +46,9 @@ hands :meth:`LockstepMachine.lockstep` a function of a store::
             self.lockstep("my operation", lambda store: my_service(store.unit_of_work()), fault)
 
 Every ``create_plan`` gets the same clock on both stores, so timestamps are compared too.
+After each step that changed something both stores are read whole (a few dozen statements on a
+SQL store, about 30 ms a step on SQLite), so ``max_examples * stateful_step_count`` is the
+budget; a failing run shrinks for up to a few minutes before it reports.
 Needs ``pip install snapplan[testing]``; importing :mod:`snapplan.testing` does not import this
 module.
 """
@@ -54,7 +59,7 @@ import datetime
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Final, cast
 
 import attrs
@@ -81,7 +86,7 @@ from snapplan.domain.catalog import (
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.limits import Limits
 from snapplan.domain.requirements import Requirements
-from snapplan.errors import ConflictError, SnapplanError
+from snapplan.errors import ConflictError, NotFoundError, SnapplanError
 from snapplan.ports.unit_of_work import REPOSITORIES, REPOSITORY_NAMES, Store, repository_of
 from snapplan.services import PlanResult, add_catalog, create_plan, plan_drift, plan_requirements
 from snapplan.testing import strategies as sps
@@ -235,16 +240,15 @@ class Rescale:
     factor: Any
 
     def apply(self, item: Any) -> Any:
-        """The changed copy of the event ``item``."""
-        return attrs.evolve(
-            item,
-            production_targets=[
+        """The changed copy of the event ``item`` (exact: no rounding to 28 digits)."""
+        with localcontext(prec=200):
+            production = [
                 attrs.evolve(t, batches=t.batches * self.factor) for t in item.production_targets
-            ],
-            assembly_targets=[
+            ]
+            assembly = [
                 attrs.evolve(t, quantity=t.quantity * self.factor) for t in item.assembly_targets
-            ],
-        )
+            ]
+        return attrs.evolve(item, production_targets=production, assembly_targets=assembly)
 
 
 Change = Edit | Append | Rescale
@@ -534,6 +538,7 @@ class LockstepMachine(RuleBasedStateMachine):
                 name=sps.names,
                 production_targets=production,
                 assembly_targets=assembly,
+                date=st.none() | st.dates(),
                 id=sps.ids,
             ),
             label="event",
@@ -608,6 +613,7 @@ class LockstepMachine(RuleBasedStateMachine):
         if kind == "events":
             return st.one_of(
                 rename,
+                st.builds(Edit, st.just("date"), st.none() | st.dates()),
                 st.builds(Rescale, st.sampled_from([Decimal(1), Decimal(2), Decimal("0.5")])),
                 self._new_target(item_id),
                 st.just(Edit("production_targets", ())),
@@ -688,6 +694,54 @@ class LockstepMachine(RuleBasedStateMachine):
         reference, _ = self.lockstep(f"add a duplicate to {kind}", add_again)
         _expect(reference, ConflictError, f"adding a second {kind} item with one id")
 
+    # -- several writes in one transaction ---------------------------------------------------
+
+    @precondition(_has_any)
+    @rule(
+        data=st.data(),
+        fault=faults(max_write=3),
+        script=st.sampled_from(
+            ["remove, add back", "update twice", "update, remove", "add, update, remove"]
+        ),
+    )
+    def one_transaction(self, data: st.DataObject, fault: Fault | None, script: str) -> None:
+        """Several writes to one item in one unit of work, reading it back in between (a unit
+        sees its own writes): what is committed, and what was seen, are the same."""
+        kind = data.draw(st.sampled_from(self._present_kinds()), label="kind")
+        item_id = data.draw(st.sampled_from(self.present(kind)), label="id")
+        change = data.draw(self._change(kind, item_id), label="change")
+        fresh = data.draw(_STRATEGY[kind](), label="new item")
+
+        def run(store: Store) -> object:
+            with store.unit_of_work() as uow:
+                repository = getattr(uow, kind)
+                seen: list[object] = []
+                if script == "add, update, remove":
+                    repository.add(fresh)
+                    seen.append(repository.update(change.apply(repository.get(fresh.id))))
+                    repository.remove(fresh.id)
+                    seen.append(dict(repository.find_many([fresh.id])))
+                else:
+                    current = repository.get(item_id)
+                    if script == "remove, add back":
+                        repository.remove(item_id)
+                        seen.append(dict(repository.find_many([item_id])))
+                        repository.add(change.apply(current))
+                    else:
+                        seen.append(repository.update(change.apply(current)))
+                        if script == "update twice":
+                            seen.append(repository.update(repository.get(item_id)))
+                        else:
+                            repository.remove(item_id)
+                    seen.append(dict(repository.find_many([item_id])))
+                seen.append(repository.count())
+                uow.commit()
+                return seen
+
+        self.lockstep(f"{script} in one transaction", run, fault)
+        if script in ("remove, add back", "update, remove"):
+            self.removed[kind].append(item_id)
+
     # -- removing ----------------------------------------------------------------------------
 
     def _remove(self, kind: str, item_id: uuid.UUID, fault: Fault | None) -> Outcome:
@@ -761,21 +815,50 @@ class LockstepMachine(RuleBasedStateMachine):
         clock = self._tick(data)
 
         def plan_inside(store: Store) -> object:
+            """The inner ``PlanResult``, or the class of the error it raised."""
             with store.unit_of_work() as uow:
                 uow.ingredients.add(ingredient)
-                inner = _run(
-                    lambda _: create_plan(uow, event_id, force_recreate=force, clock=clock), store
-                )
+                inner: object
+                try:
+                    inner = create_plan(uow, event_id, force_recreate=force, clock=clock)
+                except SnapplanError as error:
+                    inner = type(error)
+                    event(f"create_plan inside a caller's transaction raised {inner.__name__}")
                 if commit:
                     uow.commit()
-            if commit or not isinstance(inner.value, PlanResult):
-                return inner.kind, inner.value
-            # rolled back: the plan id it names was never stored, so it cannot be matched
-            return inner.kind, attrs.evolve(inner.value, plan_id=_UNSTORED)
+            if isinstance(inner, PlanResult) and not commit:
+                # rolled back: the plan id it names was never stored, so it cannot be matched
+                inner = attrs.evolve(inner, plan_id=_UNSTORED)
+            return inner
 
         self.lockstep(
             f"create_plan inside a caller's transaction (commit={commit})", plan_inside, fault
         )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @rule(data=st.data())
+    def read_many(self, data: st.DataObject) -> None:
+        """``count``, ``find_many`` and ``get_many`` of present and missing ids (repeats
+        included): the same answers, ``get_many`` raising the kind's ``NotFoundError`` alike."""
+        kind = data.draw(st.sampled_from(CATALOG_KINDS), label="kind")
+        present = self.present(kind)
+        wanted = data.draw(
+            st.lists(st.sampled_from(present) | sps.ids if present else sps.ids, max_size=4),
+            label="ids",
+        )
+
+        def read(store: Store) -> object:
+            with store.unit_of_work() as uow:
+                repository = getattr(uow, kind)
+                got: object
+                try:
+                    got = repository.get_many(wanted)
+                except NotFoundError as error:
+                    got = type(error)
+                return repository.count(), dict(repository.find_many(wanted)), got
+
+        self.lockstep(f"read {kind}", read)
 
     # -- what is not there ------------------------------------------------------------------
 
