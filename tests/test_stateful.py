@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from decimal import Context, Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -117,6 +118,30 @@ class _LastWriterWins(_Repository):
         return self.inner.update(attrs.evolve(item, version=self.inner.get(item.id).version))
 
 
+def _normalized(value: Any) -> Any:
+    """``value`` with every Decimal normalized (48.00 -> 48, 1000 -> 1E+3): equal, not alike."""
+    if isinstance(value, Decimal):
+        return value.normalize(Context(prec=100))
+    if isinstance(value, tuple):
+        return tuple(_normalized(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _normalized(v) for k, v in value.items()}
+    if attrs.has(type(value)):
+        fields = attrs.fields(type(value))
+        return attrs.evolve(value, **{f.alias: _normalized(getattr(value, f.name)) for f in fields})
+    return value
+
+
+class _Normalizing(_Repository):
+    """Broken: reads give amounts back normalized, not as they were written."""
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self.inner, name)
+        if name not in ("get", "get_many", "find_many", "all", "for_event", "latest"):
+            return target
+        return lambda *args, **kwargs: _normalized(target(*args, **kwargs))
+
+
 class _SavesOnFailure(_Unit):
     """Broken: leaving the block by a store failure commits what was done so far."""
 
@@ -136,8 +161,9 @@ class _SavesOnFailure(_Unit):
     [
         (_LastWriterWins, _Unit, "ConflictError"),
         (_Repository, _SavesOnFailure, "InjectedFault.* but changed it"),
+        (_Normalizing, _Unit, "differ"),
     ],
-    ids=["stale-update-overwrites", "failure-saves-half"],
+    ids=["stale-update-overwrites", "failure-saves-half", "amounts-normalized"],
 )
 def test_the_machine_catches_a_broken_store(
     repository: type[_Repository], unit: type[_Unit], complaint: str

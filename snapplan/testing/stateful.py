@@ -57,7 +57,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, localcontext
 from typing import Any, Final, cast
@@ -130,6 +129,14 @@ _TICKS: Final = (
     datetime.timedelta(0),
     datetime.timedelta(hours=-1),
 )
+
+#: Amounts at the edges of what the domain accepts (60 digits, adjusted exponent within ±40)
+#: and with trailing zeros, which every store must give back as written.
+_EXTREMES: Final = st.sampled_from(
+    [Decimal(x) for x in ("1E-40", "1E+40", "9." + "9" * 59 + "E+40", "123.4560", "48.00")]
+)
+_AMOUNTS: Final = st.one_of(sps.amounts(max_value=60), _EXTREMES)
+_MULTIPLIERS: Final = st.one_of(sps.multipliers, _EXTREMES)
 
 #: Stands for a plan id that a rolled-back transaction returned.
 _UNSTORED: Final = uuid.UUID(int=0)
@@ -322,11 +329,11 @@ def _ask(service: Callable[[Any, uuid.UUID], object], uow: Any, plan_id: uuid.UU
 
 
 def _normal(requirements: Requirements) -> tuple[object, ...]:
-    """Requirements as compared: batches as a multiset (they are sorted by name, then by
-    snapshot id, which differs per store), everything else in order."""
+    """Requirements as compared: batches in a canonical order (they are sorted by name, then
+    by snapshot id, which differs per store), everything else in order."""
     return (
         requirements.plan_id,
-        Counter(requirements.batches),
+        tuple(sorted(requirements.batches, key=repr)),
         requirements.ingredients,
         requirements.finished_units,
         requirements.materials,
@@ -378,7 +385,7 @@ class LockstepMachine(RuleBasedStateMachine):
             outcome = _run(operation, store if fault is None else fault.wrap(store))
             if outcome.error is not None:
                 after = store_contents(store)
-                if after != self.contents[side]:
+                if not _identical(after, self.contents[side]):
                     raise Discrepancy(
                         f"{label} {outcome} on the {side} store but changed it: "
                         + _changes(self.contents[side], after)
@@ -457,7 +464,7 @@ class LockstepMachine(RuleBasedStateMachine):
             st.lists(st.sampled_from(recipes), unique=True, max_size=2) if recipes else st.just([])
         )
         subs = children.flatmap(
-            lambda ids: st.tuples(*(st.builds(SubRecipe, st.just(i), sps.multipliers) for i in ids))
+            lambda ids: st.tuples(*(st.builds(SubRecipe, st.just(i), _MULTIPLIERS) for i in ids))
         )
         return st.builds(Recipe, name=sps.names, lines=lines, sub_recipes=subs, id=sps.ids)
 
@@ -470,7 +477,7 @@ class LockstepMachine(RuleBasedStateMachine):
                 FinishedUnit,
                 name=sps.names,
                 recipe_id=st.sampled_from(self.present("recipes")),
-                items_per_batch=sps.amounts(max_value=60),
+                items_per_batch=_AMOUNTS,
                 id=sps.ids,
             ),
             label="finished unit",
@@ -490,7 +497,7 @@ class LockstepMachine(RuleBasedStateMachine):
             return st.just(())
         return st.lists(st.sampled_from(options), unique=True, max_size=max_size).flatmap(
             lambda parts: st.tuples(
-                *(st.builds(Component, st.just(k), st.just(r), sps.multipliers) for k, r in parts)
+                *(st.builds(Component, st.just(k), st.just(r), _MULTIPLIERS) for k, r in parts)
             )
         )
 
@@ -508,10 +515,7 @@ class LockstepMachine(RuleBasedStateMachine):
         production = (
             st.lists(st.sampled_from(recipes), unique=True, max_size=2).flatmap(
                 lambda ids: st.tuples(
-                    *(
-                        st.builds(ProductionTarget, st.just(i), sps.amounts(max_value=20))
-                        for i in ids
-                    )
+                    *(st.builds(ProductionTarget, st.just(i), _AMOUNTS) for i in ids)
                 )
             )
             if recipes
@@ -520,7 +524,7 @@ class LockstepMachine(RuleBasedStateMachine):
         assembly = (
             st.lists(st.sampled_from(goods), unique=True, max_size=2).flatmap(
                 lambda ids: st.tuples(
-                    *(st.builds(AssemblyTarget, st.just(i), sps.amounts(max_value=20)) for i in ids)
+                    *(st.builds(AssemblyTarget, st.just(i), _AMOUNTS) for i in ids)
                 )
             )
             if goods
@@ -581,14 +585,14 @@ class LockstepMachine(RuleBasedStateMachine):
                 st.builds(
                     Append,
                     st.just("sub_recipes"),
-                    st.builds(SubRecipe, st.sampled_from(self.present("recipes")), sps.multipliers),
+                    st.builds(SubRecipe, st.sampled_from(self.present("recipes")), _MULTIPLIERS),
                 ),
                 st.just(Edit("sub_recipes", ())),
             )
         if kind == "finished_units":
             recipes = self.present("recipes")
             return st.one_of(
-                st.builds(Edit, st.just("items_per_batch"), sps.amounts(max_value=60)),
+                st.builds(Edit, st.just("items_per_batch"), _AMOUNTS),
                 st.builds(Edit, st.just("recipe_id"), st.sampled_from(recipes))
                 if recipes
                 else rename,
@@ -602,7 +606,7 @@ class LockstepMachine(RuleBasedStateMachine):
                     st.just("components"),
                     st.sampled_from(options).flatmap(
                         lambda part: st.builds(
-                            Component, st.just(part[0]), st.just(part[1]), sps.multipliers
+                            Component, st.just(part[0]), st.just(part[1]), _MULTIPLIERS
                         )
                     ),
                 )
@@ -633,7 +637,7 @@ class LockstepMachine(RuleBasedStateMachine):
                 st.builds(
                     Append,
                     st.just("production_targets"),
-                    st.builds(ProductionTarget, st.sampled_from(recipes), sps.multipliers),
+                    st.builds(ProductionTarget, st.sampled_from(recipes), _MULTIPLIERS),
                 )
             )
         if goods:
@@ -641,7 +645,7 @@ class LockstepMachine(RuleBasedStateMachine):
                 st.builds(
                     Append,
                     st.just("assembly_targets"),
-                    st.builds(AssemblyTarget, st.sampled_from(goods), sps.multipliers),
+                    st.builds(AssemblyTarget, st.sampled_from(goods), _MULTIPLIERS),
                 )
             )
         return st.one_of(choices) if choices else st.builds(Rescale, st.just(Decimal(2)))
@@ -919,9 +923,9 @@ class LockstepMachine(RuleBasedStateMachine):
             if name in _STORE_MADE_IDS:
                 got = translate(got, self.ids)
             if name in ("snapshots", "plans"):  # ordered by their own ids, which differ
-                expected = {item.id: item for item in expected}
-                got = {item.id: item for item in got}
-            if expected != got:
+                got = tuple(sorted(got, key=lambda item: item.id))
+                expected = tuple(sorted(expected, key=lambda item: item.id))
+            if not _identical(expected, got):
                 raise Discrepancy(f"{name} differ: " + _difference(expected, got))
         for label, on_reference, on_subject in self.returned:
             if translate(on_subject, self.ids) != on_reference:
@@ -974,7 +978,7 @@ def _same(
     if reference.error is None:
         on_subject = translate(subject.value, ids)
         if isinstance(reference.value, Requirements):
-            equal = _normal(reference.value) == _normal(on_subject)
+            equal = _identical(_normal(reference.value), _normal(on_subject))
         else:
             equal = reference.value == on_subject
         if not equal:
@@ -982,6 +986,12 @@ def _same(
                 f"{label}: {_short(reference.value)} on the reference store, "
                 f"{_short(on_subject)} on the subject store (ids mapped)"
             )
+
+
+def _identical(expected: object, got: object) -> bool:
+    """Equal, and written alike: ``Decimal("48.00")`` and ``Decimal("48")`` are equal, but a
+    store that gives back one for the other changes what a host prints."""
+    return expected == got and repr(expected) == repr(got)
 
 
 def _check_own_rules(side: str, contents: Contents) -> None:
@@ -1036,7 +1046,7 @@ def _difference(expected: Any, got: Any) -> str:
         lines = [
             f"  {key}: reference {_short(expected.get(key))}, subject {_short(got.get(key))}"
             for key in sorted({*expected, *got}, key=str)
-            if expected.get(key) != got.get(key)
+            if not _identical(expected.get(key), got.get(key))
         ]
         return "\n" + "\n".join(lines[:5])
     if isinstance(expected, tuple) and isinstance(got, tuple):
@@ -1055,7 +1065,7 @@ def _changes(before: Contents, after: Contents) -> str:
     return "; ".join(
         f"{name}: {_difference(before[name], after[name])}"
         for name in before
-        if before[name] != after[name]
+        if not _identical(before[name], after[name])
     )
 
 
