@@ -79,6 +79,7 @@ from snapplan.domain.catalog import (
     ComponentKind,
     FinishedGood,
     FinishedUnit,
+    IngredientLine,
     Recipe,
     SubRecipe,
 )
@@ -113,13 +114,14 @@ CATALOG_KINDS: Final = (
     "events",
 )
 _NOT_FOUND: Final = {spec.name: spec.not_found for spec in REPOSITORIES}
-_STRATEGY: Final[dict[str, Callable[[], st.SearchStrategy[Any]]]] = {
-    "ingredients": sps.ingredients,
-    "recipes": sps.recipes,
-    "finished_units": sps.finished_units,
-    "material_units": sps.material_units,
-    "finished_goods": sps.finished_goods,
-    "events": sps.events,
+#: Any item of each kind (references need not exist), for items that are not stored.
+_ANY: Final[dict[str, st.SearchStrategy[Any]]] = {
+    "ingredients": sps.ingredients(),
+    "recipes": sps.recipes(),
+    "finished_units": sps.finished_units(),
+    "material_units": sps.material_units(),
+    "finished_goods": sps.finished_goods(),
+    "events": sps.events(),
 }
 _START: Final = datetime.datetime(2024, 12, 1, 9, 0, tzinfo=datetime.UTC)
 #: How the shared clock moves between two plans: forward (by a second and a microsecond, so
@@ -137,6 +139,11 @@ _EXTREMES: Final = st.sampled_from(
 )
 _AMOUNTS: Final = st.one_of(sps.amounts(max_value=60), _EXTREMES)
 _MULTIPLIERS: Final = st.one_of(sps.multipliers, _EXTREMES)
+
+_DATES: Final = st.none() | st.dates()
+_NOTES: Final = st.just("") | sps.names
+_FACTORS: Final = (Decimal(1), Decimal(2), Decimal("0.5"))
+_TARGET_FIELDS: Final = ("production_targets", "assembly_targets")
 
 #: Stands for a plan id that a rolled-back transaction returned.
 _UNSTORED: Final = uuid.UUID(int=0)
@@ -328,6 +335,17 @@ def _ask(service: Callable[[Any, uuid.UUID], object], uow: Any, plan_id: uuid.UU
         return Outcome(error=error)
 
 
+def _pick(
+    data: st.DataObject, options: list[Any], at_most: int, label: str, *, unique: bool = True
+) -> list[Any]:
+    """Up to ``at_most`` of ``options`` (none if there are none)."""
+    if not options:
+        return []
+    return data.draw(
+        st.lists(st.sampled_from(options), unique=unique, max_size=at_most), label=label
+    )
+
+
 def _normal(requirements: Requirements) -> tuple[object, ...]:
     """Requirements as compared: batches in a canonical order (they are sorted by name, then
     by snapshot id, which differs per store), everything else in order."""
@@ -451,36 +469,37 @@ class LockstepMachine(RuleBasedStateMachine):
     def add_recipe(self, data: st.DataObject, fault: Fault | None) -> None:
         """Add a recipe with lines on existing ingredients and sub-recipes among existing
         recipes (diamonds come naturally)."""
-        self._add("recipes", data.draw(self._recipes(), label="recipe"), fault)
+        recipe = Recipe(
+            data.draw(sps.names, label="name"),
+            lines=self._lines(data),
+            sub_recipes=[
+                SubRecipe(child, data.draw(_MULTIPLIERS, label="batches"))
+                for child in _pick(data, self.present("recipes"), 2, "sub-recipes")
+            ],
+            id=data.draw(sps.ids, label="id"),
+        )
+        self._add("recipes", recipe, fault)
 
-    def _recipes(self) -> st.SearchStrategy[Recipe]:
-        ingredients, recipes = self.present("ingredients"), self.present("recipes")
-        lines = (
-            st.lists(sps.ingredient_lines(st.sampled_from(ingredients)), max_size=3)
-            if ingredients
-            else st.just([])
-        )
-        children = (
-            st.lists(st.sampled_from(recipes), unique=True, max_size=2) if recipes else st.just([])
-        )
-        subs = children.flatmap(
-            lambda ids: st.tuples(*(st.builds(SubRecipe, st.just(i), _MULTIPLIERS) for i in ids))
-        )
-        return st.builds(Recipe, name=sps.names, lines=lines, sub_recipes=subs, id=sps.ids)
+    def _lines(self, data: st.DataObject) -> list[IngredientLine]:
+        return [
+            IngredientLine(
+                ingredient,
+                data.draw(_AMOUNTS, label="quantity"),
+                data.draw(sps.units, label="unit"),
+                data.draw(_NOTES, label="note"),
+            )
+            for ingredient in _pick(data, self.present("ingredients"), 3, "lines", unique=False)
+        ]
 
     @precondition(lambda self: bool(self.present("recipes")))
     @rule(data=st.data(), fault=faults())
     def add_finished_unit(self, data: st.DataObject, fault: Fault | None) -> None:
         """Add a finished unit of an existing recipe."""
-        unit = data.draw(
-            st.builds(
-                FinishedUnit,
-                name=sps.names,
-                recipe_id=st.sampled_from(self.present("recipes")),
-                items_per_batch=_AMOUNTS,
-                id=sps.ids,
-            ),
-            label="finished unit",
+        unit = FinishedUnit(
+            data.draw(sps.names, label="name"),
+            data.draw(st.sampled_from(self.present("recipes")), label="recipe"),
+            data.draw(_AMOUNTS, label="items per batch"),
+            id=data.draw(sps.ids, label="id"),
         )
         self._add("finished_units", unit, fault)
 
@@ -491,61 +510,31 @@ class LockstepMachine(RuleBasedStateMachine):
             + [(ComponentKind.FINISHED_GOOD, i) for i in self.present("finished_goods")]
         )
 
-    def _components(self, max_size: int) -> st.SearchStrategy[tuple[Component, ...]]:
-        options = self._component_options()
-        if not options:
-            return st.just(())
-        return st.lists(st.sampled_from(options), unique=True, max_size=max_size).flatmap(
-            lambda parts: st.tuples(
-                *(st.builds(Component, st.just(k), st.just(r), _MULTIPLIERS) for k, r in parts)
-            )
-        )
+    def _component(self, data: st.DataObject, part: tuple[ComponentKind, uuid.UUID]) -> Component:
+        return Component(part[0], part[1], data.draw(_MULTIPLIERS, label="quantity"))
 
     @rule(data=st.data(), fault=faults())
     def add_finished_good(self, data: st.DataObject, fault: Fault | None) -> None:
         """Add a finished good of existing finished units, packaging and goods."""
-        good = data.draw(
-            st.builds(FinishedGood, name=sps.names, components=self._components(4), id=sps.ids),
-            label="finished good",
+        parts = _pick(data, self._component_options(), 4, "components")
+        good = FinishedGood(
+            data.draw(sps.names, label="name"),
+            [self._component(data, part) for part in parts],
+            id=data.draw(sps.ids, label="id"),
         )
         self._add("finished_goods", good, fault)
-
-    def _targets(self) -> tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]:
-        recipes, goods = self.present("recipes"), self.present("finished_goods")
-        production = (
-            st.lists(st.sampled_from(recipes), unique=True, max_size=2).flatmap(
-                lambda ids: st.tuples(
-                    *(st.builds(ProductionTarget, st.just(i), _AMOUNTS) for i in ids)
-                )
-            )
-            if recipes
-            else st.just(())
-        )
-        assembly = (
-            st.lists(st.sampled_from(goods), unique=True, max_size=2).flatmap(
-                lambda ids: st.tuples(
-                    *(st.builds(AssemblyTarget, st.just(i), _AMOUNTS) for i in ids)
-                )
-            )
-            if goods
-            else st.just(())
-        )
-        return production, assembly
 
     @rule(data=st.data(), fault=faults())
     def add_event(self, data: st.DataObject, fault: Fault | None) -> None:
         """Add an event targeting existing recipes and finished goods."""
-        production, assembly = self._targets()
-        event = data.draw(
-            st.builds(
-                Event,
-                name=sps.names,
-                production_targets=production,
-                assembly_targets=assembly,
-                date=st.none() | st.dates(),
-                id=sps.ids,
-            ),
-            label="event",
+        recipes = _pick(data, self.present("recipes"), 2, "production targets")
+        goods = _pick(data, self.present("finished_goods"), 2, "assembly targets")
+        event = Event(
+            data.draw(sps.names, label="name"),
+            [ProductionTarget(r, data.draw(_AMOUNTS, label="batches")) for r in recipes],
+            [AssemblyTarget(g, data.draw(_AMOUNTS, label="quantity")) for g in goods],
+            date=data.draw(_DATES, label="date"),
+            id=data.draw(sps.ids, label="id"),
         )
         self._add("events", event, fault)
 
@@ -569,91 +558,56 @@ class LockstepMachine(RuleBasedStateMachine):
 
     # -- updating ----------------------------------------------------------------------------
 
-    def _change(self, kind: str, item_id: uuid.UUID) -> st.SearchStrategy[Change]:
-        rename = st.builds(Edit, st.just("name"), sps.names)
-        if kind == "recipes":
-            ingredients = self.present("ingredients")
-            new_lines = (
-                st.lists(sps.ingredient_lines(st.sampled_from(ingredients)), max_size=3)
-                if ingredients
-                else st.just([])
-            )
-            return st.one_of(
-                rename,
-                st.builds(Edit, st.just("lines"), new_lines),
-                # any recipe, itself included: cycles can be made, and must be found alike
-                st.builds(
-                    Append,
-                    st.just("sub_recipes"),
-                    st.builds(SubRecipe, st.sampled_from(self.present("recipes")), _MULTIPLIERS),
-                ),
-                st.just(Edit("sub_recipes", ())),
-            )
-        if kind == "finished_units":
-            recipes = self.present("recipes")
-            return st.one_of(
-                st.builds(Edit, st.just("items_per_batch"), _AMOUNTS),
-                st.builds(Edit, st.just("recipe_id"), st.sampled_from(recipes))
-                if recipes
-                else rename,
-                rename,
-            )
-        if kind == "finished_goods":
-            options = [*self._component_options()]
-            append = (
-                st.builds(
-                    Append,
-                    st.just("components"),
-                    st.sampled_from(options).flatmap(
-                        lambda part: st.builds(
-                            Component, st.just(part[0]), st.just(part[1]), _MULTIPLIERS
-                        )
-                    ),
-                )
-                if options
-                else rename
-            )
-            return st.one_of(rename, append, st.just(Edit("components", ())))
-        if kind == "events":
-            return st.one_of(
-                rename,
-                st.builds(Edit, st.just("date"), st.none() | st.dates()),
-                st.builds(Rescale, st.sampled_from([Decimal(1), Decimal(2), Decimal("0.5")])),
-                self._new_target(item_id),
-                st.just(Edit("production_targets", ())),
-                st.just(Edit("assembly_targets", ())),
-            )
-        return rename
+    def _change(self, data: st.DataObject, kind: str, item_id: uuid.UUID) -> Change:
+        """A change to the ``kind`` item ``item_id``, drawn among those that make sense."""
+        recipes, parts = self.present("recipes"), self._component_options()
+        make: dict[str, Callable[[], Change]] = {
+            "rename": lambda: Edit("name", data.draw(sps.names, label="name")),
+            "new lines": lambda: Edit("lines", tuple(self._lines(data))),
+            # any recipe, itself included: cycles can be made, and must be found alike
+            "add a sub-recipe": lambda: Append(
+                "sub_recipes",
+                SubRecipe(data.draw(st.sampled_from(recipes)), data.draw(_MULTIPLIERS)),
+            ),
+            "no sub-recipes": lambda: Edit("sub_recipes", ()),
+            "items per batch": lambda: Edit("items_per_batch", data.draw(_AMOUNTS)),
+            "other recipe": lambda: Edit("recipe_id", data.draw(st.sampled_from(recipes))),
+            "add a component": lambda: Append(
+                "components", self._component(data, data.draw(st.sampled_from(parts)))
+            ),
+            "no components": lambda: Edit("components", ()),
+            "date": lambda: Edit("date", data.draw(_DATES, label="date")),
+            "rescale targets": lambda: Rescale(data.draw(st.sampled_from(_FACTORS))),
+            "add a target": lambda: self._new_target(data, item_id),
+            "no targets": lambda: Edit(data.draw(st.sampled_from(_TARGET_FIELDS)), ()),
+        }
+        options = {
+            "recipes": ["new lines", "add a sub-recipe", "no sub-recipes"],
+            "finished_units": ["items per batch"] + (["other recipe"] if recipes else []),
+            "finished_goods": (["add a component"] if parts else []) + ["no components"],
+            "events": ["date", "rescale targets", "add a target", "no targets"],
+        }.get(kind, [])
+        return make[data.draw(st.sampled_from(["rename", *options]), label="change")]()
 
-    def _new_target(self, event_id: uuid.UUID) -> st.SearchStrategy[Change]:
+    def _new_target(self, data: st.DataObject, event_id: uuid.UUID) -> Change:
         (event,) = (e for e in self.contents[REFERENCE]["events"] if e.id == event_id)
         taken = {t.recipe_id for t in event.production_targets}
-        recipes = [i for i in self.present("recipes") if i not in taken]
         assembled = {t.finished_good_id for t in event.assembly_targets}
-        goods = [i for i in self.present("finished_goods") if i not in assembled]
-        choices: list[st.SearchStrategy[Change]] = []
-        if recipes:
-            choices.append(
-                st.builds(
-                    Append,
-                    st.just("production_targets"),
-                    st.builds(ProductionTarget, st.sampled_from(recipes), _MULTIPLIERS),
-                )
-            )
-        if goods:
-            choices.append(
-                st.builds(
-                    Append,
-                    st.just("assembly_targets"),
-                    st.builds(AssemblyTarget, st.sampled_from(goods), _MULTIPLIERS),
-                )
-            )
-        return st.one_of(choices) if choices else st.builds(Rescale, st.just(Decimal(2)))
+        options: list[tuple[str, uuid.UUID]] = [
+            ("production_targets", i) for i in self.present("recipes") if i not in taken
+        ] + [("assembly_targets", i) for i in self.present("finished_goods") if i not in assembled]
+        if not options:
+            return Rescale(Decimal(2))
+        field, target = data.draw(st.sampled_from(options), label="new target")
+        amount = data.draw(_MULTIPLIERS, label="amount")
+        if field == "production_targets":
+            return Append(field, ProductionTarget(target, amount))
+        return Append(field, AssemblyTarget(target, amount))
 
     def _update(self, data: st.DataObject, fault: Fault | None, *, stale: bool) -> Outcome:
         kind = data.draw(st.sampled_from(self._present_kinds()), label="kind")
         item_id = data.draw(st.sampled_from(self.present(kind)), label="id")
-        change = data.draw(self._change(kind, item_id), label="change")
+        change = self._change(data, kind, item_id)
 
         def update(store: Store) -> object:
             with store.unit_of_work() as uow:
@@ -713,8 +667,8 @@ class LockstepMachine(RuleBasedStateMachine):
         sees its own writes): what is committed, and what was seen, are the same."""
         kind = data.draw(st.sampled_from(self._present_kinds()), label="kind")
         item_id = data.draw(st.sampled_from(self.present(kind)), label="id")
-        change = data.draw(self._change(kind, item_id), label="change")
-        fresh = data.draw(_STRATEGY[kind](), label="new item")
+        change = self._change(data, kind, item_id)
+        fresh = data.draw(_ANY[kind], label="new item")
 
         def run(store: Store) -> object:
             with store.unit_of_work() as uow:
@@ -875,7 +829,7 @@ class LockstepMachine(RuleBasedStateMachine):
         if operation == "remove":
             reference = self._remove(kind, missing, None)
         elif operation == "update":
-            item = attrs.evolve(data.draw(_STRATEGY[kind](), label="item"), id=missing)
+            item = attrs.evolve(data.draw(_ANY[kind], label="item"), id=missing)
 
             def update(store: Store) -> object:
                 with store.unit_of_work() as uow:
