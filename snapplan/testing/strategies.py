@@ -252,6 +252,8 @@ def catalogs(
 ) -> CatalogCase:
     """A consistent catalog (a random DAG, diamonds included) with one or two events.
 
+    Every id is drawn, so a test that picks items by id (a state machine) is reproducible.
+
     Every reference exists, sub-recipe paths hold at most 3 recipes and goods nest at most a few
     levels, so planning with the default limits succeeds. With ``cycle=True`` one loop of
     recipes or of goods is planted and the first event targets it.
@@ -277,7 +279,12 @@ def catalogs(
         )  # fmt: skip
     recipe_list = [recipe_by_index[i] for i in range(n_recipes)]
     units_list = [
-        FinishedUnit(draw(names), draw(st.sampled_from(recipe_ids)), draw(amounts(max_value=60)))
+        FinishedUnit(
+            draw(names),
+            draw(st.sampled_from(recipe_ids)),
+            draw(amounts(max_value=60)),
+            id=draw(ids),
+        )
         for _ in range(draw(st.integers(0, 5)))
     ]
     materials = draw(st.lists(material_units(), max_size=3, unique_by=lambda m: m.id))
@@ -312,6 +319,7 @@ def catalogs(
                 draw(names),
                 [ProductionTarget(r, draw(amounts(max_value=20))) for r in targeted_recipes],
                 [AssemblyTarget(g, draw(amounts(max_value=20))) for g in targeted_goods],
+                id=draw(ids),
             )
         )
     if planted is not None:
