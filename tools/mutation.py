@@ -33,12 +33,15 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,15 +71,20 @@ def main(argv: list[str] | None = None) -> int:
     how.add_argument("--list", action="store_true", help="count the mutants and stop")
     parser.add_argument("--seed", type=int, default=2024, help="seed of the sample (2024)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant (120)")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (1)")
     parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "mutation")
     args = parser.parse_args(argv)
 
     workdir: Path = args.workdir.resolve()
-    src = workdir / "src"
+    # one copy per job: cosmic-ray writes each mutant into the files of the copy testing it
+    copies = [workdir / ("src" if job == 1 else f"src-{job}") for job in range(1, args.jobs + 1)]
     session = workdir / "session.sqlite"
     config = workdir / "cosmic-ray.toml"
-    _copy_tree(src)
-    config.write_text(_config(args.timeout, [t for t in TESTS if (src / t).exists()]))
+    for copy in copies:
+        _copy_tree(copy)
+    tests = [t for t in TESTS if (copies[0] / t).exists()]
+    ports = [_free_port() for _ in copies] if args.jobs > 1 else []
+    config.write_text(_config(args.timeout, tests, ports))
     session.unlink(missing_ok=True)
 
     env = dict(os.environ)
@@ -85,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # a mutant must never run from a stale .pyc
 
     def cosmic_ray(*words: str) -> None:
-        subprocess.run([_tool("cosmic-ray"), *words], cwd=src, env=env, check=True)
+        subprocess.run([_tool("cosmic-ray"), *words], cwd=copies[0], env=env, check=True)
 
     cosmic_ray("init", str(config), str(session))
     keep = _choose(session, args)
@@ -93,8 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"running {keep} mutants of {TARGET} (see {workdir / 'report.txt'})", flush=True)
     started = time.monotonic()
-    cosmic_ray("baseline", str(config))
-    cosmic_ray("exec", str(config), str(session))
+    with contextlib.ExitStack() as workers:
+        for copy, port in zip(copies, ports, strict=False):
+            workers.enter_context(_http_worker(copy, port, env))
+        cosmic_ray("baseline", str(config))
+        cosmic_ray("exec", str(config), str(session))
     minutes = (time.monotonic() - started) / 60
     report = _report(session, args, minutes)
     (workdir / "report.txt").write_text(report)
@@ -113,7 +124,39 @@ def _copy_tree(src: Path) -> None:
             shutil.copy2(origin, src / name)
 
 
-def _config(timeout: float, tests: list[str]) -> str:
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _http_worker(copy: Path, port: int, env: dict[str, str]) -> Iterator[None]:
+    """A cosmic-ray HTTP worker testing mutants in ``copy`` (stopped when the block ends)."""
+    log = (copy.parent / f"worker-{port}.log").open("w")
+    worker = subprocess.Popen(
+        [_tool("cosmic-ray"), "http-worker", "--port", str(port)],
+        cwd=copy,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(600):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if worker.poll() is not None:
+                sys.exit(f"the cosmic-ray worker in {copy} stopped; see {log.name}")
+            time.sleep(0.1)
+        yield
+    finally:
+        worker.terminate()
+        worker.wait()
+        log.close()
+
+
+def _config(timeout: float, tests: list[str], ports: list[int]) -> str:
     # Each run starts without a Hypothesis example database, so one mutant's failing example
     # never helps kill the next one; `python -m` puts the copy first on sys.path (before the
     # editable install of the checkout).
@@ -132,7 +175,15 @@ def _config(timeout: float, tests: list[str]) -> str:
         "excluded-modules = []\n"
         f"test-command = {_toml_string(f'sh -c {_sh_quote(command)}')}\n"
         "\n[cosmic-ray.distributor]\n"
-        'name = "local"\n'
+        + ('name = "local"\n' if not ports else 'name = "http"\n')
+        + (
+            "\n[cosmic-ray.distributor.http]\n"
+            + "worker-urls = ["
+            + ", ".join(f'"http://127.0.0.1:{port}"' for port in ports)
+            + "]\n"
+            if ports
+            else ""
+        )
     )
 
 
