@@ -9,6 +9,7 @@ re-planning pin needs a store and uses the in-memory one.
 from __future__ import annotations
 
 import datetime
+import decimal
 import importlib
 import inspect
 import pkgutil
@@ -23,7 +24,7 @@ import pytest
 
 from snapplan import ConflictError, Limits, ValidationError, create_plan
 from snapplan.adapters.memory import MemoryStore
-from snapplan.domain import units
+from snapplan.domain import graph, units
 from snapplan.domain.capture import Capture
 from snapplan.domain.catalog import (
     CatalogView,
@@ -37,10 +38,21 @@ from snapplan.domain.catalog import (
     Recipe,
     SubRecipe,
 )
+from snapplan.domain.catalog_check import (
+    DanglingReference,
+    DefinitionKind,
+    check_definitions,
+)
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.plan import Plan
-from snapplan.domain.quantities import to_decimal
+from snapplan.domain.quantities import (
+    amount_problem,
+    exact_arithmetic,
+    positive_amount,
+    to_decimal,
+)
 from snapplan.domain.requirements import Requirements, compute_requirements, exact_decimal
+from snapplan.domain.validators import non_negative, optional_text
 from snapplan.testing.catalog import save
 
 FU = ComponentKind.FINISHED_UNIT
@@ -390,3 +402,272 @@ def test_every_annotation_in_the_domain_resolves_at_run_time() -> None:
         typing.get_type_hints(value)
         checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize(("digits", "shortened"), [(80, False), (81, True)])
+def test_a_rejected_decimal_is_shortened_only_past_eighty_characters(
+    digits: int, shortened: bool
+) -> None:
+    text = "7" * digits
+    with pytest.raises(ValidationError) as refused:
+        to_decimal(Decimal(text))
+    shown = f"{text[:40]}...{text[-20:]}" if shortened else text
+    assert str(refused.value) == f"{shown} is written with more than 60 digits"
+
+
+# -- events with many targets, timestamps east and west of UTC -----------------------------------
+
+
+def test_an_event_may_have_hundreds_of_targets() -> None:
+    # the duplicate check compares counts by value (ints above 256 are distinct objects)
+    production = [ProductionTarget(uuid.uuid4(), 1) for _ in range(300)]
+    assembly = [AssemblyTarget(uuid.uuid4(), 1) for _ in range(300)]
+    event = Event("Market", production, assembly)
+    assert (len(event.production_targets), len(event.assembly_targets)) == (300, 300)
+
+
+@pytest.mark.parametrize("hours", [-5, 1])
+def test_a_timestamp_with_any_offset_but_zero_is_refused(hours: int) -> None:
+    zone = datetime.timezone(datetime.timedelta(hours=hours))
+    with pytest.raises(ValidationError, match="must be in UTC"):
+        Plan(event_id=uuid.uuid4(), created_at=datetime.datetime(2024, 12, 1, 12, tzinfo=zone))
+
+
+# -- what a refused amount, version or timestamp is told -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (True, "amounts must be Decimal, int or str, not bool (True)"),
+        (
+            0.5,
+            "amounts must be Decimal, int or str, not float (0.5); "
+            "write it as a str or Decimal: '0.5'",
+        ),
+        (None, "amounts must be Decimal, int or str, not NoneType"),
+        ("x" * 40, f"not a number: {'x' * 40!r}"),
+        ("x" * 41, f"not a number: text of 41 characters ({'x' * 20!r}...)"),
+        (2**300, "an int of about 90 digits is written with more than 60 digits"),
+        (Decimal("-Infinity"), "amounts must be finite, not -Infinity"),
+    ],
+)
+def test_a_refused_amount_says_what_it_was(given: object, message: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        to_decimal(given)
+    assert str(refused.value) == message
+
+
+def test_an_int_of_256_bits_is_converted_before_it_is_judged() -> None:
+    big = 2**255  # 256 bits, 78 digits: converted, then refused for its digits
+    with pytest.raises(ValidationError) as refused:
+        to_decimal(big)
+    text = str(big)
+    assert str(refused.value) == f"{text} is written with more than 60 digits"
+
+
+@pytest.mark.parametrize(
+    ("value", "positive", "problem"),
+    [
+        (Decimal(0), True, "amount must be positive, not 0"),
+        (Decimal(0), False, None),
+        (Decimal("-0.5"), True, "amount must be positive, not -0.5"),
+        (Decimal("-0.5"), False, "amount must be zero or more, not -0.5"),
+        (Decimal("0.5"), False, None),
+    ],
+)
+def test_zero_is_an_amount_only_where_zero_is_allowed(
+    value: Decimal, positive: bool, problem: str | None
+) -> None:
+    assert amount_problem(value, positive=positive) == problem
+
+
+def test_positive_amount_converts_and_refuses_zero_and_less() -> None:
+    assert positive_amount(" 2.50 ") == Decimal("2.50")
+    for bad in (0, "-1", "0.0"):
+        with pytest.raises(ValidationError, match="must be positive"):
+            positive_amount(bad)
+
+
+@attrs.frozen
+class _Ledger:
+    """Fields checked by the validators no catalog type uses yet."""
+
+    note: str | None = attrs.field(default=None, validator=optional_text)
+    count: Decimal = attrs.field(default=Decimal(0), validator=non_negative)
+
+
+def test_optional_text_and_non_negative_validators() -> None:
+    assert _Ledger(None, Decimal(0)) == _Ledger()
+    assert _Ledger("kept", Decimal(3)).note == "kept"
+    with pytest.raises(ValidationError, match=r"_Ledger\.note: must be a str, not int"):
+        _Ledger(5)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"_Ledger\.count: amount must be zero or more"):
+        _Ledger(count=Decimal(-1))
+
+
+@pytest.mark.parametrize("version", [1, 2, 2**63 - 1])
+def test_versions_from_one_to_the_largest_signed_64_bit_int_are_kept(version: int) -> None:
+    assert Ingredient("Flour", version=version).version == version
+
+
+@pytest.mark.parametrize(
+    ("version", "shown"),
+    [(0, "0"), (-1, "-1"), (2**63, str(2**63)), (2**255 - 1, str(2**255 - 1)),
+     (2**255, "a larger int")],
+)  # fmt: skip
+def test_versions_outside_the_store_range_are_refused(version: int, shown: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Ingredient("Flour", version=version)
+    assert str(refused.value) == (
+        f"Ingredient.version: must be between 1 and 2**63 - 1, not {shown}"
+    )
+
+
+@pytest.mark.parametrize("when", [datetime.datetime(2024, 12, 1, 12), datetime.date(2024, 12, 1)])
+def test_a_timestamp_must_be_an_aware_datetime(when: object) -> None:
+    with pytest.raises(ValidationError, match="must be an aware datetime"):
+        Plan(event_id=uuid.uuid4(), created_at=when)  # type: ignore[arg-type]
+
+
+def test_a_collection_field_given_no_iterable_says_so() -> None:
+    with pytest.raises(ValidationError, match=r"Recipe\.lines: expected a sequence, not int"):
+        Recipe("Bread", lines=5)  # type: ignore[arg-type]
+
+
+def test_exact_arithmetic_traps_rounding_and_invalid_operations() -> None:
+    with exact_arithmetic() as context:
+        assert context.prec == decimal.MAX_PREC
+        assert (context.Emax, context.Emin) == (decimal.MAX_EMAX, decimal.MIN_EMIN)
+        with pytest.raises(decimal.InvalidOperation):
+            Decimal(0) * Decimal("Infinity")
+        assert all(context.traps[t] for t in (decimal.Inexact, decimal.Rounded))
+        with pytest.raises(decimal.Inexact):
+            Decimal("1.5").quantize(Decimal(1))
+
+
+# -- graph walks -----------------------------------------------------------------------------
+
+
+def node(n: int) -> uuid.UUID:
+    """A fresh UUID object each call: walks must compare nodes by value, not identity."""
+    return uuid.UUID(int=n)
+
+
+def test_find_loops_compares_nodes_by_value_and_sorts_loops_by_their_first_node() -> None:
+    # two tangles: 5 -> 1 -> 5 and 3 -> 9 -> 4 -> 3; each loop starts at its smallest node
+    graph_ = {
+        node(5): [node(1)],
+        node(1): [node(5)],
+        node(3): [node(9)],
+        node(9): [node(4)],
+        node(4): [node(3)],
+        node(7): [node(7)],  # a node naming itself is a loop of one
+        node(8): [node(3)],  # leads into a tangle without being in it
+    }
+    assert graph.find_loops(graph_) == [
+        (node(1), node(5), node(1)),
+        (node(3), node(9), node(4), node(3)),
+        (node(7), node(7)),
+    ]
+
+
+def test_find_loops_reports_one_shortest_loop_per_tangle() -> None:
+    # 1 -> 2 -> 3 -> 1 and 2 -> 1: one tangle {1, 2, 3}; the shortest loop through 1 is 1, 2, 1
+    graph_ = {node(1): [node(2)], node(2): [node(3), node(1)], node(3): [node(1)]}
+    assert graph.find_loops(graph_) == [(node(1), node(2), node(1))]
+
+
+def test_parents_first_puts_every_node_before_its_children() -> None:
+    children = {1: [2, 3], 2: [4], 3: [4], 4: [], 5: [3]}
+    order = graph.parents_first([1, 5], lambda n: children[n])
+    assert sorted(order) == [1, 2, 3, 4, 5]
+    for parent, below in children.items():
+        for child in below:
+            assert order.index(parent) < order.index(child)
+
+
+def test_children_first_records_heights_and_skips_known_nodes() -> None:
+    children = {1: [2, 3], 2: [4], 3: [], 4: []}
+    heights: dict[int, int] = {}
+    assert graph.children_first(1, lambda n: children[n], heights=heights) == [4, 2, 3, 1]
+    assert heights == {4: 1, 2: 2, 3: 1, 1: 3}
+    assert graph.children_first(2, lambda n: children[n], heights=heights) == []
+
+
+@pytest.mark.parametrize(("limit", "fails"), [(3, False), (2, True)])
+def test_children_first_allows_exactly_max_nodes_on_a_path(limit: int, fails: bool) -> None:
+    children = {1: [2], 2: [3], 3: []}
+    if fails:
+        with pytest.raises(graph.TooDeep) as deep:
+            graph.children_first(1, lambda n: children[n], heights={}, max_nodes=limit)
+        assert deep.value.nodes == 3
+    else:
+        walk = graph.children_first(1, lambda n: children[n], heights={}, max_nodes=limit)
+        assert walk == [3, 2, 1]
+
+
+def test_children_first_counts_a_known_subtree_at_its_full_height() -> None:
+    children = {0: [1], 1: [2], 2: [3], 3: []}
+    heights: dict[int, int] = {}
+    graph.children_first(1, lambda n: children[n], heights=heights)  # heights 3, 2, 1
+    with pytest.raises(graph.TooDeep) as deep:
+        graph.children_first(0, lambda n: children[n], heights=heights, max_nodes=3)
+    assert deep.value.nodes == 4
+    assert graph.children_first(0, lambda n: children[n], heights=heights, max_nodes=4) == [0]
+
+
+def test_a_plan_is_built_by_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        Plan(uuid.uuid4(), NOON)  # type: ignore[misc]
+
+
+# -- catalog checks: every kind of dangling reference, with its owner ----------------------------
+
+
+def test_check_definitions_names_every_dangling_reference_with_its_owner() -> None:
+    gone = {name: node(100 + i) for i, name in enumerate(
+        ["ingredient", "sub", "unit_recipe", "unit", "material", "good", "target", "assembly"]
+    )}  # fmt: skip
+    recipe = Recipe(
+        "Pie",
+        lines=[IngredientLine(gone["ingredient"], 1, "g")],
+        sub_recipes=[SubRecipe(gone["sub"], 1)],
+    )
+    unit = FinishedUnit("Slice", gone["unit_recipe"], 8)
+    good = FinishedGood(
+        "Box",
+        [Component(FU, gone["unit"], 1), Component(MU, gone["material"], 1),
+         Component(FG, gone["good"], 1), Component(FU, unit.id, 2)],
+    )  # fmt: skip
+    event = Event(
+        "Market",
+        [ProductionTarget(gone["target"], 1), ProductionTarget(recipe.id, 1)],
+        [AssemblyTarget(gone["assembly"], 1), AssemblyTarget(good.id, 1)],
+    )
+    report = check_definitions(view(recipe, unit, good), [event])
+    assert report.cycles == ()
+    assert not report.ok
+    kinds = DefinitionKind
+    assert set(report.dangling) == {
+        DanglingReference(kinds.RECIPE, recipe.id, kinds.INGREDIENT, gone["ingredient"]),
+        DanglingReference(kinds.RECIPE, recipe.id, kinds.RECIPE, gone["sub"]),
+        DanglingReference(kinds.FINISHED_UNIT, unit.id, kinds.RECIPE, gone["unit_recipe"]),
+        DanglingReference(kinds.FINISHED_GOOD, good.id, kinds.FINISHED_UNIT, gone["unit"]),
+        DanglingReference(kinds.FINISHED_GOOD, good.id, kinds.MATERIAL_UNIT, gone["material"]),
+        DanglingReference(kinds.FINISHED_GOOD, good.id, kinds.FINISHED_GOOD, gone["good"]),
+        DanglingReference(kinds.EVENT, event.id, kinds.RECIPE, gone["target"]),
+        DanglingReference(kinds.EVENT, event.id, kinds.FINISHED_GOOD, gone["assembly"]),
+    }
+    assert len(report.dangling) == 8
+
+
+def test_check_definitions_follows_only_nested_goods_and_sub_recipes_for_cycles() -> None:
+    # a good holding a finished unit whose id equals its own is no loop; a good holding itself is
+    shared = node(42)
+    dough = Recipe("Dough", id=node(43))
+    unit = FinishedUnit("Roll", dough.id, 12, id=shared)
+    good = FinishedGood("Basket", [Component(FU, shared, 1)], id=shared)
+    assert check_definitions(view(dough, unit, good)).ok
+    looped = FinishedGood("Basket", [Component(FG, shared, 1)], id=shared)
+    assert check_definitions(view(dough, unit, looped)).cycles == ((shared, shared),)
