@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     copies = [workdir / ("src" if job == 1 else f"src-{job}") for job in range(1, args.jobs + 1)]
     session = workdir / "session.sqlite"
     config = workdir / "cosmic-ray.toml"
+    args.source = _git("rev-parse", "--short", "HEAD").strip()  # what the report says it ran on
+    if _git("status", "--porcelain", "--untracked-files=no").strip():
+        args.source += " with uncommitted changes"
     for copy in copies:
         _copy_tree(copy)
     tests = [t for t in TESTS if (copies[0] / t).exists()]
@@ -243,8 +246,6 @@ def _report(session: Path, args: argparse.Namespace, minutes: float) -> str:
     survivors = [(i, r) for i, r in done if r.test_outcome == TestOutcome.SURVIVED]
     ran = sum(1 for _, r in done if r.test_outcome is not None)
     killed = ran - len(survivors)
-    commit = _git("rev-parse", "--short", "HEAD").strip()
-    dirty = _git("status", "--porcelain", "--untracked-files=no").strip()
     how = (
         "all mutants"
         if args.all
@@ -253,7 +254,7 @@ def _report(session: Path, args: argparse.Namespace, minutes: float) -> str:
         else f"a random sample of {args.sample} (seed {args.seed})"
     )
     lines = [
-        f"cosmic-ray over {TARGET} at {commit}{' (with uncommitted changes)' if dirty else ''}",
+        f"cosmic-ray over {TARGET} at {args.source} (and new files git does not ignore)",
         f"run: {how}; {len(done)} mutants in {minutes:.1f} min",
         "outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())),
         f"score: {killed} / {ran} killed ({100 * killed / max(ran, 1):.1f} %), "
