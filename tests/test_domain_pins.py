@@ -514,7 +514,7 @@ def test_versions_from_one_to_the_largest_signed_64_bit_int_are_kept(version: in
 @pytest.mark.parametrize(
     ("version", "shown"),
     [(0, "0"), (-1, "-1"), (2**63, str(2**63)), (2**255 - 1, str(2**255 - 1)),
-     (2**255, "a larger int")],
+     (2**255, "a larger int"), (2**400, "a larger int")],
 )  # fmt: skip
 def test_versions_outside_the_store_range_are_refused(version: int, shown: str) -> None:
     with pytest.raises(ValidationError) as refused:
@@ -617,9 +617,11 @@ def test_children_first_counts_a_known_subtree_at_its_full_height() -> None:
     assert graph.children_first(0, lambda n: children[n], heights=heights, max_nodes=4) == [0]
 
 
-def test_a_plan_is_built_by_keyword_only() -> None:
+def test_a_plan_and_a_capture_take_their_ids_and_times_by_keyword_only() -> None:
     with pytest.raises(TypeError):
         Plan(uuid.uuid4(), NOON)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Capture(view(), uuid.uuid4(), NOON)  # type: ignore[misc]
 
 
 # -- catalog checks: every kind of dangling reference, with its owner ----------------------------
