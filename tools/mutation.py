@@ -3,6 +3,7 @@
 Usage (from the repository root, after ``pip install -e ".[dev,mutation]"``)::
 
     nice -n 10 .venv/bin/python tools/mutation.py                  # random sample, seed 2024
+    nice -n 10 .venv/bin/python tools/mutation.py --jobs 2         # two mutants at a time
     nice -n 10 .venv/bin/python tools/mutation.py --sample 400 --seed 7
     nice -n 10 .venv/bin/python tools/mutation.py --all            # every mutant (hours)
     nice -n 10 .venv/bin/python tools/mutation.py --only build/mutation/survivors.keys
@@ -11,7 +12,8 @@ Usage (from the repository root, after ``pip install -e ".[dev,mutation]"``)::
 What it does:
 
 1. copies the working tree (tracked files and new, not ignored ones) to ``--workdir``
-   (default ``build/mutation/src``), so mutants never touch your checkout;
+   (default ``build/mutation/src``, one copy per ``--jobs``, each tested by a cosmic-ray HTTP
+   worker on localhost), so mutants never touch your checkout;
 2. ``cosmic-ray init`` over the folder ``snapplan/domain`` (every ``.py`` file in it, including
    files added later) with cosmic-ray's core operators;
 3. keeps a random sample (``--sample N``, ``--seed S``: the mutants are sorted by file, operator
