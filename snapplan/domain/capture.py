@@ -78,12 +78,18 @@ class Capture:
         # Heights of the definitions captured so far (shared by every walk of this capture).
         self._recipe_heights: dict[uuid.UUID, int] = {}
         self._good_heights: dict[uuid.UUID, int] = {}
-        # Who first referred to a definition, for "not found (used by ...)" messages.
-        self._referrer: dict[uuid.UUID, str] = {}
+        # Who first referred to a definition, for "not found (used by ...)" messages: (what it
+        # is, its name), spelled out only when a definition is missing.
+        self._referrer: dict[uuid.UUID, tuple[str, str]] = {}
 
-    def referred(self, source_id: uuid.UUID, by: str) -> None:
-        """Note that ``by`` (e.g. "event 'Market'") refers to ``source_id`` (first one wins)."""
-        self._referrer.setdefault(source_id, by)
+    def referred(self, source_id: uuid.UUID, kind: str, name: str) -> None:
+        """Note that the ``kind`` named ``name`` (e.g. an event) refers to ``source_id`` (the
+        first one to refer to it is named if it is missing)."""
+        self._referrer.setdefault(source_id, (kind, name))
+
+    def _referenced_by(self, source_id: uuid.UUID) -> str | None:
+        found = self._referrer.get(source_id)
+        return None if found is None else f"{found[0]} {found[1]!r}"
 
     # -- recipes ---------------------------------------------------------------------------
 
@@ -104,9 +110,9 @@ class Capture:
     def _sub_recipe_ids(self, recipe_id: uuid.UUID) -> list[uuid.UUID]:
         recipe = self.catalog.recipes.get(recipe_id)
         if recipe is None:
-            raise RecipeNotFound(recipe_id, referenced_by=self._referrer.get(recipe_id))
+            raise RecipeNotFound(recipe_id, referenced_by=self._referenced_by(recipe_id))
         for sub in recipe.sub_recipes:
-            self.referred(sub.recipe_id, f"recipe {recipe.name!r}")
+            self._referrer.setdefault(sub.recipe_id, ("recipe", recipe.name))
         return [sub.recipe_id for sub in recipe.sub_recipes]
 
     def _snapshot_recipe(self, recipe: Recipe) -> None:
@@ -153,9 +159,9 @@ class Capture:
         unit = self.catalog.finished_units.get(finished_unit_id)
         if unit is None:
             raise FinishedUnitNotFound(
-                finished_unit_id, referenced_by=self._referrer.get(finished_unit_id)
+                finished_unit_id, referenced_by=self._referenced_by(finished_unit_id)
             )
-        self.referred(unit.recipe_id, f"finished unit {unit.name!r}")
+        self._referrer.setdefault(unit.recipe_id, ("finished unit", unit.name))
         recipe = self.recipe(unit.recipe_id)
         draft = self._draft(
             FinishedUnitSnapshot,
@@ -173,7 +179,7 @@ class Capture:
         material = self.catalog.material_units.get(material_unit_id)
         if material is None:
             raise MaterialUnitNotFound(
-                material_unit_id, referenced_by=self._referrer.get(material_unit_id)
+                material_unit_id, referenced_by=self._referenced_by(material_unit_id)
             )
         return self._keep(self._draft(MaterialUnitSnapshot, material), [])
 
@@ -197,9 +203,9 @@ class Capture:
     def _nested_good_ids(self, good_id: uuid.UUID) -> list[uuid.UUID]:
         good = self.catalog.finished_goods.get(good_id)
         if good is None:
-            raise FinishedGoodNotFound(good_id, referenced_by=self._referrer.get(good_id))
+            raise FinishedGoodNotFound(good_id, referenced_by=self._referenced_by(good_id))
         for component in good.components:
-            self.referred(component.ref, f"finished good {good.name!r}")
+            self._referrer.setdefault(component.ref, ("finished good", good.name))
         return [c.ref for c in good.components if c.kind is ComponentKind.FINISHED_GOOD]
 
     def _snapshot_good(self, good: FinishedGood) -> None:

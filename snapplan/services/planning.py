@@ -12,6 +12,7 @@ from snapplan.domain.capture import Capture
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.limits import Limits
 from snapplan.domain.plan import Plan
+from snapplan.domain.trusted import trusted
 from snapplan.domain.snapshots import FinishedGoodSnapshot, RecipeSnapshot, Snapshot
 from snapplan.domain.validators import new_id, parse_id
 from snapplan.domain.verification import plan_root_digest
@@ -163,11 +164,10 @@ def _capture(
         uow, [t.recipe_id for t in production], [t.finished_good_id for t in assembly], limits
     )
     capture = Capture(catalog, plan_id=plan_id, captured_at=now, limits=limits)
-    referrer = f"event {event.name!r}"
     for production_target in production:
-        capture.referred(production_target.recipe_id, referrer)
+        capture.referred(production_target.recipe_id, "event", event.name)
     for assembly_target in assembly:
-        capture.referred(assembly_target.finished_good_id, referrer)
+        capture.referred(assembly_target.finished_good_id, "event", event.name)
     for production_target in production:
         capture.recipe(production_target.recipe_id)
     for assembly_target in assembly:
@@ -186,14 +186,25 @@ def _link(
     reassembled = {t.finished_good_id for t in assembly}
     return attrs.evolve(
         event,
+        # the targets are valid already: only their snapshot id changes (domain/trusted.py)
         production_targets=[
-            attrs.evolve(t, snapshot_id=capture.recipe(t.recipe_id).id)
+            trusted(
+                ProductionTarget,
+                recipe_id=t.recipe_id,
+                batches=t.batches,
+                snapshot_id=capture.recipe(t.recipe_id).id,
+            )
             if t.recipe_id in recaptured
             else t
             for t in event.production_targets
         ],
         assembly_targets=[
-            attrs.evolve(t, snapshot_id=capture.finished_good(t.finished_good_id).id)
+            trusted(
+                AssemblyTarget,
+                finished_good_id=t.finished_good_id,
+                quantity=t.quantity,
+                snapshot_id=capture.finished_good(t.finished_good_id).id,
+            )
             if t.finished_good_id in reassembled
             else t
             for t in event.assembly_targets
