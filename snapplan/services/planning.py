@@ -12,8 +12,8 @@ from snapplan.domain.capture import Capture
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.limits import Limits
 from snapplan.domain.plan import Plan
-from snapplan.domain.trusted import trusted
 from snapplan.domain.snapshots import FinishedGoodSnapshot, RecipeSnapshot, Snapshot
+from snapplan.domain.trusted import trusted
 from snapplan.domain.validators import new_id, parse_id
 from snapplan.domain.verification import plan_root_digest
 from snapplan.ports.clock import Clock
