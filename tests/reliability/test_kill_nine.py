@@ -114,6 +114,7 @@ def holds_write_lock(path: Path) -> bool:
         conn.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", POINTS)
 def test_sqlite_planner_killed_at_any_point_leaves_nothing_or_the_whole_plan(
     point: str, expected: Expected, tmp_path: Path, make_database: Callable[..., Database]
@@ -160,6 +161,7 @@ def backend_states(database: Database, application_name: str) -> list[str]:
         engine.dispose()
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.parametrize("point", [*WRITE_POINTS, "commit", "after-commit"])
 def test_postgres_planner_killed_at_any_point_leaves_nothing_or_the_whole_plan(

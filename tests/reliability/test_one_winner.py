@@ -196,6 +196,7 @@ def test_concurrent_planners_in_threads_one_winner(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("force", [False, True], ids=["plan", "force_recreate"])
 @pytest.mark.parametrize("release", RELEASES)
 def test_concurrent_planners_in_processes_one_winner(
