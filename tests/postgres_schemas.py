@@ -109,19 +109,21 @@ class SharedSchema:
         """Make the schema hold exactly what a freshly created one holds: no rows, and every
         identity starting again at 1.
 
-        Only the tables that hold rows are truncated (all of them if an identity was used), which
-        leaves the same state as truncating every table, for less work. A snapplan table that a
-        test dropped (to provoke a database error) is created again first, with its triggers.
+        ``TRUNCATE ... RESTART IDENTITY`` of the snapplan tables that need it: those holding
+        rows, and those whose identity was used (even by a rolled-back insert: sequences do not
+        roll back). An already pristine table is left alone, since a TRUNCATE rebuilds every
+        index of its table and syncs it to disk. A snapplan table that a test dropped (to
+        provoke a database error) is created again first, with its triggers.
         """
         from psycopg.errors import UndefinedTable
 
         try:
-            self._truncate(everything=False)
+            self._truncate()
         except sa.exc.ProgrammingError as error:
             if not isinstance(error.orig, UndefinedTable):
                 raise
             self._create_tables()
-            self._truncate(everything=True)
+            self._truncate()
 
     def _create_tables(self) -> None:
         from snapplan.adapters.sql import SqlStore
@@ -138,33 +140,28 @@ class SharedSchema:
             {"name": self.name},
         )
 
-    def _truncate(self, *, everything: bool) -> None:
+    def _truncate(self) -> None:
         from snapplan.adapters.sql import metadata
 
         with self._admin.begin() as conn:
             self._end_other_sessions(conn)
             quote = conn.dialect.identifier_preparer.quote
-            tables = [table.name for table in metadata.sorted_tables]
-            if not everything:
-                probes = [
-                    f"SELECT '{name}' WHERE EXISTS (SELECT FROM {quote(name)})" for name in tables
-                ]
-                # An identity (sequence) that was used, even by a rolled-back insert, is reset
-                # only by truncating its table: then truncate them all.
-                probes.append(
-                    "SELECT '' WHERE EXISTS (SELECT FROM pg_class "
-                    "WHERE relnamespace = CAST(:schema AS regnamespace) "
-                    "AND CASE WHEN relkind = 'S' THEN pg_sequence_last_value(oid) END IS NOT NULL)"
-                )
-                found = conn.execute(sa.text(" UNION ALL ".join(probes)), {"schema": self.name})
-                full = list(found.scalars())
-                if "" not in full:
-                    tables = full
-            if not tables:
+            probes = []
+            for table in metadata.sorted_tables:
+                dirty = f"EXISTS (SELECT FROM {quote(table.name)})"
+                if table.autoincrement_column is not None:
+                    sequence = (
+                        f"pg_get_serial_sequence('{quote(table.name)}', "
+                        f"'{table.autoincrement_column.name}')"
+                    )
+                    dirty += f" OR pg_sequence_last_value({sequence}) IS NOT NULL"
+                probes.append(f"SELECT '{table.name}' WHERE {dirty}")
+            dirty_tables = list(conn.exec_driver_sql(" UNION ALL ".join(probes)).scalars())
+            if not dirty_tables:
                 return
             try:
                 conn.exec_driver_sql(
-                    f"TRUNCATE {', '.join(quote(name) for name in tables)} RESTART IDENTITY"
+                    f"TRUNCATE {', '.join(map(quote, dirty_tables))} RESTART IDENTITY"
                 )
             except sa.exc.OperationalError as error:
                 error.add_note(
