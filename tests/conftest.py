@@ -1,24 +1,31 @@
-"""Shared fixtures: a factory of fresh, empty stores for every adapter under test.
+"""Shared fixtures: the hypothesis profiles, and every way a test gets a store.
 
-``store_factory`` is parametrised over ``memory``, ``sqlite`` (a temp file) and ``postgres`` (a
-fresh schema per store on the server named by ``SNAPPLAN_TEST_POSTGRES_URL``). Tests that take
-it therefore run once per adapter; the PostgreSQL run skips, saying why, when the variable is
-not set.
+All stores come from :mod:`stores` (``make_store(kind, **options)``); the fixtures here only
+choose the kinds:
+
+- ``make_store`` / ``make_database``: any kind, any options (see :mod:`stores`);
+- ``store_factory`` / ``store``: parametrised over ``memory``, ``sqlite`` and ``postgres``;
+- ``sql_store_factory`` / ``sql_store``: parametrised over ``sqlite`` and ``postgres``;
+- ``sqlite_factory`` / ``postgres_factory``: one kind (extra keywords go to ``make_store``).
+
+A factory returns a fresh, empty store each time it is called. PostgreSQL tests work in one
+schema per session, emptied for each new store; they skip, saying why, when
+``SNAPPLAN_TEST_POSTGRES_URL`` is not set.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
-from postgres_schemas import fresh_schema, postgres_url, search_path
-
-from snapplan.adapters.memory import MemoryStore
+from postgres_schemas import SharedSchema
+from postgres_schemas import postgres_url as server_url
+from stores import KINDS, SQL_KINDS, Database, MakeStore, SqliteTemplate, Stores, kind_params
 
 settings.register_profile(
     "quick", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -31,59 +38,93 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("SNAPPLAN_HYPOTHESIS_PROFILE", "quick"))
 
-StoreFactory = Callable[[], Any]
+StoreFactory = Callable[..., Any]
 
 
-def _sqlite_factory(tmp_path: Path) -> Iterator[StoreFactory]:
-    from snapplan.adapters.sql import SqlStore
-
-    made: list[Any] = []
-
-    def make() -> Any:
-        for old in made:  # one store at a time: property tests make one per example
-            old.dispose()
-        store = SqlStore.from_url(f"sqlite:///{tmp_path / f'store-{len(made)}.sqlite'}")
-        store.create_schema()
-        made.append(store)
-        return store
-
-    yield make
-    for store in made:
-        store.dispose()
+# -- once per session -------------------------------------------------------------------------
 
 
-def _postgres_factory() -> Iterator[StoreFactory]:
-    from snapplan.adapters.sql import SqlStore
-
-    url = postgres_url()
-    # one store at a time: property tests make one per example, and each open engine holds
-    # server connections
-    current = ExitStack()
-
-    def make() -> Any:
-        current.close()
-        schema = current.enter_context(fresh_schema())
-        store = SqlStore.from_url(url, connect_args=search_path(schema))
-        current.callback(store.dispose)  # runs before the schema is dropped
-        store.create_schema()
-        return store
-
-    with current:
-        yield make
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """A SQLite file with snapplan's schema, copied for every SQLite store."""
+    return SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
-def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[SharedSchema]:
+    """The session's PostgreSQL schema, with snapplan's tables; skips without a server."""
+    schema = SharedSchema(server_url())
+    schema.create()
+    yield schema
+    schema.drop()
+
+
+# -- per test ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
+    """Makes the test's stores and databases; disposes of them all afterwards."""
+    made = Stores(request, tmp_path)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def make_store(stores: Stores) -> MakeStore:
+    """``make_store(kind, *, fresh=False, options="", **engine_kwargs)``: a new, empty store."""
+    return stores.make_store
+
+
+@pytest.fixture
+def make_database(stores: Stores) -> Callable[..., Database]:
+    """``make_database(kind, *, fresh=False)``: an empty SQL database, no store open on it."""
+    return stores.make_database
+
+
+def _factory(request: pytest.FixtureRequest, make_store: MakeStore, kind: str) -> StoreFactory:
+    if kind == "postgres":
+        request.getfixturevalue("postgres_schema")  # set up (or skip) before the test runs
+    return functools.partial(make_store, kind)
+
+
+@pytest.fixture(params=kind_params(KINDS))
+def store_factory(request: pytest.FixtureRequest, make_store: MakeStore) -> StoreFactory:
     """A callable returning a fresh, empty store of the parametrised kind."""
-    if request.param == "memory":
-        yield MemoryStore
-    elif request.param == "sqlite":
-        yield from _sqlite_factory(tmp_path)
-    else:
-        yield from _postgres_factory()
+    return _factory(request, make_store, request.param)
 
 
 @pytest.fixture
 def store(store_factory: StoreFactory) -> Any:
     """One fresh, empty store of each kind."""
     return store_factory()
+
+
+@pytest.fixture(params=kind_params(SQL_KINDS))
+def sql_store_factory(request: pytest.FixtureRequest, make_store: MakeStore) -> StoreFactory:
+    """Makes fresh, empty SQL stores of the parametrised engine (keywords: see ``make_store``)."""
+    return _factory(request, make_store, request.param)
+
+
+@pytest.fixture
+def sql_store(sql_store_factory: StoreFactory) -> Any:
+    """One fresh, empty SQL store on each engine."""
+    return sql_store_factory()
+
+
+@pytest.fixture
+def sqlite_factory(request: pytest.FixtureRequest, make_store: MakeStore) -> StoreFactory:
+    """Makes SQL stores on fresh SQLite files (extra keywords go to ``create_engine``)."""
+    return _factory(request, make_store, "sqlite")
+
+
+@pytest.fixture
+def postgres_factory(request: pytest.FixtureRequest, make_store: MakeStore) -> StoreFactory:
+    """Makes SQL stores on the emptied shared schema (``options``: more ``-c`` settings)."""
+    return _factory(request, make_store, "postgres")
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """The test server's URL (the test is skipped when none is configured)."""
+    return server_url()

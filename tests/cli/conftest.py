@@ -1,13 +1,17 @@
-"""Fixtures for the command-line tests: run ``snapplan`` in a subprocess, as a user would.
+"""Fixtures for the command-line tests: run ``snapplan`` as a user would, mostly in-process.
 
-``run`` starts ``python -m snapplan.cli`` with the test's interpreter; ``run(..., script=True)``
-starts the installed ``snapplan`` console script found next to that interpreter instead.
-Both run in the test's temporary directory with ``SNAPPLAN_DB`` removed from the environment.
+``run`` (and :func:`run_snapplan`) call :func:`snapplan.cli.main` in this process with the
+arguments, in the given directory and with ``SNAPPLAN_DB`` set or removed, catching its output;
+they return a ``subprocess.CompletedProcess`` as a subprocess would. A few smoke tests start a
+real process instead: ``script=True`` runs the installed ``snapplan`` console script found next
+to the test's interpreter, ``module="snapplan.cli"`` (or ``"snapplan"``) runs
+``python -m MODULE`` with the test's interpreter.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sqlite3
 import subprocess
@@ -16,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from stores import Database
 
 from snapplan.adapters.sql import SqlStore
 from snapplan.cli.catalog_file import read_catalog
@@ -41,20 +46,39 @@ def run_snapplan(
     *args: str | Path,
     cwd: Path,
     script: bool = False,
+    module: str | None = None,
     check: bool = False,
     snapplan_db: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``snapplan ARGS...`` in ``cwd``; with ``check``, fail the test on a non-zero exit.
 
-    ``SNAPPLAN_DB`` is set to ``snapplan_db`` if given, else removed from the environment.
+    In-process unless ``script`` (the console script) or ``module`` (``python -m MODULE``) asks
+    for a subprocess. ``SNAPPLAN_DB`` is set to ``snapplan_db`` if given, else removed from the
+    environment.
     """
+    argv = [str(arg) for arg in args]
+    if script or module is not None:
+        result = _in_a_subprocess(argv, cwd, snapplan_db, script=script, module=module)
+    else:
+        result = _in_process(argv, cwd, snapplan_db)
+    if check and result.returncode != 0:
+        pytest.fail(f"snapplan {args} exited {result.returncode}:\n{result.stderr}")
+    return result
+
+
+def _in_a_subprocess(
+    argv: list[str], cwd: Path, snapplan_db: str | None, *, script: bool, module: str | None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "SNAPPLAN_DB"}
     if snapplan_db is not None:
         env["SNAPPLAN_DB"] = snapplan_db
     env["PYTHONIOENCODING"] = "utf-8"
-    command = [str(console_script())] if script else [sys.executable, "-m", "snapplan.cli"]
-    result = subprocess.run(
-        [*command, *map(str, args)],
+    if script:
+        command = [str(console_script())]
+    else:
+        command = [sys.executable, "-m", module or "snapplan.cli"]
+    return subprocess.run(
+        [*command, *argv],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -63,9 +87,56 @@ def run_snapplan(
         timeout=60,
         check=False,
     )
-    if check and result.returncode != 0:
-        pytest.fail(f"snapplan {args} exited {result.returncode}:\n{result.stderr}")
-    return result
+
+
+def _in_process(
+    argv: list[str], cwd: Path, snapplan_db: str | None
+) -> subprocess.CompletedProcess[str]:
+    """``snapplan.cli.main(argv)`` as a process would see it: its own cwd, environment, streams.
+
+    The streams are UTF-8 text over bytes, as with ``PYTHONIOENCODING=utf-8``, and offer
+    ``reconfigure`` as real ones do (``main`` makes them tolerate unprintable text). Argparse's
+    ``SystemExit`` (usage errors, ``--help``) becomes the exit status, as in a process.
+    """
+    from snapplan.cli import main
+
+    out, err = _text_stream(), _text_stream()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(cwd)
+        if snapplan_db is None:
+            patch.delenv("SNAPPLAN_DB", raising=False)
+        else:
+            patch.setenv("SNAPPLAN_DB", snapplan_db)
+        patch.setenv("COLUMNS", "80")  # help text wrapped as in a pipe, not as in this terminal
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = main(argv)
+            except SystemExit as exit_:
+                status = _exit_status(exit_.code, err)
+    return subprocess.CompletedProcess(["snapplan", *argv], status, _text_of(out), _text_of(err))
+
+
+def _text_stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+
+
+def _text_of(stream: io.TextIOWrapper) -> str:
+    """What a reader of the stream's bytes gets with ``text=True`` (universal newlines)."""
+    stream.flush()
+    buffer = stream.buffer
+    assert isinstance(buffer, io.BytesIO)
+    text = buffer.getvalue().decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _exit_status(code: object, err: io.TextIOWrapper) -> int:
+    """The status ``sys.exit(code)`` gives a process."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=err)
+    return 1
 
 
 @pytest.fixture
@@ -73,9 +144,9 @@ def run(tmp_path: Path) -> Run:
     """Run ``snapplan ARGS...`` in ``tmp_path`` (keywords as :func:`run_snapplan`)."""
 
     def run_here(
-        *args: str | Path, script: bool = False, check: bool = False
+        *args: str | Path, script: bool = False, module: str | None = None, check: bool = False
     ) -> subprocess.CompletedProcess[str]:
-        return run_snapplan(*args, cwd=tmp_path, script=script, check=check)
+        return run_snapplan(*args, cwd=tmp_path, script=script, module=module, check=check)
 
     return run_here
 
@@ -114,9 +185,10 @@ def db(tmp_path: Path) -> Path:
 def store_on(db: Path) -> Iterator[Callable[[], SqlStore]]:
     """Opens in-process SQL stores on ``db``, to check or change what the command wrote."""
     stores: list[SqlStore] = []
+    database = Database(f"sqlite:///{db}", path=db)
 
     def open_store() -> SqlStore:
-        store = SqlStore.from_url(f"sqlite:///{db}")
+        store: SqlStore = database.open()
         stores.append(store)
         return store
 
@@ -127,11 +199,8 @@ def store_on(db: Path) -> Iterator[Callable[[], SqlStore]]:
 
 def load_in_process(catalog: Path, db: Path) -> None:
     """Load a catalog file into a SQLite file without a subprocess (set-up for other tests)."""
-    store = SqlStore.from_url(f"sqlite:///{db}")
-    try:
+    with Database(f"sqlite:///{db}", path=db).open() as store:
         store.create_schema()
         with store.unit_of_work() as uow:
             read_catalog(catalog).save(uow)
             uow.commit()
-    finally:
-        store.dispose()

@@ -186,7 +186,7 @@ def test_a_load_that_fails_while_writing_writes_nothing(run: Run, tmp_path: Path
 
 
 def test_a_usage_error_exits_2(run: Run) -> None:
-    result = run("requirements")
+    result = run("requirements", module="snapplan")  # a real process: `python -m snapplan`
     assert result.returncode == 2
     assert "usage: snapplan requirements" in result.stderr
     assert "Traceback" not in result.stderr

@@ -1,4 +1,4 @@
-"""The documented workflow, in subprocesses: load the example, plan, requirements, drift, export.
+"""The documented workflow on the command line: load, plan, requirements, drift, export.
 
 The numbers come from examples/bakery.toml, worked out by hand for the "Holiday Market":
 

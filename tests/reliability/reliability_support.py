@@ -1,4 +1,4 @@
-"""Shared by the reliability tests: the bakery catalog, databases, child processes, checks.
+"""Shared by the reliability tests: the bakery catalog, child processes, checks.
 
 The child side lives in ``reliability_child.py`` (run as a script, never imported here).
 """
@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import attrs
 import pytest
-from postgres_schemas import fresh_schema, postgres_url, search_path
+from stores import Database
 
 from snapplan import (
     AssemblyTarget,
@@ -148,43 +148,8 @@ def expected_plan(catalog: Bakery) -> Expected:
 
 
 # -- databases ------------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class Database:
-    """Where a test's store lives, in a form a child process can open too."""
-
-    url: str
-    engine_kwargs: dict[str, Any]
-
-    def open(self, **connect_args: Any) -> SqlStore:
-        """A new store (its own engine) on this database; the caller disposes it."""
-        kwargs = dict(self.engine_kwargs)
-        kwargs["connect_args"] = {**kwargs.get("connect_args", {}), **connect_args}
-        return SqlStore.from_url(self.url, **kwargs)
-
-    def request(self) -> dict[str, Any]:
-        """The JSON a child needs to open this database."""
-        return {"url": self.url, "engine_kwargs": self.engine_kwargs}
-
-
-@contextmanager
-def sqlite_database(path: Path) -> Iterator[Database]:
-    """A SQLite file with snapplan's schema (no store stays open)."""
-    database = Database(f"sqlite:///{path}", {})
-    with database.open() as store:
-        store.create_schema()
-    yield database
-
-
-@contextmanager
-def postgres_database() -> Iterator[Database]:
-    """A fresh schema on the test server, dropped afterwards; skips when none is configured."""
-    with fresh_schema("snapplan_reliability") as schema:
-        database = Database(postgres_url(), {"connect_args": search_path(schema)})
-        with database.open() as store:
-            store.create_schema()
-        yield database
+# A test gets its empty database from the ``make_database`` fixture (tests/stores.py): a
+# :class:`Database` that the test, its threads and its child processes open as often as needed.
 
 
 def stock(database: Database, catalog: Bakery) -> None:

@@ -21,15 +21,13 @@ snapshots and the ingredient requirements. This module adds what it leaves out:
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 import sqlalchemy as sa
-from reliability_support import Database, postgres_database, snapshot_signature, sqlite_database
+from reliability_support import snapshot_signature
 
 from snapplan import (
     AssemblyTarget,
@@ -92,22 +90,6 @@ THIRTY = [
     Decimal("7.00000000000000000000000000000"),
 ]
 UNITS = ["g", "kg", "cup", "tbsp", "each", HOSTILE[9]]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        with sqlite_database(tmp_path / "hostile.sqlite") as database:
-            yield database
-    else:
-        with postgres_database() as database:
-            yield database
-
-
-@pytest.fixture
-def sql_store(database: Database) -> Iterator[SqlStore]:
-    with database.open() as store:
-        yield store
 
 
 def test_the_hostile_names_are_what_they_claim() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,6 @@ from reliability_support import (
     children,
     contents_of,
     expected_plan,
-    postgres_database,
-    sqlite_database,
     sqlite_integrity,
     stock,
 )
@@ -116,34 +114,37 @@ def holds_write_lock(path: Path) -> bool:
         conn.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", POINTS)
 def test_sqlite_planner_killed_at_any_point_leaves_nothing_or_the_whole_plan(
-    point: str, expected: Expected, tmp_path: Path
+    point: str, expected: Expected, tmp_path: Path, make_database: Callable[..., Database]
 ) -> None:
     catalog = expected.catalog
-    with sqlite_database(tmp_path / "bakery.sqlite") as database:
-        stock(database, catalog)
-        before = contents_of(database)
+    database = make_database("sqlite")
+    path = database.path
+    assert path is not None
+    stock(database, catalog)
+    before = contents_of(database)
 
-        def writing_when_killed() -> None:
-            # From the snapshots' insert on, the child is inside its write transaction.
-            writing = point not in ("write:1", "after-commit")
-            assert holds_write_lock(tmp_path / "bakery.sqlite") == writing
+    def writing_when_killed() -> None:
+        # From the snapshots' insert on, the child is inside its write transaction.
+        writing = point not in ("write:1", "after-commit")
+        assert holds_write_lock(path) == writing
 
-        kill_planner_at(point, database, catalog, tmp_path, writing_when_killed)
-        with database.open() as store:  # a fresh engine: recovers the WAL the child left
-            assert sqlite_integrity(store) == ["ok"]
-        outcome = all_or_nothing(before, contents_of(database), expected)
-        assert outcome == ("nothing" if point in BEFORE_COMMIT else "whole")
-        assert_usable_afterwards(database, catalog, outcome)
-        with database.open() as store:
-            assert sqlite_integrity(store) == ["ok"]
+    kill_planner_at(point, database, catalog, tmp_path, writing_when_killed)
+    with database.open() as store:  # a fresh engine: recovers the WAL the child left
+        assert sqlite_integrity(store) == ["ok"]
+    outcome = all_or_nothing(before, contents_of(database), expected)
+    assert outcome == ("nothing" if point in BEFORE_COMMIT else "whole")
+    assert_usable_afterwards(database, catalog, outcome)
+    with database.open() as store:
+        assert sqlite_integrity(store) == ["ok"]
 
 
 @pytest.fixture
-def postgres() -> Iterator[Database]:
-    with postgres_database() as database:
-        yield database
+def postgres(make_database: Callable[..., Database]) -> Database:
+    """An empty database on the PostgreSQL server, no store open on it."""
+    return make_database("postgres")
 
 
 def backend_states(database: Database, application_name: str) -> list[str]:
@@ -160,6 +161,7 @@ def backend_states(database: Database, application_name: str) -> list[str]:
         engine.dispose()
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.parametrize("point", [*WRITE_POINTS, "commit", "after-commit"])
 def test_postgres_planner_killed_at_any_point_leaves_nothing_or_the_whole_plan(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +37,9 @@ from reliability_support import (
     children,
     contents_of,
     expected_plan,
-    postgres_database,
-    sqlite_database,
     stock,
 )
+from stores import SQL_KINDS, kind_params
 
 from snapplan import ConflictError, PlanResult, create_plan
 from snapplan.testing.faults import FaultyStore
@@ -53,14 +52,10 @@ RELEASES = ["start", "after-read"]
 Outcome = tuple[str, Any]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        with sqlite_database(tmp_path / "bakery.sqlite") as database:
-            yield database
-    else:
-        with postgres_database() as database:
-            yield database
+@pytest.fixture(params=kind_params(SQL_KINDS))
+def database(request: pytest.FixtureRequest, make_database: Callable[..., Database]) -> Database:
+    """An empty database with snapplan's schema, no store open on it."""
+    return make_database(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -201,6 +196,7 @@ def test_concurrent_planners_in_threads_one_winner(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("force", [False, True], ids=["plan", "force_recreate"])
 @pytest.mark.parametrize("release", RELEASES)
 def test_concurrent_planners_in_processes_one_winner(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from postgres_schemas import fresh_schema, postgres_url, search_path
+from stores import SQL_KINDS, kind_params
 
 from snapplan import (
     AssemblyTarget,
@@ -171,25 +173,19 @@ def test_immutability_ddl_is_offered_for_sqlite_and_postgresql_only() -> None:
         immutability_ddl("mysql")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=kind_params(SQL_KINDS))
 def blank_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
-    """An engine on an empty database (SQLite file, or a fresh PostgreSQL schema)."""
+    """An engine on an empty database (SQLite file, or a fresh PostgreSQL schema of its own:
+    these tests create snapplan's tables themselves)."""
     if request.param == "sqlite":
         engine = sa.create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
         yield engine
         engine.dispose()
         return
-    url = request.getfixturevalue("postgres_url")
-    schema = f"snapplan_migrated_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    yield engine
-    engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_schema("snapplan_migrated") as schema:
+        engine = sa.create_engine(postgres_url(), connect_args=search_path(schema))
+        yield engine
+        engine.dispose()
 
 
 def test_a_host_migration_can_install_the_triggers_itself(blank_engine: sa.Engine) -> None:

@@ -1,0 +1,169 @@
+"""The one way tests get a store: ``make_store(kind, **options)``.
+
+Kinds are :data:`KINDS`: ``"memory"`` (a :class:`MemoryStore`), ``"sqlite"`` (a new SQLite file
+in the test's temporary directory) and ``"postgres"`` (the session's shared schema on the server
+named by ``SNAPPLAN_TEST_POSTGRES_URL``, emptied for the new store; see
+:mod:`postgres_schemas`). Every store starts empty with snapplan's schema in place.
+
+A test's :class:`Stores` (the ``stores`` fixture; ``make_store`` and ``make_database`` are its
+methods, as fixtures) makes them and disposes of them all when the test ends. The fixtures of
+``tests/conftest.py`` (``store_factory``, ``store``, ``sql_store_factory``, ``sql_store``,
+``sqlite_factory``, ``postgres_factory``) are all built on it.
+
+- One live store per SQL kind at a time: making a store (or a database) of a kind disposes the
+  stores made before it of that kind. Property tests make one store per hypothesis example.
+- ``make_store("postgres", options="-clock_timeout=1s")`` adds ``-c`` settings to the store's
+  connections; other keywords go to ``sqlalchemy.create_engine`` (``connect_args`` merged).
+- ``make_store("postgres", fresh=True)`` works in a schema of its own, created and dropped for
+  it, and is never disposed by a later ``make_store``.
+- Several stores (or processes) on one database at once: ``database = make_database(kind)``, an
+  empty :class:`Database` with no store open, then ``database.open()`` as often as needed (each
+  is the caller's to dispose; ``with database.open() as store:``).
+
+SQLite stores are copies of one template file made once per session with
+``SqlStore.create_schema()``: copying a file costs a fraction of creating the tables.
+"""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, Final, Protocol
+
+import attrs
+import pytest
+from postgres_schemas import SharedSchema, fresh_schema, postgres_url, search_path
+
+KINDS: Final = ("memory", "sqlite", "postgres")
+SQL_KINDS: Final = ("sqlite", "postgres")
+
+
+def kind_params(kinds: tuple[str, ...]) -> list[Any]:
+    """``params=`` for a fixture parametrised over store kinds (PostgreSQL marked ``postgres``)."""
+    return [pytest.param(k, marks=pytest.mark.postgres) if k == "postgres" else k for k in kinds]
+
+
+class MakeStore(Protocol):
+    def __call__(
+        self, kind: str, *, fresh: bool = False, options: str = "", **engine_kwargs: Any
+    ) -> Any: ...
+
+
+@attrs.frozen
+class Database:
+    """Where SQL stores live, in a form a child process can open too (see :meth:`request`)."""
+
+    url: str
+    engine_kwargs: dict[str, Any] = attrs.field(factory=dict)
+    #: The SQLite file, or None.
+    path: Path | None = None
+
+    def open(self, *, options: str = "", **engine_kwargs: Any) -> Any:
+        """A new ``SqlStore`` (its own engine) on this database; the caller disposes it.
+
+        ``options``: more ``-c`` settings for PostgreSQL connections; ``engine_kwargs`` go to
+        ``create_engine`` after this database's own (``connect_args`` merged).
+        """
+        from snapplan.adapters.sql import SqlStore
+
+        kwargs = {**self.engine_kwargs, **engine_kwargs}
+        connect_args = {
+            **self.engine_kwargs.get("connect_args", {}),
+            **engine_kwargs.get("connect_args", {}),
+        }
+        if options:
+            if self.path is not None:
+                raise TypeError(f"options= are PostgreSQL settings, not for {self.url}")
+            connect_args["options"] = f"{connect_args.get('options', '')} {options}".strip()
+        if connect_args:
+            kwargs["connect_args"] = connect_args
+        return SqlStore.from_url(self.url, **kwargs)
+
+    def request(self) -> dict[str, Any]:
+        """The JSON a child process needs to open this database."""
+        return {"url": self.url, "engine_kwargs": self.engine_kwargs}
+
+
+class SqliteTemplate:
+    """A SQLite file holding snapplan's schema, made once and copied for every SQLite store."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "template.sqlite"
+        with Database(f"sqlite:///{self.path}").open() as store:
+            store.create_schema()
+        # Closing the last connection checkpointed the WAL into the file: the file is the whole
+        # database (a copy without its WAL would lose data).
+        leftovers = sorted(p.name for p in folder.iterdir() if p != self.path)
+        assert leftovers == [], f"the template left {leftovers} next to it"
+
+    def copy(self, path: Path) -> Database:
+        """A new database at ``path``: a copy of the template."""
+        shutil.copyfile(self.path, path)
+        return Database(f"sqlite:///{path}", path=path)
+
+
+class Stores:
+    """The stores and databases one test makes, all disposed (or dropped) when it ends.
+
+    ``request`` is the test's fixture request: the session's ``sqlite_template`` and
+    ``postgres_schema`` fixtures are looked up only when a store of their kind is first made, so
+    a test that makes no PostgreSQL store never needs (or skips for lack of) a server.
+    """
+
+    def __init__(self, request: pytest.FixtureRequest, folder: Path) -> None:
+        self._request = request
+        self._folder = folder
+        self._made = 0
+        self._live: dict[str, list[Any]] = {kind: [] for kind in SQL_KINDS}
+        self._fresh = ExitStack()
+
+    def make_store(
+        self, kind: str, *, fresh: bool = False, options: str = "", **engine_kwargs: Any
+    ) -> Any:
+        """A new, empty store of ``kind`` (see the module's docstring for the options)."""
+        if kind == "memory":
+            if fresh or options or engine_kwargs:
+                raise TypeError("a memory store takes no options")
+            from snapplan.adapters.memory import MemoryStore
+
+            return MemoryStore()
+        store = self.make_database(kind, fresh=fresh).open(options=options, **engine_kwargs)
+        if fresh:
+            self._fresh.callback(store.dispose)  # runs before its schema is dropped
+        else:
+            self._live[kind].append(store)
+        return store
+
+    def make_database(self, kind: str, *, fresh: bool = False) -> Database:
+        """An empty database of ``kind`` (``"sqlite"`` or ``"postgres"``) with no store open."""
+        if kind == "sqlite":
+            self._end(kind)  # a new file anyway: this only keeps open files few
+            self._made += 1
+            template: SqliteTemplate = self._request.getfixturevalue("sqlite_template")
+            return template.copy(self._folder / f"store-{self._made}.sqlite")
+        if kind != "postgres":
+            raise ValueError(f"no database of kind {kind!r}; kinds: {', '.join(SQL_KINDS)}")
+        if fresh:
+            schema = self._fresh.enter_context(fresh_schema())
+            database = Database(postgres_url(), {"connect_args": search_path(schema)})
+            with database.open() as store:
+                store.create_schema()
+            return database
+        shared: SharedSchema = self._request.getfixturevalue("postgres_schema")
+        self._end(kind)  # no engine of an earlier store may hold a connection while we truncate
+        shared.empty()
+        return Database(shared.url, {"connect_args": shared.connect_args()})
+
+    def _end(self, kind: str) -> None:
+        live = self._live[kind]
+        while live:
+            live.pop().dispose()
+
+    def close(self) -> None:
+        """Dispose of every store made, drop the fresh schemas."""
+        try:
+            for kind in SQL_KINDS:
+                self._end(kind)
+        finally:
+            self._fresh.close()
