@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_support import WAIT, Database, children, postgres_database, sqlite_database
+from reliability_support import WAIT, Database, children
+from stores import SQL_KINDS, kind_params
 
 from snapplan import (
     AssemblyTarget,
@@ -48,14 +49,10 @@ RELEASES = ["start", "after-read"]
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        with sqlite_database(tmp_path / "ledger.sqlite") as database:
-            yield database
-    else:
-        with postgres_database() as database:
-            yield database
+@pytest.fixture(params=kind_params(SQL_KINDS))
+def database(request: pytest.FixtureRequest, make_database: Callable[..., Database]) -> Database:
+    """An empty database with snapplan's schema, no store open on it."""
+    return make_database(request.param)
 
 
 def kitchen(database: Database) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
