@@ -483,7 +483,8 @@ def test_an_edited_file_synced_then_plan_works_and_drift_reports_the_change(
     again = cli("plan", "Fair", "--db", synced)
     assert again.status == 0, again.err  # one event named "Fair", not two
     # The event kept its snapshot links: nothing to capture, the old plan stands.
-    assert "already planned and nothing changed" in again.out
+    assert f"is already planned: plan {old_plan} is unchanged." in again.out
+    assert "The catalog has changed since (1 definition)" in again.out
 
     drift = cli("drift", old_plan, "--db", synced, "--exit-code")
     assert drift.status == 3
@@ -530,7 +531,9 @@ def test_an_event_keeps_its_snapshot_links_where_its_targets_stay(cli: Cli, sync
     assert new.snapshot_id is None
     assert event.assembly_targets == planned.assembly_targets
     replanned = cli("plan", "Fair", "--db", synced)
-    assert "recipe snapshots created         1" in replanned.out  # only the new target
+    # Only the new target is captured; the kept one stays linked to its snapshot.
+    assert "targets captured    1 production, 0 assembly" in replanned.out
+    assert "snapshots written   1 (1 recipe:" in replanned.out
 
 
 # -- help, warnings, the console script, PostgreSQL -------------------------------------------
