@@ -49,9 +49,9 @@ def test_the_ledger_is_gapless_and_stock_only_goes_short_when_allowed(
         case.plan, {s.id: s for s in case.snapshots}, case.runs, {case.plan.id}
     )
     by_unit: dict[Any, Decimal] = defaultdict(Decimal)
-    for (kind, item_id), amount in stock.items():
-        by_unit[kind, item_id] += amount
     with exact_arithmetic():  # the library's amounts are exact: so must the check's be
+        for (kind, item_id), amount in stock.items():
+            by_unit[kind, item_id] += amount
         for unit in progress.finished_units:
             assert unit.on_hand == unit.produced - unit.consumed - unit.wasted
             assert unit.remaining == max(Decimal(0), unit.needed - unit.produced + unit.wasted)
