@@ -20,6 +20,7 @@ from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import arguments
 from snapplan.services.atomic import atomic
+from snapplan.services.bulk import bulk
 from snapplan.services.loading import load_for_capture
 
 
@@ -43,6 +44,7 @@ class PlanResult:
     root_digest: str | None = None
 
 
+@bulk
 def create_plan(
     uow: UnitOfWork,
     event_id: uuid.UUID | str,
