@@ -59,6 +59,13 @@ TESTS = [
     "tests/test_memory_store.py",
     "tests/test_planning_scenarios.py",
     "tests/test_properties.py",
+    "tests/test_execution_scenarios.py",
+    "tests/test_execution_rules.py",
+    "tests/test_ledger_properties.py",
+    "tests/test_integrity.py",
+    "tests/test_drift_changes.py",
+    "tests/test_trusted.py",
+    "tests/test_digest_spelling.py",
 ]
 #: Only the in-memory variants of tests parametrised over stores.
 SELECT = "not sqlite and not postgres"
