@@ -53,6 +53,7 @@ TARGET = "snapplan/domain"
 #: at the first failure, so a mutant is usually killed in the first file or two).
 TESTS = [
     "tests/test_domain_pins.py",
+    "tests/test_domain_edges.py",
     "tests/test_values.py",
     "tests/test_requirements_scenarios.py",
     "tests/test_drift_and_check.py",
