@@ -11,7 +11,7 @@ import pytest
 
 from snapplan import Event, MemoryStore, add_catalog, create_plan
 from snapplan.errors import NotFoundError
-from snapplan.services.bulk import bulk, collection_paused
+from snapplan.services.bulk import _Pause, bulk, collection_paused
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +78,32 @@ def test_a_bulk_service_keeps_its_name_signature_and_docstring() -> None:
     assert create_plan.__name__ == "create_plan"
     assert create_plan.__doc__ is not None
     assert "Capture every definition" in create_plan.__doc__
+
+
+def test_calls_that_keep_overlapping_do_not_keep_the_collector_paused() -> None:
+    pause = _Pause(max_pause=0.0)  # every pause is already long enough to end
+    pause.start()
+    assert not gc.isenabled()
+    pause.start()  # a second call while the first runs: the long pause ends
+    assert gc.isenabled()
+    pause.start()  # and no new pause begins while calls are still running
+    assert gc.isenabled()
+    for _ in range(3):
+        pause.end()
+    assert gc.isenabled()
+    pause.start()  # every call ended: the next one pauses again
+    assert not gc.isenabled()
+    pause.end()
+    assert gc.isenabled()
+
+
+def test_a_long_pause_ends_when_an_overlapping_call_ends_too() -> None:
+    pause = _Pause(max_pause=3600.0)
+    pause.start()
+    pause.start()
+    assert not gc.isenabled()  # not long yet
+    pause._max_pause = 0.0  # an hour later
+    pause.end()
+    assert gc.isenabled()
+    pause.end()
+    assert gc.isenabled()
