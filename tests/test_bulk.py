@@ -4,22 +4,32 @@
 from __future__ import annotations
 
 import gc
+import inspect
+import os
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+import snapplan
+import snapplan.services.bulk as bulk_module
 from snapplan import Event, MemoryStore, add_catalog, create_plan
 from snapplan.errors import NotFoundError
 from snapplan.services.bulk import _Pause, bulk, collection_paused
 
 
 @pytest.fixture(autouse=True)
-def collector_on() -> Iterator[None]:
+def collector_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts with the collector on and a pause of its own (no 2-second limit to race
+    on a busy machine), and leaves the collector as it found it."""
     was = gc.isenabled()
     gc.enable()
+    monkeypatch.setattr(bulk_module, "_pause", _Pause(max_pause=3600.0))
     yield
-    if not was:
+    if was:
+        gc.enable()
+    else:
         gc.disable()
 
 
@@ -78,6 +88,64 @@ def test_a_bulk_service_keeps_its_name_signature_and_docstring() -> None:
     assert create_plan.__name__ == "create_plan"
     assert create_plan.__doc__ is not None
     assert "Capture every definition" in create_plan.__doc__
+    assert list(inspect.signature(create_plan).parameters) == [
+        "uow",
+        "event_id",
+        "force_recreate",
+        "clock",
+        "limits",
+    ]
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        snapplan.create_plan,
+        snapplan.plan_requirements,
+        snapplan.verify_plan,
+        snapplan.plan_progress,
+        snapplan.plan_drift,
+        snapplan.plan_snapshots,
+        snapplan.record_production,
+        snapplan.record_assembly,
+        snapplan.record_waste,
+        snapplan.void_run,
+    ],
+    ids=lambda service: service.__name__,
+)
+def test_every_service_that_builds_many_values_pauses_the_collector(service: Any) -> None:
+    assert service.__wrapped__.__name__ == service.__name__  # functools.wraps over bulk's
+
+
+def test_a_generator_or_a_coroutine_cannot_be_a_bulk_service() -> None:
+    def trays() -> Iterator[int]:
+        yield 1
+
+    async def later() -> None:
+        return None
+
+    for wrong in (trays, later):
+        with pytest.raises(TypeError, match="must be a plain function"):
+            bulk(wrong)
+
+
+def test_a_child_forked_during_a_call_starts_with_the_collector_on() -> None:
+    with collection_paused():
+        assert not gc.isenabled()
+        child = os.fork()
+        if child == 0:  # the child: report the collector's state and leave at once
+            os._exit(0 if gc.isenabled() else 1)
+        _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_an_interrupted_start_does_not_lose_the_hosts_setting() -> None:
+    pause = _Pause(max_pause=3600.0)
+    pause.start()
+    pause._running = 0  # as if interrupted after pausing and before counting the call
+    pause.start()  # the next call must not take "paused" for the host's own setting
+    pause.end()
+    assert gc.isenabled()
 
 
 def test_calls_that_keep_overlapping_do_not_keep_the_collector_paused() -> None:

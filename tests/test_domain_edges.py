@@ -418,3 +418,24 @@ def test_an_equal_name_in_another_string_is_no_change() -> None:
                                     items_per_batch=12)  # fmt: skip
     assert snapshot.name is not unit.name
     assert _changes(snapshot, unit) == []
+
+
+def test_definitions_of_different_kinds_compare_by_name_only() -> None:
+    """A recipe's snapshot against a finished unit: no line or recipe comparison (mutant: the
+    recipe branch taken when either side is a recipe)."""
+    flour = Ingredient("Flour")
+    recipe = Recipe("Cookies", lines=[IngredientLine(flour.id, 500, "g")])
+    snapshot = _recipe_snapshot_of(recipe, flour)
+    unit = FinishedUnit("Cookie", recipe.id, 12)
+    assert _changes(snapshot, unit, flour) == ["name: 'Cookies' -> 'Cookie'"]
+
+
+def test_complete_means_exactly_nothing_remains() -> None:
+    """(mutant: remaining == 0 as <= 0; ``Progress`` is a public value a host may build)"""
+    k = kitchen()
+    produce(k, 1)
+    record_assembly(k.store.unit_of_work(), k.plan_id, k.box.id, 2)
+    progress = plan_progress(k.store.unit_of_work(), k.plan_id)
+    (unit,) = progress.finished_units
+    odd = attrs.evolve(progress, finished_units=(attrs.evolve(unit, remaining=Decimal(-1)),))
+    assert not odd.complete
