@@ -112,7 +112,7 @@ class Capture:
         if recipe is None:
             raise RecipeNotFound(recipe_id, referenced_by=self._referenced_by(recipe_id))
         for sub in recipe.sub_recipes:
-            self._referrer.setdefault(sub.recipe_id, ("recipe", recipe.name))
+            self.referred(sub.recipe_id, "recipe", recipe.name)
         return [sub.recipe_id for sub in recipe.sub_recipes]
 
     def _snapshot_recipe(self, recipe: Recipe) -> None:
@@ -161,7 +161,7 @@ class Capture:
             raise FinishedUnitNotFound(
                 finished_unit_id, referenced_by=self._referenced_by(finished_unit_id)
             )
-        self._referrer.setdefault(unit.recipe_id, ("finished unit", unit.name))
+        self.referred(unit.recipe_id, "finished unit", unit.name)
         recipe = self.recipe(unit.recipe_id)
         draft = self._draft(
             FinishedUnitSnapshot,
@@ -205,7 +205,7 @@ class Capture:
         if good is None:
             raise FinishedGoodNotFound(good_id, referenced_by=self._referenced_by(good_id))
         for component in good.components:
-            self._referrer.setdefault(component.ref, ("finished good", good.name))
+            self.referred(component.ref, "finished good", good.name)
         return [c.ref for c in good.components if c.kind is ComponentKind.FINISHED_GOOD]
 
     def _snapshot_good(self, good: FinishedGood) -> None:

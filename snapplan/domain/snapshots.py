@@ -13,6 +13,7 @@ never asks "which kind is this?" itself.
 
 from __future__ import annotations
 
+import abc
 import datetime
 import enum
 import uuid
@@ -86,7 +87,7 @@ class ComponentSnapshot:
 
 
 @attrs.frozen(kw_only=True)
-class CapturedSnapshot:
+class CapturedSnapshot(abc.ABC):
     """The fields every snapshot has; the base of the four snapshot classes."""
 
     #: What kind of snapshot this is.
@@ -111,9 +112,9 @@ class CapturedSnapshot:
         """The snapshot ids this snapshot points at, in order (with repeats, if any)."""
         return ()
 
+    @abc.abstractmethod
     def content(self) -> Content:
         """The captured own content its digest covers (see :mod:`snapplan.domain.digests`)."""
-        raise NotImplementedError
 
     def content_json(self) -> str:
         """The canonical JSON of :meth:`content` (computed once)."""

@@ -32,6 +32,7 @@ from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services.loading import load_plan_snapshots
 
 S = TypeVar("S", bound=CapturedSnapshot)
+R = TypeVar("R", ProductionRun, AssemblyRun, WasteRun)
 
 
 class Recording:
@@ -70,14 +71,15 @@ class Recording:
 
     # -- the checks, in the contract's order -------------------------------------------------
 
-    def replay(self, candidate: ProductionRun | AssemblyRun | WasteRun) -> Run | None:
+    def replay(self, candidate: R) -> R | None:
         """The run already recorded with ``candidate``'s key, if it has the same content (a
         retry); ``KeyReusedError`` if the key names a different run; None if it is new."""
         if candidate.key is None:
             return None
         for entry in self.ledger:
             if entry.key == candidate.key:
-                if content(entry) == content(candidate):
+                # (the content starts with the kind: an equal one is a run of the same class)
+                if isinstance(entry, type(candidate)) and content(entry) == content(candidate):
                     return entry
                 raise KeyReusedError(
                     f"key {candidate.key!r} already names run {entry.seq} ({entry.id}) of this "
