@@ -44,11 +44,12 @@ from snapplan import (
     plan_drift,
     plan_requirements,
     plan_snapshots,
+    record_production,
     verify_plan,
 )
 from snapplan.adapters.memory import MemoryStore
 from snapplan.domain.digests import merkle_digest
-from snapplan.domain.validators import MAX_VERSION
+from snapplan.domain.validators import MAX_KEY_LENGTH, MAX_VERSION
 from snapplan.testing.catalog import save
 from snapplan.testing.contents import store_contents
 
@@ -249,6 +250,22 @@ def test_an_amount_of_thousands_of_digits_is_a_validation_error() -> None:
         IngredientLine(Ingredient("F").id, 10**5000, "g")
     with pytest.raises(ValidationError):
         IngredientLine(Ingredient("F").id, "9" * 5000, "g")
+
+
+def test_a_key_too_long_for_any_index_is_refused_the_same_on_every_store(store: Any) -> None:
+    # 3,000 characters were kept by memory and SQLite and failed on PostgreSQL (index row size)
+    event, _ = pie_and_box(store)
+    plan_id = create_plan(store.unit_of_work(), event.id).plan_id
+    batches = plan_requirements(store.unit_of_work(), plan_id).batches
+    pie = next(line.recipe_id for line in batches if line.name == "Pie")
+    before = store_contents(store)
+    with pytest.raises(ValidationError, match=f"at most {MAX_KEY_LENGTH} characters, not 3000"):
+        record_production(store.unit_of_work(), plan_id, pie, 1, key="k" * 3000)
+    assert store_contents(store) == before
+    longest = "é" * MAX_KEY_LENGTH  # two bytes each in UTF-8: still within every index
+    run = record_production(store.unit_of_work(), plan_id, pie, 1, key=longest)
+    with store.unit_of_work() as uow:
+        assert uow.runs.get(run.id).key == longest
 
 
 # -- errors where they arise ----------------------------------------------------------------------

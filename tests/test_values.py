@@ -66,6 +66,42 @@ def test_names_must_be_non_blank_text(bad: object) -> None:
         Ingredient(bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("spaced", ["X ", " X", "Butter\t", "\u00a0Flour", "Eggs\n"])
+def test_names_refuse_white_space_at_either_end(spaced: str) -> None:
+    # "X" and "X " would load as two ingredients nobody can tell apart
+    with pytest.raises(ValidationError, match="must not start or end with white space"):
+        Ingredient(spaced)
+    assert Ingredient("Brown Sugar").name == "Brown Sugar"  # inner spaces are fine
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["1_000", "\u0661\u0662", "\uff11", "1 000", "0x10", "1e", "--1", "+-1", "1.2.3", "\u00bd"],
+)
+def test_amounts_read_from_text_are_what_a_person_types(typed: str) -> None:
+    # Decimal() accepts underscores and digits of every script; an amount is ASCII digits, a
+    # sign, a point and an exponent, nothing else
+    with pytest.raises(ValidationError, match="not a number"):
+        to_decimal(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("12", "12"), ("-2.5", "-2.5"), ("+.5", "0.5"), ("5.", "5"), ("1e3", "1000"), (" 7\t", "7"),
+     ("2.5E-1", "0.25")],
+)  # fmt: skip
+def test_amounts_typed_with_a_sign_a_point_or_an_exponent_are_read_exactly(
+    typed: str, value: str
+) -> None:
+    assert to_decimal(typed) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["NaN", "-Infinity", "inf", "sNaN"])
+def test_non_finite_text_says_it_is_not_finite(text: str) -> None:
+    with pytest.raises(ValidationError, match="must be finite"):
+        to_decimal(text)
+
+
 def test_ids_default_to_fresh_uuid4_and_versions_to_one() -> None:
     first, second = Ingredient("Flour"), Ingredient("Flour")
     assert first.id != second.id

@@ -13,6 +13,7 @@ digits (trailing zeros count: ``"1.000"`` has four) and its adjusted exponent li
 from __future__ import annotations
 
 import decimal
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -29,6 +30,13 @@ _MAX_TEXT = 200
 #: Type of the values a constructor accepts for an amount.
 AmountLike = Decimal | int | str
 
+#: An amount as a person types it: ASCII digits, an optional sign, a decimal point and an
+#: exponent, with spaces around it. ``Decimal()`` itself accepts more (``1_000``, digits of
+#: other scripts such as ``"١٢"``, ``NaN``): text that reads differently to different people,
+#: or to a database, is refused rather than guessed at.
+_AMOUNT_TEXT = re.compile(r"[ \t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*")
+_NOT_FINITE_TEXT = re.compile(r"[ \t]*[+-]?(?:inf|infinity|s?nan[0-9]*)[ \t]*", re.IGNORECASE)
+
 
 def as_decimal(value: object) -> Decimal | None:  # noqa: PLR0911  (one return per type)
     """``value`` as a ``Decimal`` if it is an exact amount type (``Decimal``, ``int``, numeric
@@ -42,12 +50,9 @@ def as_decimal(value: object) -> Decimal | None:  # noqa: PLR0911  (one return p
             return None  # far beyond MAX_DIGITS; converting would cost time for nothing
         return Decimal(value)
     if isinstance(value, str):
-        if len(value) > _MAX_TEXT:
+        if len(value) > _MAX_TEXT or not _AMOUNT_TEXT.fullmatch(value):
             return None
-        try:
-            return Decimal(value.strip())
-        except decimal.InvalidOperation:
-            return None
+        return Decimal(value.strip(" \t"))
     return None
 
 
@@ -73,6 +78,8 @@ def _decimal_problem(value: object) -> str | None:  # noqa: PLR0911  (one return
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{_shown(value)} is written with more than {MAX_DIGITS} digits"
     if isinstance(value, str):
+        if _NOT_FINITE_TEXT.fullmatch(value):
+            return f"amounts must be finite, not {value.strip()}"
         return f"not a number: {_shown(value)}"
     if not isinstance(value, Decimal):
         return f"amounts must be Decimal, int or str, not {_shown(value)}"

@@ -26,6 +26,7 @@ from snapplan.domain.quantities import canonical_decimal
 from snapplan.domain.validators import (
     elements_of,
     fail,
+    idempotency_key,
     is_id,
     is_optional_id,
     new_id,
@@ -54,11 +55,6 @@ class RunKind(enum.StrEnum):
 def _seq(instance: Any, attribute: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**63:
         raise fail(instance, attribute, f"must be an int from 1, not {value!r:.40}")
-
-
-def _optional_key(instance: Any, attribute: Any, value: Any) -> None:
-    if value is not None:
-        nonblank_name(instance, attribute, value)
 
 
 def _optional_amount(instance: Any, attribute: Any, value: Any) -> None:
@@ -132,7 +128,7 @@ class LedgerEntry:
     plan_id: uuid.UUID = attrs.field(converter=to_id, validator=is_id)
     seq: int = attrs.field(validator=_seq)
     recorded_at: datetime.datetime = attrs.field(validator=utc_timestamp)
-    key: str | None = attrs.field(default=None, validator=_optional_key)
+    key: str | None = attrs.field(default=None, validator=idempotency_key)
     note: str = attrs.field(default="", validator=text)
     by: str | None = attrs.field(default=None, validator=optional_text)
     amends: uuid.UUID | None = attrs.field(

@@ -24,6 +24,9 @@ from snapplan.errors import ValidationError
 #: The largest version a store keeps (a signed 64-bit integer, every engine alike).
 MAX_VERSION: Final = 2**63 - 1
 
+#: The longest idempotency key (in characters) any store accepts.
+MAX_KEY_LENGTH: Final = 200
+
 _HEX_DIGEST: Final = re.compile(r"[0-9a-f]{64}")
 
 
@@ -93,10 +96,41 @@ def is_optional_id(instance: Any, attribute: Any, value: Any) -> None:
 
 
 def nonblank_name(instance: Any, attribute: Any, value: Any) -> None:
-    """attrs validator: a ``str`` with at least one non-space character."""
+    """attrs validator: a ``str`` with at least one non-space character and none at either end.
+
+    ``"Butter"`` and ``"Butter "`` look the same on every screen and on a printed sheet; were
+    both accepted they would be two ingredients that nobody can tell apart. A name, a unit, a
+    reason or a key is therefore refused when it starts or ends with white space.
+    """
     text(instance, attribute, value)
+    problem = name_problem(value)
+    if problem is not None:
+        raise fail(instance, attribute, problem)
+
+
+def name_problem(value: str) -> str | None:
+    """What keeps the text ``value`` from being a name (None when it is one)."""
     if not value.strip():
-        raise fail(instance, attribute, "must not be blank")
+        return "must not be blank"
+    if value != value.strip():
+        return f"must not start or end with white space: {value!r:.80}"
+    return None
+
+
+def idempotency_key(instance: Any, attribute: Any, value: Any) -> None:
+    """attrs validator: None, or a name of at most :data:`MAX_KEY_LENGTH` characters.
+
+    Keys are indexed by every store; a bound keeps them within every engine's index limits
+    (PostgreSQL refuses index entries over 2,704 bytes, MariaDB over 3,072), so that the same
+    key gets the same answer on every store.
+    """
+    if value is None:
+        return
+    nonblank_name(instance, attribute, value)
+    if len(value) > MAX_KEY_LENGTH:
+        raise fail(
+            instance, attribute, f"must be at most {MAX_KEY_LENGTH} characters, not {len(value)}"
+        )
 
 
 def text(instance: Any, attribute: Any, value: Any) -> None:

@@ -20,9 +20,17 @@ from snapplan.ports.unit_of_work import UnitOfWork
 
 
 def unit_of_work(uow: Any, parameter: str = "uow") -> UnitOfWork:
-    """``uow`` if it is a unit of work (entered or not), else ``TypeError``."""
+    """``uow`` if it is a unit of work (entered or not), else ``TypeError``.
+
+    What is checked is what the object can do: the ``with`` statement looks ``__enter__`` and
+    ``__exit__`` up on the type, while ``commit`` and ``savepoint`` are plain calls, so they may
+    come from the instance, e.g. a host's wrapper that adds logging, metrics or fault injection
+    around a store's unit of work and forwards everything else through ``__getattr__``.
+    """
     kind = type(uow)
-    if all(hasattr(kind, name) for name in ("__enter__", "__exit__", "commit", "savepoint")):
+    if all(hasattr(kind, name) for name in ("__enter__", "__exit__")) and all(
+        callable(getattr(uow, name, None)) for name in ("commit", "savepoint")
+    ):
         checked: UnitOfWork = uow
         return checked
     hint = " (call store.unit_of_work())" if hasattr(uow, "unit_of_work") else ""

@@ -50,9 +50,9 @@ from snapplan.services.catalog import add_catalog
 
 ids = st.uuids(version=4)
 
-#: Printable names, unicode included; never blank, never NUL.
+#: Printable names, unicode included; never blank, never NUL, no white space at either end.
 names = st.text(st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=24).filter(
-    str.strip
+    lambda name: name.strip() == name and bool(name)
 )
 
 #: Known units, their aliases, and a few units of no known dimension.

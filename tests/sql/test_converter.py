@@ -41,7 +41,7 @@ from snapplan.domain.snapshots import SNAPSHOT_TYPES
 
 # -- simple strategies of our own (the shared ones live in snapplan.testing.strategies) --------
 
-names = st.text(min_size=1, max_size=40).filter(lambda s: s.strip() and "\x00" not in s)
+names = st.text(min_size=1, max_size=40).filter(lambda s: s.strip() == s != "" and "\x00" not in s)
 notes = st.text(max_size=40).filter(lambda s: "\x00" not in s)
 # Exact positive amounts of up to 30 significant digits, trailing zeros and exponents kept.
 amounts = st.builds(

@@ -94,7 +94,8 @@ class Reading:
 
     @staticmethod
     def name(value: Any) -> str:
-        if not isinstance(value, str) or not value.strip():
+        # (as the domain's rule: non-blank, no white space at either end)
+        if not isinstance(value, str) or not value.strip() or value != value.strip():
             raise BadRow(f"not a name: {value!r:.60}")
         return value
 
