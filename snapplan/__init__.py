@@ -5,7 +5,8 @@ it, and get plans that later catalog edits never change::
 
     from snapplan import MemoryStore, create_plan, plan_requirements
 
-See the README for a walk-through. ``import snapplan`` imports neither SQLAlchemy nor
+A host's own code is typed against :class:`UnitOfWork` and :class:`Store` (the ports every store
+conforms to). See the README for a walk-through. ``import snapplan`` imports neither SQLAlchemy nor
 hypothesis; the SQL store lives in :mod:`snapplan.adapters.sql`.
 """
 
@@ -92,6 +93,7 @@ from snapplan.errors import (
     UnitOfWorkError,
     ValidationError,
 )
+from snapplan.ports.unit_of_work import Store, UnitOfWork
 from snapplan.services import (
     PlanResult,
     add_catalog,
@@ -181,11 +183,13 @@ __all__ = [
     "SnapshotIntegrityError",
     "SnapshotKind",
     "SnapshotNotFound",
+    "Store",
     "SubRecipe",
     "SubRecipeSnapshot",
     "SupersededPlanError",
     "TargetDrift",
     "TargetKind",
+    "UnitOfWork",
     "UnitOfWorkError",
     "ValidationError",
     "Verification",

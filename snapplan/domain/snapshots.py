@@ -219,5 +219,3 @@ SNAPSHOT_TYPES: tuple[type[Snapshot], ...] = (
     MaterialUnitSnapshot,
     FinishedGoodSnapshot,
 )
-#: The snapshot class of each kind.
-SNAPSHOT_CLASSES: dict[SnapshotKind, type[Snapshot]] = {cls.kind: cls for cls in SNAPSHOT_TYPES}

@@ -17,8 +17,6 @@ import attrs
 
 T = TypeVar("T")
 
-_NO_DEFAULT: Any = object()
-
 
 @cache
 def _defaults(cls: type) -> tuple[tuple[str, Any, bool], ...]:

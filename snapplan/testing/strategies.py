@@ -242,10 +242,6 @@ class CatalogCase:
         }
 
 
-def _height_ok(children: list[int], heights: list[int], limit: int) -> bool:
-    return all(heights[c] + 1 <= limit for c in children)
-
-
 @st.composite
 def catalogs(
     draw: st.DrawFn, *, cycle: bool = False, max_recipes: int = 7, max_goods: int = 6
