@@ -15,15 +15,13 @@ from contextlib import contextmanager
 from typing import Any, Final
 
 from snapplan.adapters.memory.state import (
-    INDEXED,
     REMOVED,
-    UNIQUE,
     CommittedState,
     stored_version,
     unique_key,
 )
 from snapplan.errors import ConflictError
-from snapplan.ports.unit_of_work import REPOSITORY_NAMES
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES, RepositorySpec
 
 _MISSING: Final[Any] = object()
 
@@ -100,9 +98,11 @@ class Staging:
 class MemoryTable:
     """One repository's records as a memory unit of work sees them (a :class:`Table`)."""
 
-    def __init__(self, staging: Staging, name: str) -> None:
+    def __init__(self, staging: Staging, spec: RepositorySpec) -> None:
         self._staging = staging
-        self._name = name
+        self._name = spec.name
+        self._unique = spec.unique
+        self._indexed = spec.indexed
 
     def fetch(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
         """The records among ``ids`` this unit sees."""
@@ -133,7 +133,7 @@ class MemoryTable:
             self._staging.stage(self._name, item.id, item)
 
     def _check_unique(self, items: Sequence[Any]) -> None:
-        groups = UNIQUE.get(self._name, ())
+        groups = self._unique
         if not groups:
             return
         staged = [i for i in self._staging.staged(self._name).values() if i is not REMOVED]
@@ -190,7 +190,7 @@ class MemoryTable:
 
     def where(self, column: str, value: uuid.UUID) -> list[Any]:
         """Records with ``column == value``: committed ones in recording order, then staged."""
-        if column not in INDEXED.get(self._name, ()):
+        if column not in self._indexed:
             raise AssertionError(f"{self._name}.{column} is not indexed in the memory store")
         state = self._staging.state
         with state.lock:

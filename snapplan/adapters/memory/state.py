@@ -8,21 +8,21 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from snapplan.errors import ConflictError
-from snapplan.ports.unit_of_work import REPOSITORY_NAMES
+from snapplan.ports.unit_of_work import REPOSITORIES, REPOSITORY_NAMES
 
 #: Marks an id removed in a unit of work's staged changes.
 REMOVED: Final[Any] = object()
 
-#: Columns of append-only tables that ``where`` looks up, kept as indexes in recording order.
+#: Columns of append-only tables that ``where`` looks up, kept as indexes in recording order
+#: (each repository's ``RepositorySpec.indexed``).
 INDEXED: Final[Mapping[str, tuple[str, ...]]] = {
-    "plans": ("event_id",),
-    "runs": ("event_id", "plan_id"),
+    spec.name: spec.indexed for spec in REPOSITORIES if spec.indexed
 }
 
 #: Column groups of a table that no two records share (None in a group: not counted), as the
-#: SQL store's unique indexes: one ledger position and one idempotency key per event.
+#: SQL store's unique indexes (each repository's ``RepositorySpec.unique``).
 UNIQUE: Final[Mapping[str, tuple[tuple[str, ...], ...]]] = {
-    "runs": (("event_id", "seq"), ("event_id", "key")),
+    spec.name: spec.unique for spec in REPOSITORIES if spec.unique
 }
 
 

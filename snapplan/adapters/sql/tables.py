@@ -30,7 +30,9 @@ def _any_of(
     ``IN (SELECT value FROM json_each(:ids))`` with a JSON array of the stored 32-hex form."""
     if session.dialect_name == "postgresql":
         array = postgresql.ARRAY(sa.Uuid())
-        return column == sa.any_(sa.bindparam("ids", list(ids), type_=array))
+        # sa.func.any, not sa.any_: the latter leaves the bound parameter and its comparator
+        # pointing at each other, a reference cycle per read (tests/test_reference_cycles.py)
+        return column == sa.func.any(sa.bindparam("ids", list(ids), type_=array))
     hexes = json.dumps([i.hex for i in ids])
     values: sa.Select[Any] = sa.select(sa.literal_column("value")).select_from(
         sa.func.json_each(sa.bindparam("ids", hexes, type_=sa.String()))
