@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from fractions import Fraction
 
 from snapplan.errors import ValidationError
 
@@ -190,3 +191,21 @@ def exact_arithmetic() -> Iterator[decimal.Context]:
         ctx.traps[decimal.Rounded] = True
         ctx.traps[decimal.InvalidOperation] = True
         yield ctx
+
+
+def exact_decimal(value: Fraction) -> Decimal | Fraction:
+    """``value`` as a ``Decimal`` if its decimal expansion terminates, else unchanged."""
+    denominator = value.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    if denominator != 1:
+        return value
+    scale = max(twos, fives)
+    numerator = value.numerator * (10**scale // value.denominator)
+    with exact_arithmetic():
+        return Decimal(numerator).scaleb(-scale)

@@ -26,7 +26,7 @@ import attrs
 from snapplan.domain import graph
 from snapplan.domain.catalog import ComponentKind
 from snapplan.domain.plan import Plan
-from snapplan.domain.quantities import exact_arithmetic
+from snapplan.domain.quantities import exact_arithmetic, exact_decimal
 from snapplan.domain.snapshots import (
     FinishedGoodSnapshot,
     FinishedUnitSnapshot,
@@ -87,24 +87,6 @@ class Requirements:
     ingredients: tuple[IngredientRequirement, ...]
     finished_units: tuple[FinishedUnitRequirement, ...]
     materials: tuple[MaterialRequirement, ...]
-
-
-def exact_decimal(value: Fraction) -> Decimal | Fraction:
-    """``value`` as a ``Decimal`` if its decimal expansion terminates, else unchanged."""
-    denominator = value.denominator
-    twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
-        fives += 1
-    if denominator != 1:
-        return value
-    scale = max(twos, fives)
-    numerator = value.numerator * (10**scale // value.denominator)
-    with exact_arithmetic():
-        return Decimal(numerator).scaleb(-scale)
 
 
 _S = TypeVar("_S", bound=Snapshot)

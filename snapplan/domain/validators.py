@@ -164,6 +164,12 @@ def version_number(instance: Any, attribute: Any, value: Any) -> None:
         raise fail(instance, attribute, f"must be between 1 and 2**63 - 1, not {shown}")
 
 
+def sequence_number(instance: Any, attribute: Any, value: Any) -> None:
+    """attrs validator: a place in a ledger, an ``int`` in 1 ... 2**63 - 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_VERSION:
+        raise fail(instance, attribute, f"must be an int from 1, not {value!r:.40}")
+
+
 def positive(instance: Any, attribute: Any, value: Any) -> None:
     """attrs validator: an exact, finite, bounded ``Decimal`` greater than zero."""
     problem = amount_problem(value, positive=True)
