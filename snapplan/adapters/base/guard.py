@@ -22,8 +22,9 @@ class Guard:
     - ``depth``: how many ``with`` blocks are open (0: not entered);
     - ``thread``: the thread that entered it (None when not entered);
     - ``committed``: whether the outermost block committed;
-    - ``expected_plans``: (snapshot id, plan id) of the snapshots added in this transaction,
-      whose plans must be stored at commit (no snapshot without its plan).
+    - ``expected_plans``: (snapshot id, plan id) for the plans named by snapshots added in this
+      transaction (one snapshot each), which must be stored at commit (no snapshot without its
+      plan).
     """
 
     __slots__ = ("committed", "depth", "expected_plans", "thread")

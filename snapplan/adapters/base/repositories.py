@@ -216,7 +216,12 @@ class SnapshotRecords(AppendOnlyRecords[Snapshot]):
                 )
 
     def _after_adding(self, items: list[Snapshot]) -> None:
-        self._guard.expect_plans((snapshot.id, snapshot.plan_id) for snapshot in items)
+        # One note per plan named (with its first snapshot, for the message), not per snapshot:
+        # a plan's thousands of snapshots name one plan.
+        first: dict[uuid.UUID, uuid.UUID] = {}
+        for snapshot in items:
+            first.setdefault(snapshot.plan_id, snapshot.id)
+        self._guard.expect_plans((snapshot_id, plan_id) for plan_id, snapshot_id in first.items())
 
 
 class PlanRecords(AppendOnlyRecords[Plan]):

@@ -9,8 +9,9 @@ else is a ``PersistenceError`` naming what could not be read: a bad row never co
 invalid value. Snapshots are checked against their digests on top of this by every service that
 reads them.
 
-A :class:`Reading` lasts one read (one bulk fetch): it remembers the ids it parsed, since the
-same ingredient or recipe id comes back in many rows.
+A :class:`Reading` lasts one transaction of a unit of work: it remembers the ids it parsed,
+since the same ingredient or recipe id comes back in many rows, and a plan's snapshots name
+each other from one read to the next (one ``UUID`` per id, not one per row that names it).
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ class Reading:
 
     def __init__(self) -> None:
         self._ids: dict[str, uuid.UUID] = {}
+
+    def forget(self) -> None:
+        """Drop the ids remembered (the transaction ended: nothing it read is kept)."""
+        self._ids.clear()
 
     def id(self, value: Any) -> uuid.UUID:
         if isinstance(value, uuid.UUID):
@@ -357,10 +362,12 @@ def snapshot(r: Reading, doc: Any) -> Snapshot:
     return decode(r, doc)
 
 
-def decoded(what: str, decode: Callable[[], T]) -> T:
-    """``decode()``, a bad row (or a missing key) a ``PersistenceError`` naming ``what``."""
+def decoded(what: str, decode: Callable[[Reading, Any], T], reading: Reading, data: Any) -> T:
+    """``decode(reading, data)``, a bad row (or a missing key) a ``PersistenceError`` naming
+    ``what``. (The decoder and its arguments are passed, not wrapped in a closure: one call per
+    row read, nothing allocated for it.)"""
     try:
-        return decode()
+        return decode(reading, data)
     except (BadRow, KeyError, TypeError) as error:
         detail = f"missing {error}" if isinstance(error, KeyError) else str(error)
         raise PersistenceError(f"a stored {what} could not be read back: {detail}") from error

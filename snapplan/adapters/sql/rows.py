@@ -80,6 +80,7 @@ class RowCodec(Generic[A]):
         self.columns: tuple[sa.Column[Any], ...] = tuple(table.c[name] for name in ordered)
         self._json = frozenset(c.name for c in self.columns if isinstance(c.type, sa.JSON))
         self._decode = decode
+        self._name = cls.__name__
 
     def row(self, item: A) -> dict[str, Any]:
         """The column values of ``item``."""
@@ -94,8 +95,7 @@ class RowCodec(Generic[A]):
 
     def item(self, row: sa.Row[Any], reading: Reading) -> A:
         """The value stored in ``row``."""
-        mapping: Mapping[str, Any] = dict(row._mapping)
-        return decoded(self.cls.__name__, lambda: self._decode(reading, mapping))
+        return decoded(self._name, self._decode, reading, row._mapping)
 
 
 class SnapshotCodec:
@@ -118,8 +118,7 @@ class SnapshotCodec:
 
     def item(self, row: sa.Row[Any], reading: Reading) -> Snapshot:
         """The snapshot stored in ``row``."""
-        document = row.document
-        return decoded("snapshot", lambda: decoding.snapshot(reading, document))
+        return decoded("snapshot", decoding.snapshot, reading, row.document)
 
 
 class RunCodec:
