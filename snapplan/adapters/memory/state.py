@@ -59,22 +59,24 @@ class CommittedState:
     def publish(
         self,
         changes: Mapping[str, Mapping[uuid.UUID, Any]],
-        expected: Mapping[tuple[str, uuid.UUID], int | None],
+        expected: Mapping[str, Mapping[uuid.UUID, int | None]],
     ) -> None:
         """Check every expectation, then apply every change; all or nothing.
 
-        ``expected`` maps a touched (table, id) to the version the unit of work saw committed
-        (None: absent). Any difference means another unit of work committed first.
+        ``expected`` maps each table to the ids the unit of work touched there and the version
+        it saw committed (None: absent). Any difference means another unit of work committed
+        first.
         """
         with self.lock:
-            for (table, item_id), version in expected.items():
-                current = stored_version(self.tables[table].get(item_id))
-                if current != version:
-                    if version is None:
-                        raise ConflictError(f"{table}: id {item_id} already exists")
-                    raise ConflictError(
-                        f"{table}: {item_id} was changed or removed by another unit of work"
-                    )
+            for table, versions in expected.items():
+                rows = self.tables[table]
+                for item_id, version in versions.items():
+                    if stored_version(rows.get(item_id)) != version:
+                        if version is None:
+                            raise ConflictError(f"{table}: id {item_id} already exists")
+                        raise ConflictError(
+                            f"{table}: {item_id} was changed or removed by another unit of work"
+                        )
             self._check_unique(changes)
             for table, staged in changes.items():
                 rows = self.tables[table]
