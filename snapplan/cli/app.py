@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import traceback
@@ -451,6 +452,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     :mod:`snapplan.cli.problems`); usage errors exit 2, as argparse does. No output shows a
     password given in the arguments or in ``SNAPPLAN_DB``.
     """
+    if argv is None:  # the snapplan command, in a process of its own
+        _tune_collector()
     _tolerate_unprintable_output()
     arguments = list(sys.argv[1:] if argv is None else argv)
     secrets = passwords_in([*arguments, os.environ.get(DB_VARIABLE, "")])
@@ -493,6 +496,15 @@ def _fail(error: Exception, show_traceback: bool, secrets: Iterable[str]) -> int
         text = "".join(traceback.format_exception(error))
         print(hide_passwords(text, secrets), end="", file=sys.stderr)
     return status
+
+
+def _tune_collector() -> None:
+    # The command owns its process, so it may tune Python's cyclic garbage collector (the
+    # library never does): a young collection every 50,000 allocations instead of 700, older
+    # ones less often. A plan builds tens of thousands of values that live until it is written
+    # and make no cycles. Measured: `snapplan plan` of holiday-3000 on SQLite, 5-10 % less
+    # CPU time (docs/explanation/performance.md).
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _tolerate_unprintable_output() -> None:
