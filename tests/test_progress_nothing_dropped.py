@@ -232,6 +232,8 @@ def test_two_names_of_one_ingredient_in_one_plan_are_one_line_counted_once(store
 
 # -- the property --------------------------------------------------------------------------------
 
+PACKAGING = ComponentKind.MATERIAL_UNIT
+
 #: Units of every dimension, and one of no known dimension.
 OTHER_UNITS = ["g", "lb", "cup", "ml", "each", "dozen", "pinch"]
 
@@ -403,13 +405,14 @@ def _record_runs(store: Any, plan: uuid.UUID, data: st.DataObject) -> None:
 
 def _change_the_catalog(store: Any, plan: uuid.UUID, event_id: uuid.UUID, data: Any) -> None:
     """One edit a baker makes between plans, to what ``plan`` holds: a recipe line's ingredient
-    replaced by a new one (a rename), a line moved to another unit, a component taken out of a
-    good, a target dropped from the event, or nothing."""
+    replaced by a new one (a rename), a line moved to another unit, packaging or any component
+    taken out of a good, a target dropped from the event, or nothing."""
     from snapplan import plan_snapshots
 
     _, snapshots = plan_snapshots(store.unit_of_work(), plan)
     held = sorted({s.source_id for s in snapshots.values()}, key=str)
-    edits = ["rename", "rename", "unit", "unit", "component", "component", "target", "nothing"]
+    edits = ["rename", "rename", "unit", "unit", "packaging", "packaging", "component", "target"]
+    edits.append("nothing")
     change = data.draw(st.sampled_from(edits), label="edit")
     with store.unit_of_work() as uow:
         if change in ("rename", "unit"):
@@ -428,19 +431,22 @@ def _change_the_catalog(store: Any, plan: uuid.UUID, event_id: uuid.UUID, data: 
                 line = attrs.evolve(line, unit=data.draw(st.sampled_from(OTHER_UNITS)))
             lines = (*recipe.lines[:at], line, *recipe.lines[at + 1 :])
             uow.recipes.update(attrs.evolve(recipe, lines=lines))
-        elif change == "component":
+        elif change in ("packaging", "component"):
+            packed = change == "packaging"
             found_goods = uow.finished_goods.find_many(held)
-            goods = [found_goods[i] for i in held if i in found_goods and found_goods[i].components]
+            goods = [
+                found_goods[i]
+                for i in held
+                if i in found_goods
+                and any(not packed or c.kind is PACKAGING for c in found_goods[i].components)
+            ]
             if not goods:
                 return
             good = data.draw(st.sampled_from(goods), label="good edited")
-            packaging = [
-                i for i, c in enumerate(good.components) if c.kind is ComponentKind.MATERIAL_UNIT
+            parts_of_kind = [
+                at for at, c in enumerate(good.components) if not packed or c.kind is PACKAGING
             ]
-            if packaging and data.draw(st.sampled_from([True, True, False]), label="packaging"):
-                at = data.draw(st.sampled_from(packaging), label="component")
-            else:
-                at = data.draw(st.integers(0, len(good.components) - 1), label="component")
+            at = data.draw(st.sampled_from(parts_of_kind), label="component")
             parts = (*good.components[:at], *good.components[at + 1 :])
             uow.finished_goods.update(attrs.evolve(good, components=parts))
         elif change == "target":
