@@ -319,7 +319,7 @@ def test_everything_the_counted_runs_used_is_reported_once(
             needed
         )
     event(f"lines not in the plan: {sum(not line.in_plan for line in progress.ingredients)}")
-    event(f"materials used: {bool(progress.materials and any(m.used for m in progress.materials))}")
+    event(f"materials used: {any(m.used for m in progress.materials)}")
     event(f"materials not in the plan: {sum(not m.in_plan for m in progress.materials)}")
     for part in (progress.ingredients, progress.materials):
         keys = [(line.name, getattr(line, "unit", "")) for line in part]
