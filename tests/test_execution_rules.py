@@ -293,6 +293,27 @@ def test_waste_beyond_what_is_on_hand_is_a_shortage(store: Any) -> None:
     record_waste(store.unit_of_work(), plan, box.cookie.id, 48, reason="eaten")
 
 
+def test_a_waste_run_reduces_stock_in_every_check(store: Any) -> None:
+    """10 small brownies made and 10 wasted: none on hand for assembling, and none to give back
+    when the production run is voided."""
+    box, plan = planned(store)
+    baked = record_production(store.unit_of_work(), plan, box.brownies.id, 1, items=10)
+    record_waste(store.unit_of_work(), plan, box.small.id, 10, reason="dropped the tray")
+    with unchanged(store):
+        with pytest.raises(ShortageError) as assembling:
+            record_assembly(store.unit_of_work(), plan, box.mini.id, 1)
+        with pytest.raises(ShortageError) as voiding:
+            void_run(store.unit_of_work(), baked.id, reason="wrong recipe")
+        with pytest.raises(ShortageError):
+            record_waste(store.unit_of_work(), plan, box.small.id, 1, reason="dropped again")
+    assert [(s.name, s.needed, s.on_hand) for s in assembling.value.shortages] == [
+        ("Small brownie", 2, 0)
+    ]
+    assert [(s.name, s.needed, s.on_hand) for s in voiding.value.shortages] == [
+        ("Small brownie", 10, 0)
+    ]
+
+
 # -- voids and amends --------------------------------------------------------------------------
 
 
