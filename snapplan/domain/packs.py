@@ -35,6 +35,8 @@ from typing import Literal
 
 import attrs
 
+from snapplan.domain.quantities import exact_arithmetic
+
 #: The pack policies of a shopping list.
 Policy = Literal["cheapest", "fewest", "preferred"]
 POLICIES: tuple[Policy, ...] = ("cheapest", "fewest", "preferred")
@@ -72,10 +74,11 @@ class Choice:
     def cost(self) -> Decimal | None:
         """What they cost; None when a price is unknown."""
         total = Decimal(0)
-        for option, count in self.counts:
-            if option.price is None:
-                return None
-            total += option.price * count
+        with exact_arithmetic():
+            for option, count in self.counts:
+                if option.price is None:
+                    return None
+                total += option.price * count
         return total
 
 
