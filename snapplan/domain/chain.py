@@ -47,6 +47,7 @@ from typing import Any, Final
 
 import attrs
 
+from snapplan.domain.catalog import ComponentKind
 from snapplan.domain.quantities import canonical_decimal
 
 #: The version of the canonical form (written into every payload hashed).
@@ -91,32 +92,59 @@ _quoted = json.encoder.encode_basestring
 
 
 def _fields(value: Any, skip: str | None = None) -> dict[str, Any]:
-    return {
-        field.name: _plain(getattr(value, field.name))
-        for field in attrs.fields(type(value))
-        if field.name != skip
-    }
+    fields: dict[str, Any] = {}
+    for field in type(value).__attrs_attrs__:
+        name = field.name
+        if name != skip:
+            item = getattr(value, name)
+            # text, numbers, flags and None are JSON already (the common case: no call)
+            fields[name] = item if type(item) in _AS_IS else _plain(item)
+    return fields
 
 
 def _plain(value: Any) -> Any:
     """``value`` as JSON-ready primitives, spelled canonically."""
-    if isinstance(value, enum.Enum):  # before str: a StrEnum is a str
-        value = value.value
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Decimal):
-        return canonical_decimal(value)
-    if isinstance(value, uuid.UUID | datetime.datetime):
-        return _spelled(value)
-    if isinstance(value, tuple):
-        return [_plain(item) for item in value]
-    if attrs.has(type(value)):
-        return _fields(value)
-    raise TypeError(f"a ledger entry holds no {type(value).__name__}")
+    spell = _SPELLING.get(type(value))
+    if spell is None:
+        if attrs.has(type(value)):  # a nested value: an ingredient used, a shortage...
+            return _fields(value)
+        spell = next((s for kind, s in _SPELLING_OF_KINDS if isinstance(value, kind)), None)
+        if spell is None:
+            raise TypeError(f"a ledger entry holds no {type(value).__name__}")
+    return spell(value)
 
 
-def _spelled(value: uuid.UUID | datetime.datetime) -> str:
-    if isinstance(value, uuid.UUID):
-        return str(value)
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _enum_value(value: enum.Enum) -> Any:
+    return _plain(value.value)
+
+
+def _timestamp(value: datetime.datetime) -> str:
     utc = value.astimezone(datetime.UTC).replace(tzinfo=None)
     return utc.isoformat(timespec="microseconds") + "Z"
+
+
+def _array(values: tuple[Any, ...]) -> list[Any]:
+    return [_plain(item) for item in values]
+
+
+_AS_IS: Final = frozenset({str, int, bool, type(None)})
+
+# How each kind of value a ledger entry holds is spelled, in the order a subclass is matched
+# (an enum before str and int: a StrEnum is a str; bool before int). Exact types are looked up
+# directly (_SPELLING), so the common case costs one dictionary lookup.
+_SPELLING_OF_KINDS: Final[tuple[tuple[type, Any], ...]] = (
+    (enum.Enum, _enum_value),
+    (bool, _as_is),
+    (int, _as_is),
+    (str, _as_is),
+    (type(None), _as_is),
+    (Decimal, canonical_decimal),
+    (uuid.UUID, str),
+    (datetime.datetime, _timestamp),
+    (tuple, _array),
+)
+_SPELLING: Final[dict[type, Any]] = {**dict(_SPELLING_OF_KINDS), ComponentKind: _enum_value}

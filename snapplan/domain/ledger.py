@@ -126,22 +126,27 @@ def check_chain(event_id: uuid.UUID, ledger: Iterable[Run]) -> None:
 
 def check_new_links(entries: Sequence[Run], stored: Callable[[uuid.UUID], Iterable[Run]]) -> None:
     """``ValidationError`` unless every new entry links onto its event's chain: the entry before
-    it (``seq`` - 1) is ``stored(event_id)`` or among ``entries``, and its ``digest`` is the one
+    it (``seq`` - 1) is among ``entries`` or ``stored(event_id)``, and its ``digest`` is the one
     its content and that entry's digest give (see :meth:`~snapplan.domain.runs.LedgerEntry.after`).
+    ``stored`` is asked once per event, and only for an event whose new entries do not link
+    among themselves (a first entry links to the event id).
 
     A ``seq`` already taken is not refused here: storing it is the conflict two recorders of one
     event meet (``ConflictError``), safe to retry.
     """
-    digests: dict[tuple[uuid.UUID, int], str] = {}
-    for event_id in dict.fromkeys(entry.event_id for entry in entries):
-        digests.update(((event_id, e.seq), e.digest) for e in stored(event_id))
-    digests.update(((e.event_id, e.seq), e.digest) for e in entries)
+    digests = {(e.event_id, e.seq): e.digest for e in entries}
+    read: set[uuid.UUID] = set()
     for entry in entries:
         label = f"{type(entry).__name__} {entry.id} (run {entry.seq} of event {entry.event_id})"
+        before = (entry.event_id, entry.seq - 1)
+        if entry.seq > 1 and before not in digests and entry.event_id not in read:
+            read.add(entry.event_id)
+            for old in stored(entry.event_id):
+                digests.setdefault((old.event_id, old.seq), old.digest)
         if entry.seq == 1:
             previous = chain_start(entry.event_id)
-        elif (entry.event_id, entry.seq - 1) in digests:
-            previous = digests[entry.event_id, entry.seq - 1]
+        elif before in digests:
+            previous = digests[before]
         else:
             raise ValidationError(
                 f"{label} would leave a hole in the ledger: run {entry.seq - 1} of the event "
@@ -149,8 +154,8 @@ def check_new_links(entries: Sequence[Run], stored: Callable[[uuid.UUID], Iterab
             )
         if entry.expected_digest(previous) != entry.digest:
             raise ValidationError(
-                f"{label}: its digest does not chain from the run before it (make entries with "
-                "the record_* services or with Run.after(previous, ...), never by hand)"
+                f"{label}: its digest does not chain from the run before it (entries are made "
+                f"by the record_* services or by {type(entry).__name__}.after(previous, ...))"
             )
 
 
