@@ -163,6 +163,18 @@ class SnapshotIntegrityError(PersistenceError):
         super().__init__(message)
 
 
+class LedgerIntegrityError(PersistenceError):
+    """An event's ledger was changed behind snapplan's back: a stored run (or void) does not
+    match its digest, or a run is missing from the chain (a hole in ``seq``). ``.event_id``
+    names the event and ``.seq`` the run number; run :func:`snapplan.verify_plan` for every
+    problem at once."""
+
+    def __init__(self, event_id: uuid.UUID, seq: int, message: str) -> None:
+        self.event_id = event_id
+        self.seq = seq
+        super().__init__(message)
+
+
 class NotInPlanError(NotFoundError):
     """A recipe, finished unit or good the plan does not hold (as a target or anywhere in a
     target's tree)."""
