@@ -17,6 +17,7 @@ from snapplan.domain import (
     ComponentKind,
     ComponentSnapshot,
     DanglingReference,
+    DefinitionKind,
     Drift,
     Event,
     FinishedGood,
@@ -45,6 +46,7 @@ from snapplan.domain import (
     TargetDrift,
     TargetKind,
 )
+from snapplan.domain.catalog_sync import CatalogSync, ItemChange, SharedName, SyncAction
 from snapplan.domain.changes import FieldChange
 from snapplan.domain.drift import DefinitionDrift, IngredientRename
 from snapplan.domain.progress import (
@@ -69,6 +71,7 @@ from snapplan.domain.runs import (
 )
 from snapplan.domain.verification import Problem, ProblemKind, Verification
 from snapplan.errors import (
+    AmbiguousNameError,
     ConflictError,
     CycleError,
     DepthLimitError,
@@ -104,6 +107,7 @@ from snapplan.services import (
     record_assembly,
     record_production,
     record_waste,
+    sync_catalog,
     verify_plan,
     void_run,
 )
@@ -111,9 +115,11 @@ from snapplan.services import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AmbiguousNameError",
     "AssemblyRun",
     "AssemblyTarget",
     "CatalogReport",
+    "CatalogSync",
     "Component",
     "ComponentKind",
     "ComponentSnapshot",
@@ -122,6 +128,7 @@ __all__ = [
     "CycleError",
     "DanglingReference",
     "DefinitionDrift",
+    "DefinitionKind",
     "DepthLimitError",
     "Drift",
     "Event",
@@ -143,6 +150,7 @@ __all__ = [
     "IngredientRename",
     "IngredientRequirement",
     "IngredientUse",
+    "ItemChange",
     "KeyReusedError",
     "Limits",
     "MadeAlong",
@@ -174,6 +182,7 @@ __all__ = [
     "RunKind",
     "RunNotFound",
     "RunVoid",
+    "SharedName",
     "Shortage",
     "ShortageError",
     "SnapplanError",
@@ -184,6 +193,7 @@ __all__ = [
     "SubRecipe",
     "SubRecipeSnapshot",
     "SupersededPlanError",
+    "SyncAction",
     "TargetDrift",
     "TargetKind",
     "UnitOfWorkError",
@@ -201,6 +211,7 @@ __all__ = [
     "record_assembly",
     "record_production",
     "record_waste",
+    "sync_catalog",
     "verify_plan",
     "void_run",
 ]
