@@ -13,11 +13,14 @@ import cProfile
 import pstats
 from collections.abc import Callable
 
+from snapplan import MemoryStore, sync_catalog
 from snapplan.cli.catalog_file import parse_catalog
 from snapplan.cli.catalog_warnings import catalog_warnings
 
-#: Items (of every kind) in the smaller catalog; the larger one has twice as many.
+#: Items (of every kind) in the smaller catalog; the larger one has twice as many. Fewer to
+#: sync, which does more per item (a quadratic step shows at any size: it is the ratio).
 N = 5_000
+N_SYNCED = 1_500
 #: At most this many times the work for twice the items (linear: 2; quadratic: 4).
 GROWTH = 2.5
 
@@ -62,8 +65,8 @@ def calls(work: Callable[[], object]) -> int:
     return pstats.Stats(profile).total_calls  # type: ignore[attr-defined, no-any-return]
 
 
-def growth(work: Callable[[str], object]) -> float:
-    small, large = catalog_text(N), catalog_text(2 * N)
+def growth(work: Callable[[str], object], n: int = N) -> float:
+    small, large = catalog_text(n), catalog_text(2 * n)
     return calls(lambda: work(large)) / calls(lambda: work(small))
 
 
@@ -72,6 +75,19 @@ def test_reading_and_checking_a_catalog_file_is_linear() -> None:
         catalog_warnings(parse_catalog(text))
 
     assert growth(read_and_check) <= GROWTH
+
+
+def test_syncing_a_catalog_into_a_store_and_again_is_linear() -> None:
+    def sync_twice(text: str) -> None:
+        store = MemoryStore()
+        first = parse_catalog(text)
+        sync_catalog(store.unit_of_work(), first.items(), explicit_ids=first.explicit_ids)
+        # Read anew (fresh ids: matched by name), with every recipe changed.
+        again = parse_catalog(text.replace("quantity = 1.5", "quantity = 1.75"))
+        result = sync_catalog(store.unit_of_work(), again.items(), explicit_ids=again.explicit_ids)
+        assert len(result.changes) == len(again.recipes)
+
+    assert growth(sync_twice, N_SYNCED) <= GROWTH
 
 
 def test_a_catalog_of_ten_thousand_ingredients_compares_ids_a_bounded_number_of_times() -> None:
