@@ -15,6 +15,7 @@ from snapplan.cli.problems import (
     hide_passwords,
     passwords_in,
 )
+from snapplan.cli.terminal import EscapedOutput, escape
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,7 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # imports this module: no cycle (tests/cli/test_cli_imports.py checks both).
         from snapplan.cli import commands
 
-        status: int = getattr(commands, args.command)(args, sys.stdout)
+        # Catalog text in the output never steers the terminal (snapplan.cli.terminal).
+        status: int = getattr(commands, args.command)(args, EscapedOutput(sys.stdout))
         sys.stdout.flush()
         return status
     except KeyboardInterrupt:
@@ -66,10 +68,10 @@ _MISSING_EXTRA = {
 
 def _fail(error: Exception, show_traceback: bool, secrets: Iterable[str]) -> int:
     message, status = describe(error)
-    print(f"snapplan: error: {hide_passwords(message, secrets)}", file=sys.stderr)
+    print(f"snapplan: error: {escape(hide_passwords(message, secrets))}", file=sys.stderr)
     if show_traceback:
         text = "".join(traceback.format_exception(error))
-        print(hide_passwords(text, secrets), end="", file=sys.stderr)
+        print(escape(hide_passwords(text, secrets), lines=True), end="", file=sys.stderr)
     return status
 
 

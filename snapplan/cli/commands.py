@@ -13,7 +13,6 @@ import argparse
 import shlex
 import uuid
 from collections import Counter
-from typing import TextIO
 
 from snapplan.cli.catalog_file import CatalogFile, read_catalog
 from snapplan.cli.catalog_warnings import (
@@ -39,6 +38,7 @@ from snapplan.cli.render import (
 )
 from snapplan.cli.sample import sample_bakery
 from snapplan.cli.sync import sync
+from snapplan.cli.terminal import Output
 from snapplan.domain.events import Event
 from snapplan.domain.limits import Limits
 from snapplan.errors import SnapplanError
@@ -53,7 +53,7 @@ from snapplan.services import (
 )
 
 
-def demo(args: argparse.Namespace, out: TextIO) -> int:
+def demo(args: argparse.Namespace, out: Output) -> int:
     """Add the sample bakery to a database, plan its event, print what the plan needs."""
     bakery = sample_bakery()
     url = database_url(args.db)
@@ -105,7 +105,7 @@ def demo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def load(args: argparse.Namespace, out: TextIO) -> int:
+def load(args: argparse.Namespace, out: Output) -> int:
     """Load a catalog file into a database in one unit of work (all or nothing)."""
     # The whole file is read and checked before the database is touched.
     catalog = read_catalog(args.catalog)
@@ -136,7 +136,7 @@ def load(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def plan(args: argparse.Namespace, out: TextIO) -> int:
+def plan(args: argparse.Namespace, out: Output) -> int:
     """Plan an event (by id or unambiguous name) and print what was captured."""
     url = database_url(args.db)
     limits = Limits(goods=args.max_good_depth, recipes=args.max_recipe_depth)
@@ -194,7 +194,7 @@ def plan(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def requirements(args: argparse.Namespace, out: TextIO) -> int:
+def requirements(args: argparse.Namespace, out: Output) -> int:
     """Print what a plan needs, as tables or JSON."""
     plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
@@ -208,7 +208,7 @@ def requirements(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def drift(args: argparse.Namespace, out: TextIO) -> int:
+def drift(args: argparse.Namespace, out: Output) -> int:
     """Print whether the live catalog still matches a plan's snapshots."""
     plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
@@ -222,7 +222,7 @@ def drift(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_DRIFT if args.exit_code and found.changed else EXIT_OK
 
 
-def verify(args: argparse.Namespace, out: TextIO) -> int:
+def verify(args: argparse.Namespace, out: Output) -> int:
     """Check a plan against its digests (and a root digest kept elsewhere)."""
     plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store:
@@ -239,7 +239,7 @@ def verify(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_PROBLEMS
 
 
-def check(args: argparse.Namespace, out: TextIO) -> int:
+def check(args: argparse.Namespace, out: Output) -> int:
     """Report every cycle and dangling reference of the catalog and its events, and warn about
     unit typos and chains deeper than the default limits."""
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
@@ -269,7 +269,7 @@ _CATALOG_NAMES = (
 )  # fmt: skip
 
 
-def export(args: argparse.Namespace, out: TextIO) -> int:
+def export(args: argparse.Namespace, out: Output) -> int:
     """Print a plan and all its snapshots as JSON."""
     plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store:

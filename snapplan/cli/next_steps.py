@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import shlex
 from collections.abc import Sequence
-from typing import TextIO
 
 from snapplan.cli.database import as_option
 from snapplan.cli.parser import DB_VARIABLE
+from snapplan.cli.terminal import Output
 
 
 def db_option(args: argparse.Namespace) -> tuple[str, bool]:
@@ -27,7 +27,7 @@ def db_option(args: argparse.Namespace) -> tuple[str, bool]:
 
 
 def print_next_steps(
-    out: TextIO,
+    out: Output,
     commands: Sequence[str],
     *,
     password_hidden: bool = False,

@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from snapplan import __version__
 from snapplan.cli.problems import EXIT_USAGE, hide_passwords
+from snapplan.cli.terminal import escape
 from snapplan.domain.limits import Limits
 
 #: Environment variable read as the default of ``--db`` (not by ``demo``).
@@ -209,7 +210,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {hide_passwords(message, self.secrets)}\n")
+        shown = escape(hide_passwords(message, self.secrets))
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {shown}\n")
 
 
 def build_parser(*, secrets: Iterable[str] = ()) -> argparse.ArgumentParser:

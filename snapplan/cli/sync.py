@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from typing import Final, TextIO
+from typing import Final
 
 import sqlalchemy as sa
 
@@ -21,6 +21,7 @@ from snapplan.cli.catalog_warnings import catalog_warnings, print_warnings
 from snapplan.cli.database import Access, database_url, has_catalog, open_store, shown
 from snapplan.cli.next_steps import db_option, print_next_steps
 from snapplan.cli.problems import EXIT_OK, CommandError
+from snapplan.cli.terminal import Output
 from snapplan.domain.catalog_check import DefinitionKind
 from snapplan.domain.catalog_sync import CatalogSync, ItemChange, SharedName, SyncAction, kind_of
 from snapplan.errors import AmbiguousNameError, ConflictError, SnapplanError
@@ -31,7 +32,7 @@ from snapplan.services import sync_catalog
 MAX_KEPT_LINES: Final = 10
 
 
-def sync(args: argparse.Namespace, out: TextIO) -> int:
+def sync(args: argparse.Namespace, out: Output) -> int:
     """Make the database's catalog match a catalog file (all or nothing); print what changed."""
     catalog = read_catalog(args.catalog)
     print_warnings(catalog_warnings(catalog, source=args.catalog))
@@ -152,7 +153,7 @@ def shared_name_warning(shared: SharedName, *, prune: bool) -> str:
     )
 
 
-def _print_kept(result: CatalogSync, out: TextIO) -> None:
+def _print_kept(result: CatalogSync, out: Output) -> None:
     count = len(result.kept)
     if not count:
         return
@@ -166,7 +167,7 @@ def _print_kept(result: CatalogSync, out: TextIO) -> None:
 
 
 def _print_next_steps(
-    args: argparse.Namespace, catalog: CatalogFile, result: CatalogSync, out: TextIO
+    args: argparse.Namespace, catalog: CatalogFile, result: CatalogSync, out: Output
 ) -> None:
     """Planned events keep their snapshots: point at drift, and at planning again."""
     db, hidden = db_option(args)
