@@ -31,7 +31,7 @@ import enum
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -41,14 +41,19 @@ from snapplan.domain.catalog import (
     FinishedGood,
     FinishedUnit,
     Ingredient,
+    IngredientLine,
     MaterialUnit,
     Recipe,
+    SubRecipe,
 )
 from snapplan.domain.catalog_check import DefinitionKind
 from snapplan.domain.changes import FieldChange, aligned_changes
-from snapplan.domain.events import Event
+from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.quantities import canonical_decimal
 from snapplan.errors import AmbiguousNameError, ValidationError
+
+#: What holds a reference: a recipe line, a sub-recipe, a component, a target.
+T = TypeVar("T", IngredientLine, SubRecipe, Component, ProductionTarget, AssemblyTarget)
 
 #: A catalog definition or an event: what a sync adds, updates or removes.
 Item = CatalogItem | Event
@@ -187,11 +192,11 @@ def compare_catalog(
     for kind, pairs in matches.items():
         final: list[tuple[Item, bool]] = []
         for given_item, match in pairs:
-            item = _remapped(given_item, ids)
             if match is None:
+                item = _remapped(given_item, ids)
                 changes.append(ItemChange(SyncAction.ADDED, item))
             else:
-                item = attrs.evolve(item, id=match.id, version=match.version)
+                item = _remapped(given_item, ids, id=match.id, version=match.version)
                 if isinstance(item, Event) and isinstance(match, Event):
                     item = _keep_snapshot_links(item, match)
                 if item == match:
@@ -296,43 +301,41 @@ def _match(
     return pairs
 
 
-def _remapped(item: Item, ids: Mapping[DefinitionKind, Mapping[uuid.UUID, uuid.UUID]]) -> Item:
-    """``item`` with every reference to a given item turned into that item's id in the store."""
-
-    def to(kind: DefinitionKind) -> Callable[[uuid.UUID], uuid.UUID]:
-        by_id = ids[kind]
-        return lambda ref: by_id.get(ref, ref)
-
+def _remapped(
+    item: Item, ids: Mapping[DefinitionKind, Mapping[uuid.UUID, uuid.UUID]], **changes: Any
+) -> Item:
+    """``item`` with every reference to a given item turned into that item's id in the store,
+    and ``changes`` (its id and version in the store): one ``evolve``, one validation."""
     if isinstance(item, Recipe):
-        ingredient, recipe = to(DefinitionKind.INGREDIENT), to(DefinitionKind.RECIPE)
-        return attrs.evolve(
-            item,
-            lines=[attrs.evolve(x, ingredient_id=ingredient(x.ingredient_id)) for x in item.lines],
-            sub_recipes=[attrs.evolve(s, recipe_id=recipe(s.recipe_id)) for s in item.sub_recipes],
-        )
-    if isinstance(item, FinishedUnit):
-        return attrs.evolve(item, recipe_id=to(DefinitionKind.RECIPE)(item.recipe_id))
-    if isinstance(item, FinishedGood):
-        return attrs.evolve(
-            item,
-            components=[
-                attrs.evolve(c, ref=to(DefinitionKind(c.kind.value))(c.ref))
-                for c in item.components
-            ],
-        )
-    if isinstance(item, Event):
-        recipe, good = to(DefinitionKind.RECIPE), to(DefinitionKind.FINISHED_GOOD)
-        return attrs.evolve(
-            item,
-            production_targets=[
-                attrs.evolve(t, recipe_id=recipe(t.recipe_id)) for t in item.production_targets
-            ],
-            assembly_targets=[
-                attrs.evolve(t, finished_good_id=good(t.finished_good_id))
-                for t in item.assembly_targets
-            ],
-        )
-    return item
+        changes["lines"] = [
+            _follow(x, "ingredient_id", ids[DefinitionKind.INGREDIENT]) for x in item.lines
+        ]
+        changes["sub_recipes"] = [
+            _follow(s, "recipe_id", ids[DefinitionKind.RECIPE]) for s in item.sub_recipes
+        ]
+    elif isinstance(item, FinishedUnit):
+        changes["recipe_id"] = ids[DefinitionKind.RECIPE].get(item.recipe_id, item.recipe_id)
+    elif isinstance(item, FinishedGood):
+        changes["components"] = [
+            _follow(c, "ref", ids[DefinitionKind(c.kind.value)]) for c in item.components
+        ]
+    elif isinstance(item, Event):
+        changes["production_targets"] = [
+            _follow(t, "recipe_id", ids[DefinitionKind.RECIPE]) for t in item.production_targets
+        ]
+        changes["assembly_targets"] = [
+            _follow(t, "finished_good_id", ids[DefinitionKind.FINISHED_GOOD])
+            for t in item.assembly_targets
+        ]
+    return attrs.evolve(item, **changes) if changes else item
+
+
+def _follow(value: T, field: str, ids: Mapping[uuid.UUID, uuid.UUID]) -> T:
+    """``value`` (a line, sub-recipe, component or target) with its reference in ``field``
+    turned into the id the referenced item has in the store."""
+    ref = getattr(value, field)
+    moved = ids.get(ref, ref)
+    return value if moved == ref else attrs.evolve(value, **{field: moved})
 
 
 def _keep_snapshot_links(event: Event, stored: Event) -> Event:
