@@ -306,6 +306,6 @@ def _plan_id(text: str) -> uuid.UUID:
 
 
 __all__ = [
-    "assemble", "check", "demo", "drift", "export", "find_event", "load", "plan", "produce",
+    "assemble", "check", "demo", "drift", "export", "load", "plan", "produce",
     "progress", "requirements", "sync", "verify", "void", "waste",
 ]  # fmt: skip
