@@ -18,6 +18,7 @@ from snapplan.domain import (
     ComponentKind,
     ComponentSnapshot,
     DanglingReference,
+    DefinitionKind,
     Drift,
     Event,
     FinishedGood,
@@ -46,6 +47,7 @@ from snapplan.domain import (
     TargetDrift,
     TargetKind,
 )
+from snapplan.domain.catalog_sync import CatalogSync, ItemChange, SharedName, SyncAction
 from snapplan.domain.changes import FieldChange
 from snapplan.domain.drift import DefinitionDrift, IngredientRename
 from snapplan.domain.progress import (
@@ -70,6 +72,7 @@ from snapplan.domain.runs import (
 )
 from snapplan.domain.verification import Problem, ProblemKind, Verification
 from snapplan.errors import (
+    AmbiguousNameError,
     ConflictError,
     CycleError,
     DepthLimitError,
@@ -107,6 +110,7 @@ from snapplan.services import (
     record_assembly,
     record_production,
     record_waste,
+    sync_catalog,
     verify_plan,
     void_run,
 )
@@ -114,9 +118,11 @@ from snapplan.services import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AmbiguousNameError",
     "AssemblyRun",
     "AssemblyTarget",
     "CatalogReport",
+    "CatalogSync",
     "Component",
     "ComponentKind",
     "ComponentSnapshot",
@@ -125,6 +131,7 @@ __all__ = [
     "CycleError",
     "DanglingReference",
     "DefinitionDrift",
+    "DefinitionKind",
     "DepthLimitError",
     "Drift",
     "Event",
@@ -146,6 +153,7 @@ __all__ = [
     "IngredientRename",
     "IngredientRequirement",
     "IngredientUse",
+    "ItemChange",
     "KeyReusedError",
     "LedgerIntegrityError",
     "Limits",
@@ -178,6 +186,7 @@ __all__ = [
     "RunKind",
     "RunNotFound",
     "RunVoid",
+    "SharedName",
     "Shortage",
     "ShortageError",
     "SnapplanError",
@@ -189,6 +198,7 @@ __all__ = [
     "SubRecipe",
     "SubRecipeSnapshot",
     "SupersededPlanError",
+    "SyncAction",
     "TargetDrift",
     "TargetKind",
     "UnitOfWork",
@@ -207,6 +217,7 @@ __all__ = [
     "record_assembly",
     "record_production",
     "record_waste",
+    "sync_catalog",
     "verify_plan",
     "void_run",
 ]
