@@ -58,7 +58,7 @@ def demo(args: argparse.Namespace, out: Output) -> int:
     bakery = sample_bakery()
     url = database_url(args.db)
     with open_store(url, Access.DEMO) as store:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(writing=True) as uow:
             bakery.save(uow)
             result = create_plan(uow, bakery.event.id)
             uow.commit()
@@ -113,7 +113,7 @@ def load(args: argparse.Namespace, out: Output) -> int:
     url = database_url(args.db)
     with open_store(url, Access.CREATE) as store:
         try:
-            with store.unit_of_work() as uow:
+            with store.unit_of_work(writing=True) as uow:
                 already = names_in_database(uow, catalog)
                 catalog.save(uow)
                 uow.commit()
@@ -140,7 +140,7 @@ def plan(args: argparse.Namespace, out: Output) -> int:
     """Plan an event (by id or unambiguous name) and print what was captured."""
     url = database_url(args.db)
     limits = Limits(goods=args.max_good_depth, recipes=args.max_recipe_depth)
-    with open_store(url, Access.EXISTING) as store, store.unit_of_work() as uow:
+    with open_store(url, Access.EXISTING) as store, store.unit_of_work(writing=True) as uow:
         event = find_event(uow, args.event)
         previous = uow.plans.latest(event.id)
         result = create_plan(uow, event.id, force_recreate=args.force, limits=limits)

@@ -45,7 +45,10 @@ S = TypeVar("S", bound=CapturedSnapshot)
 
 def produce(args: argparse.Namespace, out: Output) -> int:
     """Record batches baked."""
-    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+    with (
+        open_store(database_url(args.db), Access.EXISTING) as store,
+        store.unit_of_work(writing=True) as uow,
+    ):
         plan, snapshots = _plan(uow, args.plan)
         recipe = _in_plan(snapshots, args.recipe, "recipe", RecipeSnapshot)
         unit = (
@@ -65,7 +68,10 @@ def produce(args: argparse.Namespace, out: Output) -> int:
 
 def assemble(args: argparse.Namespace, out: Output) -> int:
     """Record goods boxed."""
-    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+    with (
+        open_store(database_url(args.db), Access.EXISTING) as store,
+        store.unit_of_work(writing=True) as uow,
+    ):
         plan, snapshots = _plan(uow, args.plan)
         good = _in_plan(snapshots, args.good, "finished good", FinishedGoodSnapshot)
         run = record_assembly(
@@ -84,7 +90,10 @@ def assemble(args: argparse.Namespace, out: Output) -> int:
 
 def waste(args: argparse.Namespace, out: Output) -> int:
     """Record made items lost."""
-    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+    with (
+        open_store(database_url(args.db), Access.EXISTING) as store,
+        store.unit_of_work(writing=True) as uow,
+    ):
         plan, snapshots = _plan(uow, args.plan)
         item = _in_plan(
             snapshots,
@@ -104,7 +113,10 @@ def waste(args: argparse.Namespace, out: Output) -> int:
 
 def void(args: argparse.Namespace, out: Output) -> int:
     """Cancel a run."""
-    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+    with (
+        open_store(database_url(args.db), Access.EXISTING) as store,
+        store.unit_of_work(writing=True) as uow,
+    ):
         run_id = _run_id(uow, args.run, args.plan)
         voided = uow.runs.get(run_id)
         entry = void_run(
