@@ -109,6 +109,24 @@ class PlanNotFound(NotFoundError):
     kind = "plan"
 
 
+class ProductNotFound(NotFoundError):
+    """No product (a pack a shop sells) has this id."""
+
+    kind = "product"
+
+
+class ItemNotFound(NotFoundError):
+    """No ingredient or material unit has this id: nothing the pantry or a product can hold."""
+
+    kind = "ingredient or material unit"
+
+
+class PantryEntryNotFound(NotFoundError):
+    """No pantry entry has this number (``seq``) or id."""
+
+    kind = "pantry entry"
+
+
 class CycleError(SnapplanError):
     """Finished goods or sub-recipes form a loop.
 
