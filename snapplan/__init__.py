@@ -18,6 +18,7 @@ from snapplan.domain import (
     ComponentKind,
     ComponentSnapshot,
     DanglingReference,
+    DefinitionKind,
     Drift,
     Event,
     FinishedGood,
@@ -46,6 +47,7 @@ from snapplan.domain import (
     TargetDrift,
     TargetKind,
 )
+from snapplan.domain.catalog_sync import CatalogSync, ItemChange, SharedName, SyncAction
 from snapplan.domain.changes import FieldChange
 from snapplan.domain.drift import DefinitionDrift, IngredientRename
 from snapplan.domain.progress import (
@@ -70,6 +72,7 @@ from snapplan.domain.runs import (
 )
 from snapplan.domain.verification import Problem, ProblemKind, Verification
 from snapplan.errors import (
+    AmbiguousNameError,
     ConflictError,
     CycleError,
     DepthLimitError,
@@ -78,6 +81,7 @@ from snapplan.errors import (
     FinishedUnitNotFound,
     IngredientNotFound,
     KeyReusedError,
+    LedgerIntegrityError,
     MaterialUnitNotFound,
     NotFoundError,
     NotInPlanError,
@@ -106,6 +110,7 @@ from snapplan.services import (
     record_assembly,
     record_production,
     record_waste,
+    sync_catalog,
     verify_plan,
     void_run,
 )
@@ -113,9 +118,11 @@ from snapplan.services import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AmbiguousNameError",
     "AssemblyRun",
     "AssemblyTarget",
     "CatalogReport",
+    "CatalogSync",
     "Component",
     "ComponentKind",
     "ComponentSnapshot",
@@ -124,6 +131,7 @@ __all__ = [
     "CycleError",
     "DanglingReference",
     "DefinitionDrift",
+    "DefinitionKind",
     "DepthLimitError",
     "Drift",
     "Event",
@@ -145,7 +153,9 @@ __all__ = [
     "IngredientRename",
     "IngredientRequirement",
     "IngredientUse",
+    "ItemChange",
     "KeyReusedError",
+    "LedgerIntegrityError",
     "Limits",
     "MadeAlong",
     "MaterialProgress",
@@ -176,6 +186,7 @@ __all__ = [
     "RunKind",
     "RunNotFound",
     "RunVoid",
+    "SharedName",
     "Shortage",
     "ShortageError",
     "SnapplanError",
@@ -187,6 +198,7 @@ __all__ = [
     "SubRecipe",
     "SubRecipeSnapshot",
     "SupersededPlanError",
+    "SyncAction",
     "TargetDrift",
     "TargetKind",
     "UnitOfWork",
@@ -205,6 +217,7 @@ __all__ = [
     "record_assembly",
     "record_production",
     "record_waste",
+    "sync_catalog",
     "verify_plan",
     "void_run",
 ]

@@ -24,6 +24,24 @@ class CatalogFileError(ValidationError):
     """A catalog file is malformed or inconsistent; the message says where (file, item, field)."""
 
 
+class AmbiguousNameError(ValidationError):
+    """A name matches two or more stored items of one kind, so a catalog sync cannot tell which
+    one a given item is (:func:`snapplan.sync_catalog`): give the item the id of the one to
+    update. ``.kind`` (``"ingredient"``, ``"finished_unit"``...), ``.name`` and ``.ids`` (the
+    stored items') say which."""
+
+    def __init__(self, kind: str, name: str, ids: Sequence[uuid.UUID]) -> None:
+        self.kind = kind
+        self.name = name
+        self.ids = tuple(ids)
+        label = kind.replace("_", " ")
+        listed = ", ".join(str(i) for i in self.ids)
+        super().__init__(
+            f"{len(self.ids)} {label}s in the store are named {name!r} ({listed}): cannot tell "
+            f"which one the given {label} {name!r} is; give it the id of the one to update"
+        )
+
+
 class NotFoundError(SnapplanError, LookupError):
     """A definition, event, snapshot or plan does not exist. ``.id`` names what was asked for;
     ``.referenced_by`` (if known) says who refers to it, e.g. ``finished good 'Gift Box'``."""
@@ -89,6 +107,24 @@ class PlanNotFound(NotFoundError):
     """No plan has this id."""
 
     kind = "plan"
+
+
+class ProductNotFound(NotFoundError):
+    """No product (a pack a shop sells) has this id."""
+
+    kind = "product"
+
+
+class ItemNotFound(NotFoundError):
+    """No ingredient or material unit has this id: nothing the pantry or a product can hold."""
+
+    kind = "ingredient or material unit"
+
+
+class PantryEntryNotFound(NotFoundError):
+    """No pantry entry has this number (``seq``) or id."""
+
+    kind = "pantry entry"
 
 
 class CycleError(SnapplanError):
@@ -160,6 +196,18 @@ class SnapshotIntegrityError(PersistenceError):
 
     def __init__(self, snapshot_id: uuid.UUID | None, message: str) -> None:
         self.snapshot_id = snapshot_id
+        super().__init__(message)
+
+
+class LedgerIntegrityError(PersistenceError):
+    """An event's ledger was changed behind snapplan's back: a stored run (or void) does not
+    match its digest, or a run is missing from the chain (a hole in ``seq``). ``.event_id``
+    names the event and ``.seq`` the run number; run :func:`snapplan.verify_plan` for every
+    problem at once."""
+
+    def __init__(self, event_id: uuid.UUID, seq: int, message: str) -> None:
+        self.event_id = event_id
+        self.seq = seq
         super().__init__(message)
 
 

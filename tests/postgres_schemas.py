@@ -2,10 +2,13 @@
 
 PostgreSQL stores live in one schema per test session, :class:`SharedSchema`: snapplan's tables
 and triggers are created in it once (``SqlStore.create_schema()``), and it is emptied before each
-new store with ``TRUNCATE ... RESTART IDENTITY`` (the append-only triggers refuse UPDATE and
-DELETE, not TRUNCATE), which costs a fraction of creating and dropping a schema with its tables
-and triggers. A test that must create snapplan's tables itself (``create_schema``, ``metadata``,
-``immutability_ddl`` on an empty schema) takes a :func:`fresh_schema` of its own instead.
+new store with ``TRUNCATE ... RESTART IDENTITY``, which costs a fraction of creating and
+dropping a schema with its tables and triggers. The append-only tables refuse ``TRUNCATE`` (a
+statement trigger), so the emptying transaction first sets ``session_replication_role =
+replica`` (``SET LOCAL``: for that transaction only), under which ordinary triggers do not
+fire; that takes a superuser, as the test server's ``postgres`` role is. A test that must create
+snapplan's tables itself (``create_schema``, ``metadata``, ``immutability_ddl`` on an empty
+schema) takes a :func:`fresh_schema` of its own instead.
 
 The server is named by ``SNAPPLAN_TEST_POSTGRES_URL``; without it every PostgreSQL test is
 skipped with :data:`NO_POSTGRES` as its reason (``.ci/run`` fails when it sees that reason).
@@ -109,9 +112,10 @@ class SharedSchema:
         """Make the schema hold exactly what a freshly created one holds: no rows, and every
         identity starting again at 1.
 
-        ``TRUNCATE ... RESTART IDENTITY`` of the snapplan tables that need it: those holding
-        rows, and those whose identity was used (even by a rolled-back insert: sequences do not
-        roll back). An already pristine table is left alone, since a TRUNCATE rebuilds every
+        ``TRUNCATE ... RESTART IDENTITY`` of the snapplan tables that need it (with the
+        append-only tables' triggers quiet, see the module docstring): those holding rows, and
+        those whose identity was used (even by a rolled-back insert: sequences do not roll
+        back). An already pristine table is left alone, since a TRUNCATE rebuilds every
         index of its table and syncs it to disk. A snapplan table that a test dropped (to
         provoke a database error) is created again first, with its triggers.
         """
@@ -159,6 +163,8 @@ class SharedSchema:
             dirty_tables = list(conn.exec_driver_sql(" UNION ALL ".join(probes)).scalars())
             if not dirty_tables:
                 return
+            # The append-only tables' TRUNCATE trigger stays quiet in this transaction only.
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
             try:
                 conn.exec_driver_sql(
                     f"TRUNCATE {', '.join(map(quote, dirty_tables))} RESTART IDENTITY"

@@ -39,6 +39,8 @@ FLOUR = StockedItem(uuid.uuid4(), "Flour", (Measure(1, "cup", 120, "g"),))
 RIBBON = StockedItem(uuid.uuid4(), "Ribbon")
 BAG = Product(FLOUR.item_id, "Flour 1 kg bag", 1, "kg")
 EVENT, PLAN = uuid.uuid4(), uuid.uuid4()
+#: The pantry reads what runs used; their chain is the ledger's business, not checked here.
+UNCHAINED = "0" * 64
 
 
 def bake(seq: int, minutes: int, cups: int) -> ProductionRun:
@@ -53,12 +55,19 @@ def bake(seq: int, minutes: int, cups: int) -> ProductionRun:
         name="Shortbread",
         batches=2,
         ingredients=[IngredientUse(FLOUR.item_id, "Flour", cups, "cup")],
+        digest=UNCHAINED,
     )
 
 
 def void(seq: int, minutes: int, run: Any) -> RunVoid:
     return RunVoid(
-        event_id=EVENT, plan_id=PLAN, seq=seq, recorded_at=at(minutes), run_id=run.id, reason="no"
+        event_id=EVENT,
+        plan_id=PLAN,
+        seq=seq,
+        recorded_at=at(minutes),
+        run_id=run.id,
+        reason="no",
+        digest=UNCHAINED,
     )
 
 
@@ -139,6 +148,7 @@ def test_packaging_used_by_assembly_runs_comes_off_the_shelf() -> None:
         consumed=[
             Consumption(ComponentKind.MATERIAL_UNIT, RIBBON.item_id, uuid.uuid4(), "Ribbon", 12)
         ],
+        digest=UNCHAINED,
     )
     pantry = compute_pantry({RIBBON.item_id: RIBBON}, [], [ribbons], [boxed], at(10))
     line = pantry.item(RIBBON.item_id)

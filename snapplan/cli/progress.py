@@ -87,7 +87,7 @@ def progress_table(
             "Packaging",
             ("material", "needed", "used", "left"),
             [
-                (m.name, amount(m.needed), amount(m.used), amount(m.remaining))
+                (_marked(m.name, m.in_plan), amount(m.needed), amount(m.used), amount(m.remaining))
                 for m in progress.materials
             ],
         ),
@@ -96,7 +96,7 @@ def progress_table(
             ("ingredient", "planned", "used", "left", "unit"),
             [
                 (
-                    i.name,
+                    _marked(i.name, i.in_plan),
                     shown(i.planned, i.unit, i.ingredient_id),
                     shown(i.used, i.unit, i.ingredient_id),
                     shown(i.remaining, i.unit, i.ingredient_id),
@@ -111,6 +111,14 @@ def progress_table(
             [(str(run.seq), run_summary(run)) for run in progress.unmatched],
         ),
     )
+
+
+#: After the name of a line the plan does not need: it is there to show what runs used.
+NOT_IN_PLAN = "(not in this plan)"
+
+
+def _marked(name: str, in_plan: bool) -> str:
+    return name if in_plan else f"{name} {NOT_IN_PLAN}"
 
 
 def run_summary(run: Run) -> str:
@@ -181,6 +189,7 @@ def progress_json(progress: Progress) -> dict[str, Any]:
                 "needed": json_amount(m.needed),
                 "used": json_amount(m.used),
                 "remaining": json_amount(m.remaining),
+                "in_plan": m.in_plan,
             }
             for m in progress.materials
         ],
@@ -192,6 +201,7 @@ def progress_json(progress: Progress) -> dict[str, Any]:
                 "used": json_amount(i.used),
                 "remaining": json_amount(i.remaining),
                 "unit": i.unit,
+                "in_plan": i.in_plan,
             }
             for i in progress.ingredients
         ],

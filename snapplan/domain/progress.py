@@ -5,8 +5,17 @@ supersedes, directly or through earlier re-plans (what was baked before a re-pla
 Runs are matched to the plan's lines by snapshot id first, then by catalog id where exactly one
 line of the plan has it; a run whose recipe, good or wasted item matches no line is listed in
 ``unmatched`` (never silently dropped). Stock (finished units, goods) is counted by catalog id,
-as the kitchen holds it. Everything is exact; the only rounding is the ``ceil`` of
-``makeup_batches``.
+as the kitchen holds it.
+
+What runs *used* is never dropped either: every ingredient and packaging material a counted run
+used (those listed in ``unmatched`` too) has a line in ``ingredients`` or ``materials``. One the
+plan no longer needs (an ingredient renamed into a new one, packaging a good no longer takes)
+shows ``planned``/``needed`` 0 beside what was used; an amount used in another unit dimension
+than the plan's line (cups of butter where the plan now needs grams) gets a line of its own for
+that dimension, with ``planned`` 0, never merged into the plan's figure. The plan's own amounts
+are always positive, so ``planned == 0`` (``in_plan`` False) says exactly "not in this plan".
+
+Everything is exact; the only rounding is the ``ceil`` of ``makeup_batches``.
 """
 
 from __future__ import annotations
@@ -35,6 +44,9 @@ from snapplan.domain.snapshots import FinishedGoodSnapshot, Snapshot
 from snapplan.domain.units import BASE_UNITS, canonical_unit, dimension_of, known_unit
 
 _ZERO = Decimal(0)
+
+#: An ingredient in one unit dimension: (ingredient id, dimension).
+_Key = tuple[uuid.UUID, str]
 
 
 @attrs.frozen
@@ -87,7 +99,13 @@ class FinishedGoodProgress:
 
 @attrs.frozen
 class MaterialProgress:
-    """Packaging: needed by the plan, used by assembly runs, remaining."""
+    """Packaging: ``needed`` by the plan, ``used`` by every counted assembly run (those in
+    ``unmatched`` too), ``remaining = max(0, needed - used)``.
+
+    A material the plan no longer needs but a counted run used is listed with ``needed`` 0
+    (``in_plan`` is False), so that nothing used is dropped. One line per material, under the
+    first name by sort when the plan's snapshots name it twice.
+    """
 
     material_unit_id: uuid.UUID
     name: str
@@ -95,11 +113,26 @@ class MaterialProgress:
     used: Decimal
     remaining: Decimal
 
+    @property
+    def in_plan(self) -> bool:
+        """Whether the plan needs this material (else the line only shows what was used)."""
+        return self.needed > 0
+
 
 @attrs.frozen
 class IngredientProgress:
-    """One ingredient in one unit dimension: planned, used (as the runs recorded it),
-    remaining."""
+    """One ingredient in one unit dimension: ``planned``, ``used`` by every counted production
+    run (those in ``unmatched`` too: what went into the bowl is gone whichever recipe it was
+    for), ``remaining = max(0, planned - used)``, all in ``unit``.
+
+    ``unit`` follows the requirements' rules: the one unit when the plan and the runs all say
+    the same, else the dimension's base unit (``g``, ``ml``, ``each``). An ingredient the plan
+    does not need in this dimension, but that counted runs used in it (renamed into a new
+    ingredient since, or its recipe line moved from cups to grams), is a line of its own with
+    ``planned`` 0 (``in_plan`` is False): never summed into another dimension, never dropped.
+    An ingredient the plan's snapshots name twice (captured before and after a rename that kept
+    its id) is still one line per dimension, under the first name by sort, its use counted once.
+    """
 
     ingredient_id: uuid.UUID
     name: str
@@ -107,6 +140,12 @@ class IngredientProgress:
     used: Decimal
     remaining: Decimal
     unit: str
+
+    @property
+    def in_plan(self) -> bool:
+        """Whether the plan needs this ingredient in this dimension (else the line only shows
+        what was used)."""
+        return self.planned > 0
 
 
 @attrs.frozen
@@ -330,53 +369,81 @@ class _Progress:
         return tuple(sorted(lines, key=lambda g: (g.name, str(g.snapshot_id))))
 
     def _materials(self) -> tuple[MaterialProgress, ...]:
+        """One line per material that the plan needs or a counted assembly run used."""
+        needed: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+        names: dict[uuid.UUID, str] = {}
+        for need in self.requirements.materials:  # by name: the first name is the line's
+            needed[need.material_unit_id] += need.quantity
+            names.setdefault(need.material_unit_id, need.name)
         used: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+        used_names: dict[uuid.UUID, str] = {}
         for run in self.runs:
             if isinstance(run, AssemblyRun):
                 for part in run.consumed:
                     if part.kind is ComponentKind.MATERIAL_UNIT:
                         used[part.id] += part.quantity
-        return tuple(
-            MaterialProgress(
-                material_unit_id=need.material_unit_id,
-                name=need.name,
-                needed=need.quantity,
-                used=used[need.material_unit_id],
-                remaining=max(_ZERO, need.quantity - used[need.material_unit_id]),
+                        used_names[part.id] = part.name  # the latest run's name
+        lines = []
+        for material_id in needed.keys() | used.keys():
+            wanted, done = needed.get(material_id, _ZERO), used.get(material_id, _ZERO)
+            lines.append(
+                MaterialProgress(
+                    material_unit_id=material_id,
+                    name=names[material_id] if material_id in names else used_names[material_id],
+                    needed=wanted,
+                    used=done,
+                    remaining=max(_ZERO, wanted - done),
+                )
             )
-            for need in self.requirements.materials
-        )
+        return tuple(sorted(lines, key=lambda m: (m.name, str(m.material_unit_id))))
 
     def _ingredients(self) -> tuple[IngredientProgress, ...]:
-        used: dict[tuple[uuid.UUID, str], list[tuple[Decimal, str]]] = defaultdict(list)
+        """One line per ingredient and dimension that the plan needs or a counted run used."""
+        planned: dict[_Key, list[tuple[Decimal, str]]] = defaultdict(list)
+        names: dict[_Key, str] = {}
+        for need in self.requirements.ingredients:  # by name: the first name is the line's
+            key = (need.ingredient_id, dimension_of(need.unit))
+            planned[key].append((need.quantity, need.unit))
+            names.setdefault(key, need.name)
+        used: dict[_Key, list[tuple[Decimal, str]]] = defaultdict(list)
+        used_names: dict[_Key, str] = {}
         for run in self.runs:
-            if isinstance(run, ProductionRun) and self._matched(run):
+            if isinstance(run, ProductionRun):
                 for use in run.ingredients:
-                    used[use.ingredient_id, dimension_of(use.unit)].append((use.quantity, use.unit))
+                    key = (use.ingredient_id, dimension_of(use.unit))
+                    used[key].append((use.quantity, use.unit))
+                    used_names[key] = use.name  # the latest run's name
         lines = []
-        for need in self.requirements.ingredients:
-            dimension = dimension_of(need.unit)
-            amounts = used[need.ingredient_id, dimension]
-            spellings = {canonical_unit(unit) for _, unit in amounts} | {need.unit}
+        for key in planned.keys() | used.keys():
+            ingredient_id, dimension = key
+            needs, uses = planned.get(key, []), used.get(key, [])
+            spellings = {canonical_unit(unit) for _, unit in (*needs, *uses)}
             if len(spellings) == 1:
-                unit = need.unit
-                planned = need.quantity
-                done = sum((q for q, _ in amounts), _ZERO)
+                (unit,) = spellings
+                total = _sum
             else:
                 unit = BASE_UNITS[dimension]
-                planned = _in_base(need.quantity, need.unit)
-                done = sum((_in_base(q, u) for q, u in amounts), _ZERO)
+                total = _sum_in_base
+            wanted, done = total(needs), total(uses)
             lines.append(
                 IngredientProgress(
-                    ingredient_id=need.ingredient_id,
-                    name=need.name,
-                    planned=planned,
+                    ingredient_id=ingredient_id,
+                    name=names[key] if key in names else used_names[key],
+                    planned=wanted,
                     used=done,
-                    remaining=max(_ZERO, planned - done),
+                    remaining=max(_ZERO, wanted - done),
                     unit=unit,
                 )
             )
-        return tuple(lines)
+        return tuple(sorted(lines, key=lambda i: (i.name, i.unit, str(i.ingredient_id))))
+
+
+def _sum(amounts: Iterable[tuple[Decimal, str]]) -> Decimal:
+    return sum((quantity for quantity, _ in amounts), _ZERO)
+
+
+def _sum_in_base(amounts: Iterable[tuple[Decimal, str]]) -> Decimal:
+    return sum((_in_base(quantity, unit) for quantity, unit in amounts), _ZERO)
 
 
 def _in_base(quantity: Decimal, unit: str) -> Decimal:

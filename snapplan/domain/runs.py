@@ -8,7 +8,13 @@ run recorded, never a recomputation.
 
 Every entry carries ``id``, ``event_id``, ``plan_id`` (the plan it was recorded against),
 ``seq``, ``recorded_at`` (aware UTC), ``key`` (an idempotency key or None), ``note``, ``by``
-(who recorded it, or None) and ``amends`` (the id of a voided run this one corrects, or None).
+(who recorded it, or None), ``amends`` (the id of a voided run this one corrects, or None) and
+``digest``: its link in the event's hash chain (:mod:`snapplan.domain.chain`), the sha256 of its
+content and of the digest of the entry before it. The services compute it; a host that builds
+entries by hand uses :meth:`LedgerEntry.after`, which computes it too::
+
+    first = ProductionRun.after(None, event_id=event.id, plan_id=plan.id, ...)
+    second = WasteRun.after(first, plan_id=plan.id, ...)   # event_id and seq follow first
 """
 
 from __future__ import annotations
@@ -17,13 +23,15 @@ import datetime
 import enum
 import uuid
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import attrs
 
 from snapplan.domain.catalog import ComponentKind, is_component_kind, to_component_kind
+from snapplan.domain.chain import chain_start, entry_digest
 from snapplan.domain.quantities import canonical_decimal
 from snapplan.domain.validators import (
+    digest_hex,
     elements_of,
     fail,
     idempotency_key,
@@ -41,6 +49,7 @@ from snapplan.domain.validators import (
     to_tuple,
     utc_timestamp,
 )
+from snapplan.errors import ValidationError
 
 
 class RunKind(enum.StrEnum):
@@ -135,6 +144,57 @@ class LedgerEntry:
         default=None, converter=to_optional_id, validator=is_optional_id
     )
     id: uuid.UUID = attrs.field(factory=new_id, converter=to_id, validator=is_id)
+    #: sha256 of this entry's content and of the previous entry's digest (see
+    #: :mod:`snapplan.domain.chain`); made by :meth:`after` or by the services.
+    digest: str = attrs.field(validator=digest_hex)
+
+    @classmethod
+    def after(cls, previous: LedgerEntry | None, **fields: Any) -> Self:
+        """A new entry of this kind that follows ``previous`` in its event's ledger (None: the
+        event's first entry), with its ``digest`` chained to ``previous``'s.
+
+        ``fields`` are the entry's fields but ``digest``. ``event_id`` defaults to
+        ``previous``'s event and ``seq`` to the next position (1 for the first entry); given,
+        they must agree with ``previous`` (``ValidationError`` otherwise).
+
+        >>> import datetime, uuid
+        >>> now = datetime.datetime(2024, 12, 1, 9, 30, tzinfo=datetime.UTC)
+        >>> void = RunVoid.after(
+        ...     None, event_id=uuid.uuid4(), plan_id=uuid.uuid4(), recorded_at=now,
+        ...     run_id=uuid.uuid4(), reason="mistake")
+        >>> void.seq, void.digest == void.expected_digest(str(void.event_id))
+        (1, True)
+        """
+        if previous is not None:
+            fields.setdefault("event_id", previous.event_id)
+            fields.setdefault("seq", previous.seq + 1)
+        else:
+            fields.setdefault("seq", 1)
+        draft = cls(digest=_UNSEALED, **fields)
+        if previous is None:
+            if draft.seq != 1:
+                raise ValidationError(
+                    f"{cls.__name__}: seq {draft.seq} needs the entry before it (seq "
+                    f"{draft.seq - 1}) as previous; only the first entry (seq 1) has none"
+                )
+            link = chain_start(draft.event_id)
+        else:
+            if (draft.event_id, draft.seq) != (previous.event_id, previous.seq + 1):
+                raise ValidationError(
+                    f"{cls.__name__}: seq {draft.seq} of event {draft.event_id} does not follow "
+                    f"run {previous.seq} of event {previous.event_id}"
+                )
+            link = previous.digest
+        return attrs.evolve(draft, digest=entry_digest(draft, link))
+
+    def expected_digest(self, previous: str) -> str:
+        """The digest this entry must carry, given the digest of the entry before it in its
+        event's ledger (for the first entry: ``str(event_id)``)."""
+        return entry_digest(self, previous)
+
+
+# A placeholder that validates, replaced before an entry made by ``after`` is returned.
+_UNSEALED = "0" * 64
 
 
 @attrs.frozen(kw_only=True)

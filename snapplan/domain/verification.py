@@ -8,6 +8,10 @@ covers its targets, in order, with their amounts and their snapshots' digests; k
 database (printed on the plan sheet, stored by the host elsewhere), it also catches an edit that
 recomputed every digest on the way up. Digests are plain sha256: they catch corruption and
 edits that do not recompute them; only a root kept elsewhere catches the rest.
+
+The plan's event's ledger is checked too: every run against its link in the event's hash chain
+(:func:`snapplan.domain.ledger.chain_breaks`), each break a ``ledger_mismatch`` problem naming
+the event and the run number.
 """
 
 from __future__ import annotations
@@ -16,19 +20,21 @@ import enum
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
 from snapplan.domain import graph
+from snapplan.domain.ledger import chain_breaks
 from snapplan.domain.plan import Plan
 from snapplan.domain.quantities import canonical_decimal
+from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
 from snapplan.errors import SnapshotIntegrityError
 
 
 class ProblemKind(enum.StrEnum):
-    """What can be wrong with a plan's snapshots."""
+    """What can be wrong with a plan's snapshots or its event's ledger."""
 
     #: The stored content (with the children's stored digests) does not give the stored digest.
     DIGEST_MISMATCH = "digest_mismatch"
@@ -40,16 +46,23 @@ class ProblemKind(enum.StrEnum):
     LOOP = "loop"
     #: The plan's root digest differs from the one the caller kept.
     ROOT_MISMATCH = "root_mismatch"
+    #: A run of the event's ledger does not match its digest, or a run is missing (a hole).
+    LEDGER_MISMATCH = "ledger_mismatch"
 
 
 @attrs.frozen
 class Problem:
     """One thing wrong with a plan: ``snapshot_id`` names the snapshot (for a missing child,
-    the child's id; for a root mismatch, None) and ``detail`` says what is wrong."""
+    the child's id; for a root mismatch or a ledger problem, None) and ``detail`` says what is
+    wrong. A ledger problem also names the ``event_id``, the run number ``seq`` and the stored
+    run's ``run_id`` (None for a missing run)."""
 
     kind: ProblemKind
     snapshot_id: uuid.UUID | None
     detail: str
+    event_id: uuid.UUID | None = None
+    seq: int | None = None
+    run_id: uuid.UUID | None = None
 
 
 @attrs.frozen
@@ -145,6 +158,22 @@ def find_problems(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> list[P
             Problem(ProblemKind.LOOP, loop.path[0], "snapshots point at each other in a loop")
         )
     return problems
+
+
+def ledger_problems(event_id: uuid.UUID, ledger: Iterable[Run]) -> list[Problem]:
+    """Every break of an event's hash chain (``ledger``: its entries as stored), as problems of
+    kind ``ledger_mismatch``, by run number."""
+    return [
+        Problem(
+            ProblemKind.LEDGER_MISMATCH,
+            None,
+            found.detail,
+            event_id=found.event_id,
+            seq=found.seq,
+            run_id=found.run_id,
+        )
+        for found in chain_breaks(event_id, ledger)
+    ]
 
 
 def check_snapshots(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> None:

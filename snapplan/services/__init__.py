@@ -3,6 +3,7 @@
 from snapplan.services.assembly import record_assembly
 from snapplan.services.catalog import add_catalog
 from snapplan.services.catalog_check import check_catalog
+from snapplan.services.catalog_sync import sync_catalog
 from snapplan.services.drift import plan_drift
 from snapplan.services.planning import PlanResult, create_plan
 from snapplan.services.production import record_production
@@ -25,6 +26,7 @@ __all__ = [
     "record_assembly",
     "record_production",
     "record_waste",
+    "sync_catalog",
     "verify_plan",
     "void_run",
 ]

@@ -64,8 +64,13 @@ def record_assembly(
                     needed[part.kind, part.id] += part.quantity
                     names[part.kind, part.id] = part.name
         short = shortages(needed, recording.stock(), names)
-        run = AssemblyRun(
-            **recording.header(now=now, key=key, note=note, by=by, amends=amended),
+        run = recording.draft(
+            AssemblyRun,
+            now=now,
+            key=key,
+            note=note,
+            by=by,
+            amends=amended,
             finished_good_id=good.source_id,
             finished_good_snapshot_id=good.id,
             name=good.name,

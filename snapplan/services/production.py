@@ -77,8 +77,13 @@ def record_production(
                 [(recipe, batches)]
                 + [(_recipe(recording.snapshots, a.recipe_snapshot_id), a.batches) for a in along]
             )
-        run = ProductionRun(
-            **recording.header(now=now, key=key, note=note, by=by, amends=amended),
+        run = recording.draft(
+            ProductionRun,
+            now=now,
+            key=key,
+            note=note,
+            by=by,
+            amends=amended,
             recipe_id=recipe.source_id,
             recipe_snapshot_id=recipe.id,
             name=recipe.name,

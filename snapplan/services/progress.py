@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from snapplan.domain.ledger import check_chain
 from snapplan.domain.progress import Progress, compute_progress
 from snapplan.domain.validators import parse_id
 from snapplan.ports.unit_of_work import UnitOfWork
@@ -16,7 +17,9 @@ def plan_progress(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Progress:
 
     Counts every run that is not voided, recorded against this plan or any plan it supersedes,
     directly or through earlier re-plans; reads snapshots and the ledger only, never the live
-    catalog. Never commits; ``PlanNotFound`` for an unknown plan.
+    catalog. Never commits; ``PlanNotFound`` for an unknown plan; ``SnapshotIntegrityError`` or
+    ``LedgerIntegrityError`` when the plan's snapshots or its event's ledger were changed behind
+    snapplan's back (:func:`snapplan.verify_plan` lists every problem).
     """
     uow = arguments.unit_of_work(uow)
     plan_id = parse_id(plan_id, "plan_id")
@@ -30,4 +33,5 @@ def plan_progress(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Progress:
             counted.add(earlier)
             earlier = by_id[earlier].supersedes
         ledger = uow.runs.for_event(plan.event_id)
+    check_chain(plan.event_id, ledger)
     return compute_progress(plan, snapshots, ledger, counted)

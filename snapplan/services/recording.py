@@ -6,6 +6,10 @@ whose first attempt committed returns that run and writes nothing, even if the p
 superseded since), then a superseded plan, then ``amends``, then stock. The stock a recorder
 checks and the ``seq`` it writes come from the one read of the ledger made here, so a rival that
 commits in between makes this write conflict (a taken ``seq``) instead of overselling.
+
+The ledger is checked against its hash chain as it is read (``LedgerIntegrityError`` naming the
+event and the run number, before anything else), and every new entry's ``digest`` chains from
+the last entry read (:meth:`Recording.draft`), which is the entry at ``seq`` - 1.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from snapplan.domain.ledger import live_runs, next_seq, on_hand, voids_by_run
+from snapplan.domain.ledger import check_chain, live_runs, next_seq, on_hand, voids_by_run
 from snapplan.domain.plan import Plan
 from snapplan.domain.runs import AssemblyRun, ProductionRun, Run, RunVoid, WasteRun
 from snapplan.domain.snapshots import CapturedSnapshot, Snapshot
@@ -43,6 +47,7 @@ class Recording:
         self.plan: Plan = uow.plans.get(plan_id)
         self.snapshots: dict[uuid.UUID, Snapshot] = load_plan_snapshots(uow, self.plan)
         self.ledger: tuple[Run, ...] = uow.runs.for_event(self.plan.event_id)
+        check_chain(self.plan.event_id, self.ledger)
 
     # -- naming things in the plan -------------------------------------------------------------
 
@@ -111,26 +116,31 @@ class Recording:
         """On hand now, from the ledger as read (see :mod:`snapplan.domain.ledger`)."""
         return on_hand(live_runs(self.ledger))
 
-    def header(
+    def draft(
         self,
+        kind: type[R],
         *,
         now: datetime.datetime,
         key: str | None,
         note: str,
         by: str | None,
         amends: uuid.UUID | None,
-    ) -> dict[str, Any]:
-        """The fields every new entry of this recording carries (``seq``: the next one)."""
-        return {
-            "event_id": self.plan.event_id,
-            "plan_id": self.plan.id,
-            "seq": next_seq(self.ledger),
-            "recorded_at": now,
-            "key": key,
-            "note": note,
-            "by": by,
-            "amends": amends,
-        }
+        **fields: Any,
+    ) -> R:
+        """A new entry of ``kind`` with ``fields`` and the header every entry of this recording
+        carries: the next ``seq``, and its ``digest`` chained to the last entry read."""
+        return kind.after(
+            self.ledger[-1] if self.ledger else None,
+            event_id=self.plan.event_id,
+            plan_id=self.plan.id,
+            seq=next_seq(self.ledger),
+            recorded_at=now,
+            key=key,
+            note=note,
+            by=by,
+            amends=amends,
+            **fields,
+        )
 
     def write(self, entry: Run) -> Run:
         """Add ``entry`` to the ledger."""
@@ -141,7 +151,8 @@ class Recording:
 def content(entry: Run) -> tuple[object, ...]:
     """What makes two requests the same (EXECUTION.md, exactly once): the kind, the resolved
     catalog ids, the amounts by value, sub-recipes made along, ``allow_shortage`` and a waste's
-    reason; not the note, who, when, or the plan it was recorded against."""
+    reason; not the note, who, when, the plan it was recorded against, nor the ``digest`` (a
+    retry's chains from a later entry than the run it repeats)."""
     if isinstance(entry, ProductionRun):
         along = tuple((a.recipe_id, a.batches) for a in entry.sub_recipe_batches)
         return (

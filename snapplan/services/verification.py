@@ -11,6 +11,7 @@ from snapplan.domain.verification import (
     ProblemKind,
     Verification,
     find_problems,
+    ledger_problems,
     plan_root_digest,
 )
 from snapplan.errors import ValidationError
@@ -24,14 +25,17 @@ _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 def verify_plan(
     uow: UnitOfWork, plan_id: uuid.UUID | str, *, expected_root: str | None = None
 ) -> Verification:
-    """Check a whole plan: every snapshot against its digest, every snapshot and child present.
+    """Check a whole plan: every snapshot against its digest, every snapshot and child present,
+    and every run of its event's ledger against its link in the hash chain, none missing.
 
     Reports every problem at once (``.ok``, ``.problems``) instead of stopping at the first,
-    as the other services do (``SnapshotIntegrityError``). ``.root_digest`` is the plan's Merkle
-    root over its targets, in order, with their amounts and their snapshots' digests; keep it
-    outside the database (``PlanResult.root_digest`` gives it when the plan is made) and pass it
-    back as ``expected_root`` to catch even an edit that recomputed every digest. Never commits;
-    ``PlanNotFound`` for an unknown plan.
+    as the other services do (``SnapshotIntegrityError``, ``LedgerIntegrityError``): a ledger
+    problem is of kind ``ledger_mismatch`` and names the event and the run number.
+
+    ``.root_digest`` is the plan's Merkle root over its targets, in order, with their amounts
+    and their snapshots' digests; keep it outside the database (``PlanResult.root_digest`` gives
+    it when the plan is made) and pass it back as ``expected_root`` to catch even an edit that
+    recomputed every digest. Never commits; ``PlanNotFound`` for an unknown plan.
 
     >>> from snapplan import Event, MemoryStore, add_catalog, create_plan
     >>> store = MemoryStore()
@@ -53,6 +57,7 @@ def verify_plan(
     with uow:
         plan = uow.plans.get(plan_id)
         snapshots = load_plan_snapshots(uow, plan, verify=False)
+        ledger = uow.runs.for_event(plan.event_id)
     problems = find_problems(plan, snapshots)
     root = None
     if all(i in snapshots for i in plan.snapshot_ids()):
@@ -66,4 +71,5 @@ def verify_plan(
                 "the plan or its snapshots were changed",
             )
         )
+    problems.extend(ledger_problems(plan.event_id, ledger))
     return Verification(plan.id, tuple(problems), root)

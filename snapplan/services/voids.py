@@ -5,7 +5,15 @@ from __future__ import annotations
 import uuid
 
 from snapplan.domain.catalog import ComponentKind
-from snapplan.domain.ledger import Item, live_runs, next_seq, on_hand, void_shortages, voids_by_run
+from snapplan.domain.ledger import (
+    Item,
+    check_chain,
+    live_runs,
+    next_seq,
+    on_hand,
+    void_shortages,
+    voids_by_run,
+)
 from snapplan.domain.runs import AssemblyRun, ProductionRun, RunVoid, WasteRun
 from snapplan.domain.validators import parse_id
 from snapplan.errors import ShortageError, ValidationError
@@ -33,7 +41,9 @@ def void_run(
     the later run first) unless ``allow_shortage``. Voiding a voided run returns its existing
     void; voiding a void is a ``ValidationError``; an unknown id is ``RunNotFound``. To correct
     a run, void it and record the right one with ``amends=`` its id. The void is recorded
-    against the event's latest plan (the one the kitchen works from).
+    against the event's latest plan (the one the kitchen works from), its ``digest`` chained to
+    the event's last entry. ``LedgerIntegrityError`` if the event's ledger does not hold
+    together (see :func:`snapplan.verify_plan`).
     """
     uow = arguments.unit_of_work(uow)
     run_id = parse_id(run_id, "run_id")
@@ -44,6 +54,7 @@ def void_run(
         if isinstance(run, RunVoid):
             raise ValidationError(f"run {run_id} is itself a void: a void cannot be voided")
         ledger = uow.runs.for_event(run.event_id)
+        check_chain(run.event_id, ledger)
         existing = voids_by_run(ledger).get(run.id)
         if existing is not None:
             return existing
@@ -51,7 +62,8 @@ def void_run(
         if short and not allow_shortage:
             raise ShortageError(short, f"voiding run {run.seq} ({run.name})")
         latest = uow.plans.latest(run.event_id)
-        void = RunVoid(
+        void = RunVoid.after(
+            ledger[-1] if ledger else None,
             event_id=run.event_id,
             plan_id=latest.id if latest is not None else run.plan_id,
             seq=next_seq(ledger),

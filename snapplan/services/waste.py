@@ -47,8 +47,13 @@ def record_waste(
             if isinstance(item, FinishedUnitSnapshot)
             else ComponentKind.FINISHED_GOOD
         )
-        run = WasteRun(
-            **recording.header(now=now, key=key, note=note, by=by, amends=None),
+        run = recording.draft(
+            WasteRun,
+            now=now,
+            key=key,
+            note=note,
+            by=by,
+            amends=None,
             item_kind=kind,
             item_id=item.source_id,
             item_snapshot_id=item.id,

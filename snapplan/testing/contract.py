@@ -35,6 +35,7 @@ from snapplan.domain.catalog import (
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.plan import Plan
+from snapplan.domain.runs import ProductionRun
 from snapplan.domain.snapshots import RecipeSnapshot, SnapshotKind
 from snapplan.errors import (
     ConflictError,
@@ -55,7 +56,7 @@ from snapplan.ports.clock import utc_now
 from snapplan.ports.unit_of_work import Store
 from snapplan.testing.catalog import add_all
 from snapplan.testing.contents import store_contents
-from snapplan.testing.samples import THIRTY_DIGITS, planned_snapshots, sample_ledger
+from snapplan.testing.samples import THIRTY_DIGITS, planned_snapshots, relinked, sample_ledger
 
 #: (repository attribute, factory of a valid item, error raised for a missing id)
 CATALOG: tuple[tuple[str, Callable[[], Any], type[NotFoundError]], ...] = (
@@ -404,10 +405,10 @@ class RunRepositoryContract:
     def test_every_kind_reads_back_equal_in_seq_order(self, store: Store) -> None:
         event_id, plan_id, later_plan = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
         first = sample_ledger(event_id, plan_id)
-        second = sample_ledger(event_id, later_plan, start=5)
+        second = sample_ledger(event_id, later_plan, previous=first[-1])
         other = sample_ledger(uuid.uuid4(), uuid.uuid4())
-        _commit(store, lambda uow: uow.runs.add_many([*reversed(second), *other]))
-        _commit(store, lambda uow: uow.runs.add_many(first))
+        _commit(store, lambda uow: uow.runs.add_many([*reversed(first), *other]))
+        _commit(store, lambda uow: uow.runs.add_many(reversed(second)))
         with store.unit_of_work() as uow:
             assert uow.runs.for_event(event_id) == (*first, *second)
             assert uow.runs.for_plan(later_plan) == tuple(second)
@@ -431,7 +432,7 @@ class RunRepositoryContract:
         event_id = uuid.uuid4()
         taken = sample_ledger(event_id, uuid.uuid4())
         _commit(store, lambda uow: uow.runs.add(taken[0]))
-        rival = attrs.evolve(taken[1], seq=taken[0].seq)
+        rival = relinked(taken[1], None, event_id=event_id)
         with pytest.raises(ConflictError), store.unit_of_work() as uow:
             uow.runs.add(rival)
             uow.commit()
@@ -442,12 +443,12 @@ class RunRepositoryContract:
         event_id = uuid.uuid4()
         runs = sample_ledger(event_id, uuid.uuid4())
         _commit(store, lambda uow: uow.runs.add(runs[0]))
-        same_key = attrs.evolve(runs[1], key=runs[0].key)
+        same_key = relinked(runs[1], runs[0], key=runs[0].key)
         with pytest.raises(ConflictError), store.unit_of_work() as uow:
             uow.runs.add(same_key)
             uow.commit()
         # no key at all is no key: many runs may have none; another event may reuse a key
-        elsewhere = attrs.evolve(runs[0], id=uuid.uuid4(), event_id=uuid.uuid4())
+        elsewhere = relinked(runs[0], None, id=uuid.uuid4(), event_id=uuid.uuid4())
         _commit(store, lambda uow: uow.runs.add_many([*runs[1:], elsewhere]))
         with store.unit_of_work() as uow:
             assert uow.runs.count() == 5
@@ -455,7 +456,7 @@ class RunRepositoryContract:
     def test_two_recorders_taking_the_same_seq_one_conflicts(self, store: Store) -> None:
         event_id = uuid.uuid4()
         one, two = sample_ledger(event_id, uuid.uuid4())[:2]
-        two = attrs.evolve(two, seq=one.seq)
+        two = relinked(two, None, event_id=event_id)
         first, second = store.unit_of_work(), store.unit_of_work()
         with first:
             first.runs.add(one)
@@ -465,6 +466,34 @@ class RunRepositoryContract:
             second.commit()
         with store.unit_of_work() as uow:
             assert uow.runs.for_event(event_id) == (one,)
+
+    def test_a_run_that_does_not_chain_is_refused_and_nothing_is_staged(self, store: Store) -> None:
+        event_id = uuid.uuid4()
+        runs = sample_ledger(event_id, uuid.uuid4())
+        _commit(store, lambda uow: uow.runs.add(runs[0]))
+        before = store_contents(store)
+        production = runs[0]
+        assert isinstance(production, ProductionRun)
+        refused = {
+            # content changed, digest left as it was
+            "edited": attrs.evolve(runs[1], note="edited"),
+            # chained to another first run than the one stored
+            "unlinked": relinked(runs[1], relinked(production, None, note="another")),
+            # a hole: run 2 never stored
+            "hole": runs[2],
+        }
+        for what, run in refused.items():
+            with store.unit_of_work() as uow:
+                with pytest.raises(ValidationError, match=f"run {run.seq} of event") as caught:
+                    uow.runs.add_many([run])
+                assert ("hole" in str(caught.value)) == (what == "hole"), what
+                assert uow.runs.for_event(event_id) == (production,)
+                uow.commit()
+            assert store_contents(store) == before, what
+        # the same runs in order, chained, go in
+        _commit(store, lambda uow: uow.runs.add_many(runs[1:]))
+        with store.unit_of_work() as uow:
+            assert uow.runs.for_event(event_id) == tuple(runs)
 
 
 class UnitOfWorkContract:

@@ -94,16 +94,21 @@ def planned_snapshots(event_id: uuid.UUID | None = None) -> PlannedSnapshots:
     return PlannedSnapshots(plan, tuple(capture.snapshots))
 
 
-def sample_ledger(event_id: uuid.UUID, plan_id: uuid.UUID, *, start: int = 1) -> list[Run]:
-    """One ledger entry of each kind for ``event_id`` (``seq`` from ``start``), a 30-digit
-    amount among them: a production run, an assembly run, a waste run and a void of the waste.
-    Their snapshot ids are made up: the ledger repository stores what it is given."""
+def sample_ledger(
+    event_id: uuid.UUID, plan_id: uuid.UUID, *, previous: Run | None = None
+) -> list[Run]:
+    """One ledger entry of each kind for ``event_id``, a 30-digit amount among them: a
+    production run, an assembly run, a waste run and a void of the waste, chained by their
+    digests (:meth:`~snapplan.domain.runs.LedgerEntry.after`) to ``previous`` (the event's last
+    entry; None: they are the event's first, ``seq`` 1 to 4). Their snapshot ids are made up:
+    the ledger repository stores what it is given, once it chains."""
     now = utc_now()
     header: dict[str, Any] = {"event_id": event_id, "plan_id": plan_id, "recorded_at": now}
+    start = 1 if previous is None else previous.seq + 1
     cookie = uuid.uuid4()
-    production = ProductionRun(
+    production = ProductionRun.after(
+        previous,
         **header,
-        seq=start,
         key=f"bake-{start}",
         recipe_id=uuid.uuid4(),
         recipe_snapshot_id=uuid.uuid4(),
@@ -115,9 +120,9 @@ def sample_ledger(event_id: uuid.UUID, plan_id: uuid.UUID, *, start: int = 1) ->
         sub_recipe_batches=[MadeAlong(uuid.uuid4(), uuid.uuid4(), "Frosting", "0.5")],
         ingredients=[IngredientUse(uuid.uuid4(), "Flour", "500", "g")],
     )
-    assembly = AssemblyRun(
+    assembly = AssemblyRun.after(
+        production,
         **header,
-        seq=start + 1,
         by="Ann",
         finished_good_id=uuid.uuid4(),
         finished_good_snapshot_id=uuid.uuid4(),
@@ -125,9 +130,9 @@ def sample_ledger(event_id: uuid.UUID, plan_id: uuid.UUID, *, start: int = 1) ->
         quantity=2,
         consumed=[Consumption(ComponentKind.FINISHED_UNIT, cookie, uuid.uuid4(), "Cookie", 6)],
     )
-    waste = WasteRun(
+    waste = WasteRun.after(
+        assembly,
         **header,
-        seq=start + 2,
         note="floor",
         item_kind=ComponentKind.FINISHED_GOOD,
         item_id=assembly.finished_good_id,
@@ -136,5 +141,23 @@ def sample_ledger(event_id: uuid.UUID, plan_id: uuid.UUID, *, start: int = 1) ->
         quantity=1,
         reason="dropped",
     )
-    void = RunVoid(**header, seq=start + 3, run_id=waste.id, reason="found it")
-    return [production, assembly, waste, void]  # fmt: skip
+    void = RunVoid.after(waste, **header, run_id=waste.id, reason="found it")
+    return [production, assembly, waste, void]
+
+
+def relinked(entry: Run, previous: Run | None, **changes: Any) -> Run:
+    """``entry`` with ``changes``, moved to follow ``previous`` in its event's ledger (None: to
+    be the event's first entry) with its ``digest`` chained anew: ``seq`` (and, unless changed,
+    ``event_id``) follow ``previous``.
+
+    For tests that need a run a store must refuse for another reason than its digest (a
+    ``seq`` or a key already taken, the same run under another event)."""
+    fields = {
+        field.name: getattr(entry, field.name)
+        for field in attrs.fields(type(entry))
+        if field.name not in ("digest", "seq")
+    }
+    fields.update(changes)
+    if previous is not None and "event_id" not in changes:
+        fields["event_id"] = previous.event_id
+    return type(entry).after(previous, **fields)

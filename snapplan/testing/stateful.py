@@ -23,7 +23,9 @@ commit, on both stores alike. After every step the machine checks:
 - ``plan_requirements`` of every plan is equal on both stores and equal to what it was when the
   plan was first seen, whatever the catalog edits since; ``plan_drift`` and ``plan_progress`` of
   each event's latest plan are equal on both stores; each event's ledger is 1, 2, 3 … on both
-  (runs matched by event and position).
+  (runs matched by event and position), and holds together by its digests on each store (a run's
+  digest covers its own id and plan id, which differ between the stores, so digests are
+  compared by the chain each store keeps, not with each other).
 
 A disagreement raises :class:`Discrepancy` (an ``AssertionError``) saying what differs, and
 hypothesis shrinks it to a short sequence of steps.
@@ -87,9 +89,10 @@ from snapplan.domain.catalog import (
     SubRecipe,
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.ledger import chain_breaks
 from snapplan.domain.limits import Limits
 from snapplan.domain.requirements import Requirements
-from snapplan.domain.runs import Run
+from snapplan.domain.runs import LedgerEntry, Run
 from snapplan.errors import ConflictError, NotFoundError, SnapplanError
 from snapplan.ports.repositories import CatalogRepository
 from snapplan.ports.unit_of_work import REPOSITORIES, REPOSITORY_NAMES, Store, repository_of
@@ -287,24 +290,31 @@ Change = Edit | Append | Rescale
 # -- comparing the two stores -------------------------------------------------------------------
 
 
-def translate(value: Any, ids: Mapping[uuid.UUID, uuid.UUID]) -> Any:
+def translate(
+    value: Any, ids: Mapping[uuid.UUID, uuid.UUID], digests: Mapping[str, str] | None = None
+) -> Any:
     """``value`` with every id found in ``ids`` replaced by its image, through attrs classes,
     tuples, lists, sets and dicts (for comparing the subject's plans and snapshots, whose ids
-    ``create_plan`` made, with the reference's)."""
+    ``create_plan`` made, with the reference's); and the ``digest`` of every ledger entry found
+    in ``digests`` replaced by its image (the counterpart's digest, matched by event and
+    position)."""
     if isinstance(value, uuid.UUID):
         return ids.get(value, value)
     if isinstance(value, tuple | list | frozenset | set):
-        items = [translate(v, ids) for v in value]
+        items = [translate(v, ids, digests) for v in value]
         same = all(a is b for a, b in zip(items, value, strict=True))
         return value if same else type(value)(items)
     if isinstance(value, dict):
-        return {translate(k, ids): translate(v, ids) for k, v in value.items()}
+        return {translate(k, ids, digests): translate(v, ids, digests) for k, v in value.items()}
     if attrs.has(type(value)):
         changes = {}
         for field in attrs.fields(type(value)):
             if field.init:
                 old = getattr(value, field.name)
-                new = translate(old, ids)
+                if field.name == "digest" and isinstance(value, LedgerEntry):
+                    new = (digests or {}).get(old, old)
+                else:
+                    new = translate(old, ids, digests)
                 if new is not old:
                     changes[field.alias] = new
         return attrs.evolve(value, **changes) if changes else value
@@ -398,6 +408,8 @@ class LockstepMachine(RuleBasedStateMachine):
         }
         #: subject plan/snapshot id → reference id, rebuilt after every step
         self.ids: dict[uuid.UUID, uuid.UUID] = {}
+        #: subject run digest → the reference's run at the same position, likewise
+        self.digests: dict[str, str] = {}
         self.removed: dict[str, list[uuid.UUID]] = {kind: [] for kind in CATALOG_KINDS}
         self.first_seen: dict[uuid.UUID, tuple[object, object]] = {}
         self.returned: list[tuple[str, object, object]] = []
@@ -985,18 +997,19 @@ class LockstepMachine(RuleBasedStateMachine):
             PlanReads.read(self.subject, subject["plans"]),
         )
         self.ids = _match_ids(reads[0].order, reads[1].order, reference, subject)
+        self.digests = _match_digests(reference, subject)
         for name in (*REPOSITORY_NAMES, "plan_order"):
             expected: Any = reference[name]
             got: Any = subject[name]
             if name in _STORE_MADE_IDS:
-                got = translate(got, self.ids)
+                got = translate(got, self.ids, self.digests)
             if name in _STORE_MADE:  # ordered by their own ids, which differ
                 got = tuple(sorted(got, key=lambda item: item.id))
                 expected = tuple(sorted(expected, key=lambda item: item.id))
             if not _identical(expected, got):
                 raise Discrepancy(f"{name} differ: " + _difference(expected, got))
         for label, on_reference, on_subject in self.returned:
-            if translate(on_subject, self.ids) != on_reference:
+            if translate(on_subject, self.ids, self.digests) != on_reference:
                 raise Discrepancy(
                     f"{label} returned {_short(on_reference)} on the reference store but "
                     f"{_short(on_subject)} on the subject store"
@@ -1013,7 +1026,7 @@ class LockstepMachine(RuleBasedStateMachine):
             if ours not in reference.requirements:
                 continue  # a snapshot id
             on_reference, on_subject = reference.requirements[ours], subject.requirements[theirs]
-            _same(f"plan_requirements of plan {ours}", on_reference, on_subject, self.ids)
+            _same(f"plan_requirements of plan {ours}", on_reference, on_subject, self.ids, {})
             if on_reference.error is None:
                 now = (
                     _normal(cast(Requirements, on_reference.value)),
@@ -1029,9 +1042,9 @@ class LockstepMachine(RuleBasedStateMachine):
                 raise Discrepancy(f"plan {ours} is the latest of its event on one store only")
             if ours in reference.drift:
                 drift = (reference.drift[ours], subject.drift[theirs])
-                _same(f"plan_drift of plan {ours}", *drift, self.ids)
+                _same(f"plan_drift of plan {ours}", *drift, self.ids, {})
                 progress = (reference.progress[ours], subject.progress[theirs])
-                _same(f"plan_progress of plan {ours}", *progress, self.ids)
+                _same(f"plan_progress of plan {ours}", *progress, self.ids, self.digests)
 
 
 def _expect(outcome: Outcome, error: type[SnapplanError], doing: str) -> None:
@@ -1041,12 +1054,16 @@ def _expect(outcome: Outcome, error: type[SnapplanError], doing: str) -> None:
 
 
 def _same(
-    label: str, reference: Outcome, subject: Outcome, ids: Mapping[uuid.UUID, uuid.UUID]
+    label: str,
+    reference: Outcome,
+    subject: Outcome,
+    ids: Mapping[uuid.UUID, uuid.UUID],
+    digests: Mapping[str, str],
 ) -> None:
     if reference.kind is not subject.kind:
         raise Discrepancy(f"{label}: the reference store {reference}, the subject store {subject}")
     if reference.error is None:
-        on_subject = translate(subject.value, ids)
+        on_subject = translate(subject.value, ids, digests)
         if isinstance(reference.value, Requirements):
             equal = _identical(_normal(reference.value), _normal(on_subject))
         else:
@@ -1077,6 +1094,9 @@ def _check_own_rules(side: str, contents: Contents) -> None:
     for event_id, seqs in _ledgers(contents).items():
         if seqs != list(range(1, len(seqs) + 1)):
             raise Discrepancy(f"the {side} store's ledger of event {event_id} is not 1, 2, 3...")
+        breaks = chain_breaks(event_id, [r for r in contents["runs"] if r.event_id == event_id])
+        if breaks:
+            raise Discrepancy(f"the {side} store's ledger does not hold together: {breaks[0]}")
 
 
 def _ledgers(contents: Contents) -> dict[uuid.UUID, list[int]]:
@@ -1130,6 +1150,17 @@ def _match_ids(
         if unmatched:
             raise Discrepancy(f"{name}: no way to match the subject's ids {unmatched[:3]}")
     return ids
+
+
+def _match_digests(reference: Contents, subject: Contents) -> dict[str, str]:
+    """Subject run digests → the reference's, by (event, seq) as :func:`_match_ids` matches the
+    runs: a digest covers the run's own id and plan id, which differ between the stores."""
+    theirs = {(r.event_id, r.seq): r.digest for r in reference["runs"]}
+    return {
+        r.digest: theirs[r.event_id, r.seq]
+        for r in subject["runs"]
+        if (r.event_id, r.seq) in theirs
+    }
 
 
 def _difference(expected: Any, got: Any) -> str:

@@ -36,6 +36,17 @@ from snapplan.domain.catalog import (
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.plan import Plan
+from snapplan.domain.runs import (
+    AssemblyRun,
+    Consumption,
+    IngredientUse,
+    MadeAlong,
+    ProductionRun,
+    Run,
+    RunVoid,
+    Shortage,
+    WasteRun,
+)
 from snapplan.domain.snapshots import (
     ComponentSnapshot,
     FinishedGoodSnapshot,
@@ -193,6 +204,71 @@ def snapshots() -> st.SearchStrategy[Any]:
     """A snapshot of any of the four kinds."""
     return st.one_of(recipe_snapshots(), finished_unit_snapshots(), material_unit_snapshots(),
                      finished_good_snapshots())  # fmt: skip
+
+
+def _entry_fields() -> dict[str, st.SearchStrategy[Any]]:
+    """What every ledger entry has but its place in the chain (event, seq, digest)."""
+    return {"id": ids, "plan_id": ids, "recorded_at": utc_datetimes,
+            "key": st.none() | names, "note": st.just("") | names, "by": st.none() | names,
+            "amends": st.none() | ids}  # fmt: skip
+
+
+@st.composite
+def _production_fields(draw: st.DrawFn) -> dict[str, Any]:
+    fields = draw(st.fixed_dictionaries({
+        **_entry_fields(), "recipe_id": ids, "recipe_snapshot_id": ids, "name": names,
+        "batches": amounts(),
+        "sub_recipe_batches": st.lists(st.builds(MadeAlong, ids, ids, names, amounts()),
+                                       max_size=2),
+        "ingredients": st.lists(st.builds(IngredientUse, ids, names, amounts(), units),
+                                max_size=3),
+    }))  # fmt: skip
+    if draw(st.booleans()):
+        fields.update(finished_unit_id=draw(ids), finished_unit_snapshot_id=draw(ids),
+                      items=draw(st.just(Decimal(0)) | amounts()))  # fmt: skip
+    return fields
+
+
+_KINDS_IN_STOCK = st.sampled_from([ComponentKind.FINISHED_UNIT, ComponentKind.FINISHED_GOOD])
+
+#: The fields of a new ledger entry of each kind, but its place in the chain.
+_ENTRY_FIELDS: dict[type[Run], st.SearchStrategy[dict[str, Any]]] = {
+    ProductionRun: _production_fields(),
+    AssemblyRun: st.fixed_dictionaries({
+        **_entry_fields(), "finished_good_id": ids, "finished_good_snapshot_id": ids,
+        "name": names, "quantity": amounts(),
+        "consumed": st.lists(st.builds(Consumption, st.sampled_from(ComponentKind), ids, ids,
+                                       names, amounts()), max_size=3),
+        "allow_shortage": st.booleans(),
+        "allowed_shortages": st.lists(st.builds(Shortage, st.sampled_from(ComponentKind), ids,
+                                                names, amounts(), amounts()), max_size=2),
+    }),
+    WasteRun: st.fixed_dictionaries({
+        **_entry_fields(), "item_kind": _KINDS_IN_STOCK, "item_id": ids, "item_snapshot_id": ids,
+        "name": names, "quantity": amounts(), "reason": names,
+    }),
+    RunVoid: st.fixed_dictionaries({**_entry_fields(), "run_id": ids, "reason": names}),
+}  # fmt: skip
+
+
+@st.composite
+def ledgers(
+    draw: st.DrawFn, *, event_id: uuid.UUID | None = None, min_size: int = 1, max_size: int = 6
+) -> list[Run]:
+    """An event's ledger built by hand: ``min_size .. max_size`` entries of any kind, ``seq``
+    1, 2, 3 … and each ``digest`` chained to the entry before it
+    (:meth:`~snapplan.domain.runs.LedgerEntry.after`), so a store takes them in order.
+
+    The values are arbitrary but valid (ids, amounts, names, keys): no stock rule, no key rule,
+    no snapshot behind them (what the services would refuse, a store's ledger repository
+    stores). Use :func:`planned_ledgers` for a ledger recorded through the services."""
+    event = event_id if event_id is not None else draw(ids)
+    entries: list[Run] = []
+    for _ in range(draw(st.integers(min_size, max_size))):
+        kind = draw(st.sampled_from(list(_ENTRY_FIELDS)))
+        fields = draw(_ENTRY_FIELDS[kind])
+        entries.append(kind.after(entries[-1] if entries else None, event_id=event, **fields))
+    return entries
 
 
 def plans() -> st.SearchStrategy[Plan]:

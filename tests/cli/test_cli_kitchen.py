@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sqlite_lock import WriteLock
 
 from snapplan.cli import main
 
@@ -145,6 +146,28 @@ def test_verify_and_check(cli: Cli) -> None:
     assert "consistent" in cli.ok("check")
 
 
+def test_a_run_edited_in_the_file_is_reported_by_progress_and_verify(cli: Cli) -> None:
+    import sqlite3
+
+    plan_id = json.loads(cli.ok("progress", "Christmas Fair", "--json"))["plan_id"]
+    cli.ok("produce", "Christmas Fair", "Shortbread", "1", "--items", "13")
+    cli.ok("produce", "Christmas Fair", "Shortbread", "1")
+    raw = sqlite3.connect(cli.db)  # 13 wedges become 93, in the file
+    raw.execute("DROP TRIGGER snapplan_runs_refuse_update")
+    (document,) = raw.execute("SELECT document FROM snapplan_runs WHERE seq = 1").fetchone()
+    raw.execute(
+        "UPDATE snapplan_runs SET document = ? WHERE seq = 1",
+        (document.replace('"items": "13"', '"items": "93"'),),
+    )
+    raw.commit()
+    raw.close()
+    error = cli.fails("progress", "Christmas Fair")
+    assert "run 1 " in error
+    assert "does not match its digest" in error
+    assert cli("verify", plan_id) == 4
+    assert "ledger mismatch: run 1 " in cli.out
+
+
 def test_plan_says_what_it_counts_and_whether_the_catalog_drifted(cli: Cli) -> None:
     out = cli.ok("plan", "Christmas Fair")
     assert "is unchanged" in out
@@ -211,3 +234,23 @@ def test_check_warns_about_a_chain_deeper_than_the_default_limit(cli: Cli, tmp_p
     assert "warning: recipe 'R0'" in out
     assert "--max-recipe-depth 12" in out
     assert "consistent" in out
+
+
+# -- the kitchen's commands wait for a busy database ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("produce", "Christmas Fair", "Shortbread", "1"),
+        ("plan", "Christmas Fair", "--force"),
+    ],
+)
+def test_a_writing_command_waits_for_another_writer_instead_of_failing(
+    cli: Cli, command: tuple[str, ...]
+) -> None:
+    # The commands read (names, the plan) before they write: begun as plain readers, SQLite
+    # would refuse their first write at once ("database is locked") while someone else writes
+    with WriteLock(str(cli.db)).held() as lock:
+        lock.release_soon(0.3)
+        assert cli(*command) == 0, cli.err

@@ -17,8 +17,9 @@ committing anything.
 
 ``{"command": "race", "release": "start" | "after-read", "force": bool}`` says ``{"ready":
 true}`` at its release point — before calling ``create_plan`` (``"start"``), or inside it just
-before its first write, after it has read the event (``"after-read"``) — waits for a ``go``
-line, and reports ``{"outcome": "planned" | "conflict" | "error", ...}``.
+before its first write, after it has read the event (``"after-read"``; in a unit of work it
+entered itself, see :mod:`releases`) — waits for a ``go`` line, and reports ``{"outcome":
+"planned" | "conflict" | "error", ...}``.
 
 ``{"command": "record", "action": "assemble" | "produce", "release": ..., "plan_id": ...,
 "target_id": ..., "quantity": ..., "key": ...}`` records one ledger entry, released the same
@@ -36,6 +37,7 @@ import uuid
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
+from releases import call
 
 from snapplan import ConflictError, create_plan, record_assembly, record_production
 from snapplan.adapters.sql import SqlStore
@@ -120,7 +122,13 @@ def race(request: dict[str, Any]) -> None:
         wait_for_go()
     faulty = FaultyStore(store, on_write=on_write)
     try:
-        result = create_plan(faulty.unit_of_work(), event_id, force_recreate=request["force"])
+        result = call(
+            request["release"],
+            create_plan,
+            faulty.unit_of_work(),
+            event_id,
+            force_recreate=request["force"],
+        )
     except ConflictError as error:
         say(outcome="conflict", message=str(error))
     except Exception as error:
@@ -166,7 +174,9 @@ def record(request: dict[str, Any]) -> None:
             attempts += 1
             faulty = FaultyStore(store, on_write=on_write)
             try:
-                run = action(
+                run = call(
+                    request["release"],
+                    action,
                     faulty.unit_of_work(),
                     plan_id,
                     uuid.UUID(request["target_id"]),

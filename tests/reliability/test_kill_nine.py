@@ -127,8 +127,9 @@ def test_sqlite_planner_killed_at_any_point_leaves_nothing_or_the_whole_plan(
     before = contents_of(database)
 
     def writing_when_killed() -> None:
-        # From the snapshots' insert on, the child is inside its write transaction.
-        writing = point not in ("write:1", "after-commit")
+        # The planner's unit of work began as a writer (BEGIN IMMEDIATE): it holds the write
+        # lock from its first statement until its commit.
+        writing = point != "after-commit"
         assert holds_write_lock(path) == writing
 
     kill_planner_at(point, database, catalog, tmp_path, writing_when_killed)

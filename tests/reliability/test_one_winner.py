@@ -10,6 +10,8 @@ Two ways to release the planners together:
   after the winner committed finds it planned and gets the winner's plan back (idempotent).
 - ``"after-read"``: all wait at a barrier inside ``create_plan``, just before its first write,
   so every one has read the unplanned event: exactly one may win, all others must conflict.
+  Each planner calls it in a unit of work it entered itself (:mod:`releases`): a unit the
+  service enters is a writer from its start on SQLite, and such planners never all read first.
 
 With ``force_recreate=True`` every winner records a new plan superseding the previous one.
 """
@@ -25,6 +27,7 @@ from typing import Any
 
 import attrs
 import pytest
+from releases import call
 from reliability_support import (
     WAIT,
     Bakery,
@@ -82,7 +85,8 @@ def race_in_threads(
                 if release == "start":
                     barrier.wait()
                 faulty = FaultyStore(store, on_write=before_write)
-                result = create_plan(faulty.unit_of_work(), event_id, force_recreate=force)
+                uow = faulty.unit_of_work()
+                result = call(release, create_plan, uow, event_id, force_recreate=force)
                 outcomes[number] = ("planned", result)
             except ConflictError as error:
                 outcomes[number] = ("conflict", str(error))

@@ -19,6 +19,7 @@ from snapplan import (
     create_plan,
 )
 from snapplan.adapters.sql import SqlStore
+from snapplan.adapters.sql.dialects import dialect_named
 from snapplan.adapters.sql.errors import translate
 from snapplan.testing.catalog import save
 
@@ -122,32 +123,38 @@ class _DriverError(Exception):
 
 
 @pytest.mark.parametrize(
-    ("driver_error", "expected"),
+    ("dialect", "driver_error", "expected"),
     [
-        (_DriverError(sqlstate="23505"), ConflictError),  # unique_violation
-        (_DriverError(sqlstate="40001"), ConflictError),  # serialization_failure
-        (_DriverError(sqlstate="40P01"), ConflictError),  # deadlock_detected
-        (_DriverError(sqlstate="55P03"), ConflictError),  # lock_not_available
-        (_DriverError(sqlstate="23001"), PersistenceError),  # restrict_violation (trigger)
-        (_DriverError(sqlstate="42P01"), PersistenceError),  # undefined_table
-        (_DriverError(sqlite_errorcode=1555), ConflictError),  # SQLITE_CONSTRAINT_PRIMARYKEY
-        (_DriverError(sqlite_errorcode=2067), ConflictError),  # SQLITE_CONSTRAINT_UNIQUE
-        (_DriverError(sqlite_errorcode=5), ConflictError),  # SQLITE_BUSY
-        (_DriverError(sqlite_errorcode=517), ConflictError),  # SQLITE_BUSY_SNAPSHOT
-        (_DriverError(sqlite_errorcode=6), ConflictError),  # SQLITE_LOCKED
-        (_DriverError(sqlite_errorcode=1811), PersistenceError),  # SQLITE_CONSTRAINT_TRIGGER
-        (_DriverError(sqlite_errorcode=1), PersistenceError),  # SQLITE_ERROR
-        (sqlite3.OperationalError("database is locked"), ConflictError),
-        (sqlite3.OperationalError("disk I/O error"), PersistenceError),
+        ("postgresql", _DriverError(sqlstate="23505"), ConflictError),  # unique_violation
+        ("postgresql", _DriverError(sqlstate="40001"), ConflictError),  # serialization_failure
+        ("postgresql", _DriverError(sqlstate="40P01"), ConflictError),  # deadlock_detected
+        ("postgresql", _DriverError(sqlstate="55P03"), ConflictError),  # lock_not_available
+        ("postgresql", _DriverError(sqlstate="23001"), PersistenceError),  # restrict_violation
+        ("postgresql", _DriverError(sqlstate="42P01"), PersistenceError),  # undefined_table
+        ("sqlite", _DriverError(sqlite_errorcode=1555), ConflictError),  # CONSTRAINT_PRIMARYKEY
+        ("sqlite", _DriverError(sqlite_errorcode=2067), ConflictError),  # CONSTRAINT_UNIQUE
+        ("sqlite", _DriverError(sqlite_errorcode=5), ConflictError),  # SQLITE_BUSY
+        ("sqlite", _DriverError(sqlite_errorcode=517), ConflictError),  # SQLITE_BUSY_SNAPSHOT
+        ("sqlite", _DriverError(sqlite_errorcode=6), ConflictError),  # SQLITE_LOCKED
+        ("sqlite", _DriverError(sqlite_errorcode=1811), PersistenceError),  # CONSTRAINT_TRIGGER
+        ("sqlite", _DriverError(sqlite_errorcode=275), PersistenceError),  # CONSTRAINT_CHECK
+        ("sqlite", _DriverError(sqlite_errorcode=1), PersistenceError),  # SQLITE_ERROR
+        ("sqlite", sqlite3.OperationalError("database is locked"), ConflictError),
+        ("sqlite", sqlite3.OperationalError("disk I/O error"), PersistenceError),
+        # One engine's codes mean nothing on another: 5 is no SQLSTATE, 23505 no SQLite code.
+        ("postgresql", _DriverError(sqlite_errorcode=5), PersistenceError),
+        ("sqlite", _DriverError(sqlstate="23505"), PersistenceError),
     ],
 )
 def test_driver_errors_translate_to_the_documented_snapplan_errors(
-    driver_error: Exception, expected: type[Exception]
+    dialect: str, driver_error: Exception, expected: type[Exception]
 ) -> None:
     error = sa.exc.OperationalError("UPDATE t SET x = 1", {}, driver_error)
-    translated = translate(error)
+    translated = translate(error, dialect_named(dialect))
     assert type(translated) is expected
 
 
-def test_sqlalchemy_errors_without_a_driver_error_are_persistence_errors() -> None:
-    assert type(translate(sa.exc.ResourceClosedError("closed"))) is PersistenceError
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_sqlalchemy_errors_without_a_driver_error_are_persistence_errors(dialect: str) -> None:
+    closed = sa.exc.ResourceClosedError("closed")
+    assert type(translate(closed, dialect_named(dialect))) is PersistenceError

@@ -26,10 +26,13 @@ from snapplan import (
     SubRecipe,
     create_plan,
     plan_drift,
+    plan_progress,
     plan_requirements,
     record_production,
+    verify_plan,
 )
 from snapplan.adapters.sql import IMMUTABLE_TABLES, SqlStore, immutability_ddl, metadata
+from snapplan.errors import ValidationError
 from snapplan.testing.catalog import save
 
 APPEND_ONLY = [table.name for table in IMMUTABLE_TABLES]
@@ -91,6 +94,35 @@ def test_raw_sql_cannot_update_or_delete_snapshots_and_plans(
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), sql_store.engine.begin() as conn:
         conn.execute(sa.text(statement.format(table=table)))
     assert row_counts(sql_store.engine) == before
+
+
+EMPTYING = {
+    # PostgreSQL fires no row trigger on TRUNCATE: a statement trigger refuses it.
+    "postgresql": [
+        "TRUNCATE {table}",
+        "TRUNCATE {table} RESTART IDENTITY CASCADE",
+        "TRUNCATE snapplan_snapshots, snapplan_plans, {table}",
+    ],
+    # SQLite has no TRUNCATE; its truncate optimisation of a DELETE without WHERE is off on a
+    # table with triggers, so the DELETE trigger refuses it.
+    "sqlite": ["DELETE FROM {table}"],
+}
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_raw_sql_cannot_empty_an_append_only_table(sql_store: SqlStore, table: str) -> None:
+    """The ledger emptied made progress read "nothing produced" while verify_plan said ok."""
+    plan_id = planned(sql_store)
+    before = row_counts(sql_store.engine)
+    progress = plan_progress(sql_store.unit_of_work(), plan_id)
+    assert any(recipe.produced_batches for recipe in progress.recipes)
+    for statement in EMPTYING[sql_store.engine.dialect.name]:
+        refused = pytest.raises(sa.exc.DBAPIError, match="append-only")
+        with refused, sql_store.engine.begin() as conn:
+            conn.execute(sa.text(statement.format(table=table)))
+    assert row_counts(sql_store.engine) == before
+    assert plan_progress(sql_store.unit_of_work(), plan_id) == progress
+    assert verify_plan(sql_store.unit_of_work(), plan_id).ok
 
 
 REPLACING = {
@@ -169,7 +201,9 @@ def test_immutability_ddl_is_offered_for_sqlite_and_postgresql_only() -> None:
         statements = immutability_ddl(dialect)
         assert all(table in " ".join(statements) for table in APPEND_ONLY)
         assert not any("%" in s for s in statements)  # safe for DB-API parameter styles
-    with pytest.raises(ValueError, match="mysql"):
+    truncate_triggers = [s for s in immutability_ddl("postgresql") if "BEFORE TRUNCATE" in s]
+    assert len(truncate_triggers) == len(APPEND_ONLY)
+    with pytest.raises(ValidationError, match=r"'mysql'.*postgresql, sqlite"):
         immutability_ddl("mysql")
 
 
@@ -197,8 +231,11 @@ def test_a_host_migration_can_install_the_triggers_itself(blank_engine: sa.Engin
             conn.execute(sa.text(statement))  # op.execute() wraps strings in text()
     store = SqlStore(blank_engine)
     planned(store)
-    with pytest.raises(sa.exc.DBAPIError, match="append-only"), blank_engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM snapplan_snapshots"))
+    for table in APPEND_ONLY:
+        for statement in EMPTYING[blank_engine.dialect.name]:
+            refused = pytest.raises(sa.exc.DBAPIError, match="append-only")
+            with refused, blank_engine.begin() as conn:
+                conn.execute(sa.text(statement.format(table=table)))
 
 
 def test_create_all_installs_the_triggers_and_can_run_twice(blank_engine: sa.Engine) -> None:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from snapplan import ConflictError, Ingredient
 from snapplan.adapters.sql import SqlStore, configure_sqlite_engine
-from snapplan.adapters.sql.sqlite import is_sqlite_configured
+from snapplan.adapters.sql.dialects.sqlite import is_sqlite_configured
 
 SqliteFactory = Callable[..., SqlStore]
 

@@ -25,6 +25,7 @@ import attrs
 from snapplan.adapters.base.guard import Guard
 from snapplan.adapters.base.table import Table
 from snapplan.domain.catalog import Definition
+from snapplan.domain.ledger import check_new_links
 from snapplan.domain.plan import Plan
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
@@ -240,7 +241,15 @@ class PlanRecords(AppendOnlyRecords[Plan]):
 
 
 class RunRecords(AppendOnlyRecords[Run]):
-    """The execution ledger: append only, in ``seq`` order per event."""
+    """The execution ledger: append only, in ``seq`` order per event.
+
+    Each entry added must link onto its event's hash chain (the entry at ``seq`` - 1 stored or
+    added with it, the digest chained to it), or it is refused: the ledger is append-only, so a
+    wrong digest or a hole stored once would break every later read of the event for good.
+    """
+
+    def _before_adding(self, items: list[Run]) -> None:
+        check_new_links(items, lambda event_id: self._table.where("event_id", event_id))
 
     def for_event(self, event_id: uuid.UUID) -> tuple[Run, ...]:
         """The event's ledger in ``seq`` order."""

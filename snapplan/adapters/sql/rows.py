@@ -142,8 +142,16 @@ class RunCodec:
 
     def item(self, row: sa.Row[Any], reading: Reading) -> Run:
         """The entry stored in ``row`` (through the converter, every validator run: ledger
-        reads are small)."""
-        run: Run = _decoded(row.document, Run)
+        reads are small). A run without a ``digest`` was written by snapplan 0.1.0, before the
+        ledger was hash-chained: a ``PersistenceError`` says the store must be upgraded."""
+        document = row.document
+        if isinstance(document, dict) and "digest" not in document:
+            raise PersistenceError(
+                f"run {document.get('seq')} ({row.id}) of event {document.get('event_id')} has "
+                "no digest: the ledger was written by snapplan 0.1.0 and the store must be "
+                "upgraded to this version before it is used"
+            )
+        run: Run = _decoded(document, Run)
         return run
 
 

@@ -17,6 +17,10 @@ Design:
   ``(event_id, key)`` where a key is set).
 - Snapshots, plans and runs are append-only in the database itself: :func:`immutability_ddl` is
   attached to their ``after_create`` events, so ``metadata.create_all`` installs the triggers.
+- Every id column (``id`` and every column holding an id: ``event_id``, ``plan_id``, ...) admits
+  only the canonical spelling of an id, where the engine's uuid type does not ensure it itself
+  (SQLite: 32 lower-case hex characters): a ``CHECK`` named ``ck_<table>_<column>_canonical``,
+  whose expression the engine's dialect gives and which is created only on such engines.
 
 Hosts writing Alembic migrations by hand emit the same triggers with::
 
@@ -29,8 +33,11 @@ from __future__ import annotations
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import DDLCompiler
+from sqlalchemy.sql.ddl import BaseDDLElement
 
-from snapplan.adapters.sql.triggers import table_trigger_ddl
+from snapplan.adapters.sql.dialects import DIALECTS, dialect_named
 from snapplan.adapters.sql.types import ExactDecimal, UtcTimestamp
 
 #: Every table of the SQL store. Constraint names follow a convention, for Alembic.
@@ -145,31 +152,82 @@ runs: Final = sa.Table(
     ),
 )
 
-#: The append-only tables: the database refuses UPDATE, DELETE and replacing inserts on them.
+#: The append-only tables: the database refuses UPDATE, DELETE, replacing inserts and TRUNCATE.
 IMMUTABLE_TABLES: Final = (snapshots, plans, runs)
 
 
 def immutability_ddl(dialect_name: str) -> list[str]:
-    """The SQL that makes the append-only tables refuse UPDATE, DELETE and replacing inserts.
+    """The SQL that makes the append-only tables refuse UPDATE, DELETE, replacing inserts and
+    (on PostgreSQL) TRUNCATE.
 
-    ``dialect_name`` is ``"sqlite"`` or ``"postgresql"`` (``engine.dialect.name``); other
-    dialects raise ``ValueError``. ``metadata.create_all`` already runs these statements; this
-    function is for hosts that manage their schema with Alembic migrations.
+    ``dialect_name`` is ``"sqlite"`` or ``"postgresql"`` (``engine.dialect.name``); another
+    dialect is a ``ValidationError`` (a ``ValueError``) naming the supported ones.
+    ``metadata.create_all`` already runs these statements; this function is for hosts that
+    manage their schema with Alembic migrations.
 
     >>> len(immutability_ddl("sqlite"))
     9
     """
+    dialect = dialect_named(dialect_name)
     return [
-        statement
-        for table in IMMUTABLE_TABLES
-        for statement in table_trigger_ddl(dialect_name, table)
+        statement for table in IMMUTABLE_TABLES for statement in dialect.immutability_ddl(table)
     ]
 
 
 def _install_triggers(target: sa.Table, connection: sa.Connection, **_: Any) -> None:
-    for statement in table_trigger_ddl(connection.dialect.name, target):
+    for statement in dialect_named(connection.dialect.name).immutability_ddl(target):
         connection.exec_driver_sql(statement)
 
 
 for _table in IMMUTABLE_TABLES:
     sa.event.listen(_table, "after_create", _install_triggers)
+
+
+class _CanonicalId(sa.ColumnElement[bool]):
+    """The ``CHECK`` expression of one id column, as its engine's dialect spells it."""
+
+    inherit_cache = False
+
+    def __init__(self, column: sa.Column[Any]) -> None:
+        self.column = column.name
+        self.nullable = bool(column.nullable)
+
+
+def _id_check(dialect: sa.Dialect, column: str, *, nullable: bool) -> str | None:
+    engine = DIALECTS.get(dialect.name)
+    return None if engine is None else engine.canonical_id_check(column, nullable=nullable)
+
+
+@compiles(_CanonicalId)
+def _compile_canonical_id(element: _CanonicalId, compiler: Any, **_: Any) -> str:
+    check = _id_check(
+        compiler.dialect, compiler.preparer.quote(element.column), nullable=element.nullable
+    )
+    # Only an engine that needs the check creates it (_needs_id_checks). "true" is what a tool
+    # that renders the constraint for another engine writes instead (Alembic's autogenerate on
+    # PostgreSQL, or DDL printed for SQLAlchemy's default dialect): a check that admits all.
+    return "true" if check is None else check
+
+
+def _needs_id_checks(
+    ddl: BaseDDLElement,
+    target: sa.schema.SchemaItem | str,
+    bind: sa.Connection | None,
+    tables: list[sa.Table] | None = None,
+    state: Any | None = None,
+    *,
+    dialect: sa.Dialect,
+    compiler: DDLCompiler | None = None,
+    checkfirst: bool = False,
+) -> bool:
+    return _id_check(dialect, "id", nullable=False) is not None
+
+
+for _table in metadata.tables.values():
+    for _column in _table.columns:
+        if isinstance(_column.type, sa.Uuid):
+            _table.append_constraint(
+                sa.CheckConstraint(_CanonicalId(_column), name=f"{_column.name}_canonical").ddl_if(
+                    callable_=_needs_id_checks
+                )
+            )

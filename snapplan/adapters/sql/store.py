@@ -1,4 +1,5 @@
-"""``SqlStore``: snapplan's storage on SQLAlchemy Core, for SQLite and PostgreSQL."""
+"""``SqlStore``: snapplan's storage on SQLAlchemy Core, for SQLite and PostgreSQL (the engines of
+:mod:`snapplan.adapters.sql.dialects`)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import TYPE_CHECKING, Any, Self
 
 import sqlalchemy as sa
 
+from snapplan.adapters.sql.dialects import dialect_named
 from snapplan.adapters.sql.errors import translated_errors
 from snapplan.adapters.sql.schema import metadata
-from snapplan.adapters.sql.sqlite import configure_sqlite_engine
 from snapplan.adapters.sql.unit_of_work import SqlUnitOfWork
 from snapplan.errors import UnitOfWorkError
 
@@ -18,14 +19,22 @@ class SqlStore:
     """A store on a SQLAlchemy engine (SQLite, the embedded default, or PostgreSQL).
 
     ``SqlStore(engine)`` uses the host's engine; :meth:`from_url` makes one (and
-    :meth:`dispose` releases it). Nothing connects until a unit of work is entered.
+    :meth:`dispose` releases it). Nothing connects until a unit of work is entered. An engine
+    of a dialect snapplan does not run on (Oracle, SQL Server, ...) is refused with a
+    ``ValidationError`` naming it and the supported ones.
 
     **On SQLite, the constructor installs on the engine it is given** the transaction handling
-    SQLAlchemy documents for the ``sqlite3`` driver (see :mod:`snapplan.adapters.sql.sqlite`):
-    the driver's own transaction control off (``isolation_level = None``), an explicit deferred
-    ``BEGIN`` on begin, and pragmas on connect (foreign keys on, WAL for files, a busy
-    timeout). Savepoints then really nest, and a unit of work that only reads takes no write
-    lock. Installing is idempotent; engines of other dialects are left as they are.
+    SQLAlchemy documents for the ``sqlite3`` driver (see
+    :mod:`snapplan.adapters.sql.dialects.sqlite`): the driver's own transaction control off
+    (``isolation_level = None``), an explicit ``BEGIN`` on begin, and pragmas on connect
+    (foreign keys on, WAL for files, a busy timeout). Savepoints then really nest. A unit of
+    work that only reads begins with a deferred ``BEGIN``: it takes no write lock and never
+    blocks writers. A unit of work that will write begins with ``BEGIN IMMEDIATE``: it waits
+    (up to the busy timeout, 5 s unless the engine sets one) for the one write lock, then holds
+    it until it ends, instead of failing at once when it reads first and another writer holds
+    the lock. The writing services tell their unit of work so themselves; a host writing in
+    its own ``with uow:`` block asks for it with ``unit_of_work(writing=True)``. Installing is
+    idempotent; engines of other dialects are left as they are.
 
     PostgreSQL runs with the engine's isolation level (READ COMMITTED by default); concurrent
     writers of one row are serialised by row locks and the optimistic version check, so the
@@ -40,7 +49,8 @@ class SqlStore:
     """
 
     def __init__(self, engine: sa.Engine) -> None:
-        configure_sqlite_engine(engine)
+        self._dialect = dialect_named(engine.dialect.name)
+        self._dialect.configure_engine(engine)
         self._engine = engine
         self._owns_engine = False
         self._disposed = False
@@ -52,7 +62,12 @@ class SqlStore:
         No connection is made yet. Call :meth:`dispose` (or use the store as a context manager)
         to release the engine's connections when done.
         """
-        store = cls(sa.create_engine(url, **engine_kwargs))
+        engine = sa.create_engine(url, **engine_kwargs)
+        try:
+            store = cls(engine)
+        except BaseException:
+            engine.dispose()
+            raise
         store._owns_engine = True
         return store
 
@@ -67,19 +82,30 @@ class SqlStore:
         For schemas managed by migrations, see :data:`snapplan.adapters.sql.metadata` and
         :func:`snapplan.adapters.sql.immutability_ddl` instead.
         """
-        with translated_errors():
+        with translated_errors(self._dialect):
             metadata.create_all(self._engine)
 
-    def unit_of_work(self, connection: sa.Connection | None = None) -> SqlUnitOfWork:
+    def unit_of_work(
+        self, connection: sa.Connection | None = None, *, writing: bool = False
+    ) -> SqlUnitOfWork:
         """A new, not yet entered unit of work.
+
+        ``writing=True``: its transactions will write, so they begin as writers (on SQLite,
+        ``BEGIN IMMEDIATE``: wait for the write lock up to the busy timeout rather than fail
+        when a read comes first; nothing changes on PostgreSQL). The writing services ask for
+        this themselves (:meth:`SqlUnitOfWork.will_write`); pass it for your own
+        ``with uow:`` blocks that write. A unit that only reads should not: it would wait for,
+        and then block, other writers.
 
         With ``connection`` (a caller-owned connection from this store's engine), the unit works
         in a savepoint of the caller's transaction and never commits or rolls it back: the
-        caller's commit or rollback decides. After :meth:`dispose`, ``UnitOfWorkError``.
+        caller's commit or rollback decides, and the caller's transaction began as the caller
+        began it (``writing`` changes nothing there). After :meth:`dispose`,
+        ``UnitOfWorkError``.
         """
         if self._disposed:
             raise UnitOfWorkError(f"{self!r} was disposed: make a new store")
-        return SqlUnitOfWork(self, connection)
+        return SqlUnitOfWork(self, connection, writing=writing)
 
     @property
     def disposed(self) -> bool:

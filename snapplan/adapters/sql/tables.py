@@ -1,43 +1,22 @@
 """One repository's rows as a SQL unit of work sees them: the :class:`Table` of the SQL store.
 
 Reads go straight to the database (committed data plus this unit's own writes, which are in its
-transaction). A bulk read is one ``SELECT`` whatever the number of ids (bound as one array
-parameter); inserts
+transaction). A bulk read is one ``SELECT`` whatever the number of ids (bound as one parameter,
+as the engine's dialect says: :meth:`~snapplan.adapters.sql.dialects.Dialect.any_of`); inserts
 are one ``executemany`` per call; every write runs in a guard savepoint of the session.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from snapplan.adapters.sql.decoding import Reading
 from snapplan.adapters.sql.rows import Codec
 from snapplan.adapters.sql.session import Session
-
-
-def _any_of(
-    column: sa.Column[Any], ids: Sequence[uuid.UUID], session: Session
-) -> sa.ColumnElement[bool]:
-    """``column`` among ``ids``, the ids bound as ONE parameter, so that a read is one statement
-    and one statement text whatever their number (no chunked ``IN`` lists, no statement cache
-    entry per list length): on PostgreSQL ``= ANY(:ids)`` with a ``uuid[]``, on SQLite
-    ``IN (SELECT value FROM json_each(:ids))`` with a JSON array of the stored 32-hex form."""
-    if session.dialect_name == "postgresql":
-        array = postgresql.ARRAY(sa.Uuid())
-        # sa.func.any, not sa.any_: the latter leaves the bound parameter and its comparator
-        # pointing at each other, a reference cycle per read (tests/test_reference_cycles.py)
-        return column == sa.func.any(sa.bindparam("ids", list(ids), type_=array))
-    hexes = json.dumps([i.hex for i in ids])
-    values: sa.Select[Any] = sa.select(sa.literal_column("value")).select_from(
-        sa.func.json_each(sa.bindparam("ids", hexes, type_=sa.String()))
-    )
-    return column.in_(values)
 
 
 class SqlTable:
@@ -57,11 +36,11 @@ class SqlTable:
 
     def fetch(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
         """The rows among ``ids``, decoded, by id: one statement, whatever the number of ids
-        (one id: ``= :id``; more: the ids as one parameter, see :func:`_any_of`)."""
+        (one id: ``= :id``; more: the ids as one parameter, the dialect's ``any_of``)."""
         if not ids:
             return {}
         column = self._table.c.id
-        condition = column == ids[0] if len(ids) == 1 else _any_of(column, ids, self._session)
+        condition = column == ids[0] if len(ids) == 1 else self._session.dialect.any_of(column, ids)
         reading = self._reading
         return {
             row.id: self._codec.item(row, reading)

@@ -3,12 +3,14 @@
 - :class:`ExactDecimal` stores a ``Decimal`` as its text, ``str(d)``: thirty (or sixty)
   significant digits come back unchanged, and so does the spelling (``2.50`` stays ``2.50``).
   SQLite's REAL and NUMERIC affinities would round to a double; text never does.
-- :class:`UtcTimestamp` takes and returns aware UTC datetimes: a ``timestamptz`` on PostgreSQL
-  (read back in UTC whatever the session's time zone), a naive UTC value on SQLite, which has no
-  time zones.
+- :class:`UtcTimestamp` takes and returns aware UTC datetimes, bound as the engine's dialect
+  says (:meth:`~snapplan.adapters.sql.dialects.Dialect.bind_timestamp`): a ``timestamptz`` on
+  PostgreSQL (read back in UTC whatever the session's time zone), a naive UTC value on SQLite,
+  which has no time zones.
 
 Identities use SQLAlchemy's own :class:`sqlalchemy.Uuid` (native ``uuid`` on PostgreSQL, 32 hex
-characters on SQLite); both sort like :class:`uuid.UUID` does.
+characters on SQLite, kept to one spelling by a ``CHECK``: see
+:mod:`snapplan.adapters.sql.schema`); both sort like :class:`uuid.UUID` does.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from snapplan.adapters.sql.dialects import dialect_named
 from snapplan.domain.quantities import to_decimal
 
 
@@ -50,13 +53,13 @@ class UtcTimestamp(sa.types.TypeDecorator[datetime.datetime]):
     def process_bind_param(
         self, value: datetime.datetime | None, dialect: sa.Dialect
     ) -> datetime.datetime | None:
-        """The instant in UTC; naive for SQLite, which stores no offset."""
+        """The instant in UTC, as the engine binds it (naive for SQLite, which stores no
+        offset)."""
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"timestamps must be aware, not {value!r}")
-        utc = value.astimezone(datetime.UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+        return dialect_named(dialect.name).bind_timestamp(value.astimezone(datetime.UTC))
 
     def process_result_value(
         self, value: datetime.datetime | None, dialect: sa.Dialect

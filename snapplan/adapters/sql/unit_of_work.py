@@ -35,15 +35,27 @@ class SqlUnitOfWork(BaseUnitOfWork):
     >>> store.dispose()
     """
 
-    def __init__(self, store: SqlStore, connection: sa.Connection | None = None) -> None:
+    def __init__(
+        self, store: SqlStore, connection: sa.Connection | None = None, *, writing: bool = False
+    ) -> None:
         self._store = store
-        self._session = Session(store.engine, connection)
+        self._session = Session(store.engine, connection, writing=writing)
         self._joins_caller = connection is not None
         # One for all the unit's reads, so that an id read again (a plan's snapshots name each
         # other from one level to the next) is parsed into one UUID, not one per read: fewer
         # objects for the cyclic garbage collector to scan. Emptied when a transaction ends.
         self._reading = Reading()
         super().__init__()
+
+    def will_write(self) -> None:
+        """Say, before entering it, that this unit's transaction will write: it then begins as
+        a writer (on SQLite ``BEGIN IMMEDIATE``, which waits for the write lock up to the busy
+        timeout; see :meth:`SqlStore.unit_of_work`). The writing services call it on a unit
+        they enter themselves. From the next transaction it begins on, every transaction of the
+        unit begins so (as with ``store.unit_of_work(writing=True)``); a unit in the caller's
+        transaction keeps the caller's.
+        """
+        self._session.writing = True
 
     @property
     def connection(self) -> sa.Connection:

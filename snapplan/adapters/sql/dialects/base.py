@@ -1,0 +1,111 @@
+"""What one database engine must tell the SQL store: the :class:`Dialect` interface.
+
+Everything the SQL store does differently on one engine is a method here, answered by that
+engine's module (``dialects/sqlite.py``, ``dialects/postgresql.py``); nothing else in
+:mod:`snapplan.adapters.sql` asks which engine it runs on. What SQLAlchemy already spells per
+dialect in the table definitions themselves (``with_variant`` column types, ``<dialect>_where``
+index options) stays in :mod:`snapplan.adapters.sql.schema`.
+
+A unit of work that is going to write sets the connection's execution option :data:`WRITING`
+before it begins its transaction, so that an engine whose transactions must begin differently
+for a writer (SQLite: ``BEGIN IMMEDIATE``) can read it in the ``begin`` hook that
+:meth:`Dialect.configure_engine` installed.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime
+import uuid
+from collections.abc import Sequence
+from typing import Any, ClassVar, Final
+
+import sqlalchemy as sa
+
+#: The connection execution option saying "this transaction will write" (set before ``begin``).
+WRITING: Final = "snapplan_writing"
+
+
+class Dialect(abc.ABC):
+    """How snapplan works on one database engine (one instance per engine, registered in
+    :data:`snapplan.adapters.sql.dialects.DIALECTS`)."""
+
+    #: SQLAlchemy's names of the engine (``engine.dialect.name``); the first is shown in messages.
+    names: ClassVar[tuple[str, ...]]
+
+    @property
+    def name(self) -> str:
+        """The engine's name, as SQLAlchemy spells it."""
+        return self.names[0]
+
+    # -- connections and transactions ----------------------------------------------------------
+
+    def configure_engine(self, engine: sa.Engine) -> None:
+        """Install what connections of ``engine`` need on connect and on begin (idempotent).
+
+        Called by ``SqlStore(engine)``; nothing by default.
+        """
+        return
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def any_of(
+        self, column: sa.ColumnElement[Any], ids: Sequence[uuid.UUID]
+    ) -> sa.ColumnElement[bool]:
+        """``column`` among ``ids``, with all the ids bound as ONE parameter: a read is one
+        statement, and one statement text, whatever their number (no chunked ``IN`` lists, no
+        statement cache entry per list length)."""
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def bind_timestamp(self, utc: datetime.datetime) -> datetime.datetime:
+        """The value bound for an aware UTC instant (the engine's ``timestamptz`` by default)."""
+        return utc
+
+    # -- schema -----------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def immutability_ddl(self, table: sa.Table) -> list[str]:
+        """The statements that make ``table`` append-only: ``UPDATE``, ``DELETE``, replacing
+        inserts and ``TRUNCATE`` (where the engine has it) refused by the database itself.
+
+        Idempotent (they may be emitted again), and free of ``%`` and ``:name`` so that they
+        pass unchanged through DB-API parameter styles and ``sqlalchemy.text`` (Alembic's
+        ``op.execute``).
+        """
+
+    def canonical_id_check(self, column: str, *, nullable: bool) -> str | None:
+        """The ``CHECK`` expression that admits only the canonical spelling of an id in
+        ``column`` (a quoted name), or None when the engine's uuid type is canonical itself."""
+        return None
+
+    # -- errors -----------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def is_duplicate(self, driver_error: BaseException | None) -> bool:
+        """Whether the driver's error is a duplicate key (a primary key or unique violation)."""
+
+    @abc.abstractmethod
+    def is_lost_race(self, driver_error: BaseException | None) -> bool:
+        """Whether the driver's error means a concurrent transaction got there first, or the
+        database was busy: worth retrying with a fresh unit of work."""
+
+    def __repr__(self) -> str:
+        return f"<snapplan dialect {self.name}>"
+
+
+def unique_keys(table: sa.Table) -> list[tuple[str, ...]]:
+    """The column groups that identify a row of ``table``: the primary key and every unique
+    constraint or unique index."""
+    keys = [tuple(column.name for column in table.primary_key.columns)]
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint):
+            keys.append(tuple(column.name for column in constraint.columns))
+    for index in table.indexes:
+        if index.unique:
+            keys.append(tuple(column.name for column in index.columns))
+    for column in table.columns:
+        if column.unique:
+            keys.append((column.name,))
+    return list(dict.fromkeys(key for key in keys if key))
