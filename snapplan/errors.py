@@ -121,6 +121,12 @@ class ItemNotFound(NotFoundError):
     kind = "ingredient or material unit"
 
 
+class PriceNotFound(NotFoundError):
+    """No price quote has this id."""
+
+    kind = "price quote"
+
+
 class PantryEntryNotFound(NotFoundError):
     """No pantry entry has this number (``seq``) or id."""
 

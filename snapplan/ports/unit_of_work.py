@@ -10,7 +10,10 @@ import attrs
 
 from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
 from snapplan.domain.events import Event
+from snapplan.domain.pantry_entries import PANTRY_TYPES
 from snapplan.domain.plan import Plan
+from snapplan.domain.prices import PriceQuote
+from snapplan.domain.products import Product
 from snapplan.domain.runs import RUN_TYPES
 from snapplan.domain.snapshots import SNAPSHOT_TYPES
 from snapplan.errors import (
@@ -20,14 +23,19 @@ from snapplan.errors import (
     IngredientNotFound,
     MaterialUnitNotFound,
     NotFoundError,
+    PantryEntryNotFound,
     PlanNotFound,
+    PriceNotFound,
+    ProductNotFound,
     RecipeNotFound,
     RunNotFound,
     SnapshotNotFound,
 )
 from snapplan.ports.repositories import (
     CatalogRepository,
+    PantryRepository,
     PlanRepository,
+    PriceRepository,
     RunRepository,
     SnapshotRepository,
 )
@@ -68,6 +76,7 @@ REPOSITORIES: Final = (
     RepositorySpec("recipes", (Recipe,), RecipeNotFound, CatalogRepository),
     RepositorySpec("finished_units", (FinishedUnit,), FinishedUnitNotFound, CatalogRepository),
     RepositorySpec("material_units", (MaterialUnit,), MaterialUnitNotFound, CatalogRepository),
+    RepositorySpec("products", (Product,), ProductNotFound, CatalogRepository),
     RepositorySpec("finished_goods", (FinishedGood,), FinishedGoodNotFound, CatalogRepository),
     RepositorySpec("events", (Event,), EventNotFound, CatalogRepository),
     RepositorySpec("snapshots", SNAPSHOT_TYPES, SnapshotNotFound, SnapshotRepository),
@@ -80,6 +89,16 @@ REPOSITORIES: Final = (
         indexed=("event_id", "plan_id"),
         # one ledger position and one idempotency key per event
         unique=(("event_id", "seq"), ("event_id", "key")),
+    ),
+    # one place in the price history per quote
+    RepositorySpec("prices", (PriceQuote,), PriceNotFound, PriceRepository, unique=(("seq",),)),
+    RepositorySpec(
+        "pantry",
+        PANTRY_TYPES,
+        PantryEntryNotFound,
+        PantryRepository,
+        # one ledger position and one idempotency key for the whole pantry
+        unique=(("seq",), ("key",)),
     ),
 )
 
@@ -145,6 +164,11 @@ class UnitOfWork(Protocol):
         raise AttributeError("material_units")
 
     @property
+    def products(self) -> CatalogRepository[Product]:
+        """Products: the packs a shop sells of an ingredient or a material unit."""
+        raise AttributeError("products")
+
+    @property
     def finished_goods(self) -> CatalogRepository[FinishedGood]:
         """Finished goods (assemblies)."""
         raise AttributeError("finished_goods")
@@ -168,6 +192,16 @@ class UnitOfWork(Protocol):
     def runs(self) -> RunRepository:
         """The execution ledger: append only."""
         raise AttributeError("runs")
+
+    @property
+    def prices(self) -> PriceRepository:
+        """The price history: append only."""
+        raise AttributeError("prices")
+
+    @property
+    def pantry(self) -> PantryRepository:
+        """The pantry ledger: append only."""
+        raise AttributeError("pantry")
 
     def __enter__(self) -> Self: ...
 

@@ -24,16 +24,25 @@ class Guard:
     - ``committed``: whether the outermost block committed;
     - ``expected_plans``: (snapshot id, plan id) for the plans named by snapshots added in this
       transaction (one snapshot each), which must be stored at commit (no snapshot without its
-      plan).
+      plan);
+    - ``stocked_items``: the ingredients and material units whose products (or measures) this
+      transaction touched, whose products must keep the rules at commit (one preferred, packs
+      that convert, an item that exists).
     """
 
-    __slots__ = ("committed", "depth", "expected_plans", "thread")
+    __slots__ = ("committed", "depth", "expected_plans", "stocked_items", "thread")
 
     def __init__(self) -> None:
         self.depth = 0
         self.committed = False
         self.thread: int | None = None
         self.expected_plans: list[tuple[uuid.UUID, uuid.UUID]] = []
+        self.stocked_items: set[uuid.UUID] = set()
+
+    def forget(self) -> None:
+        """Drop what the transaction noted for its commit (at its end, or once checked)."""
+        self.expected_plans.clear()
+        self.stocked_items.clear()
 
     def expect_plans(self, pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]) -> None:
         """Note (snapshot id, plan id) pairs whose plan must be stored at commit."""

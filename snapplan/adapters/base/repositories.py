@@ -24,15 +24,18 @@ import attrs
 
 from snapplan.adapters.base.guard import Guard
 from snapplan.adapters.base.table import Table
-from snapplan.domain.catalog import Definition
+from snapplan.domain.catalog import Definition, Ingredient, MaterialUnit
 from snapplan.domain.ledger import check_new_links
 from snapplan.domain.plan import Plan
+from snapplan.domain.products import Product
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
 from snapplan.errors import ConflictError, ValidationError
 from snapplan.ports.repositories import (
     CatalogRepository,
+    PantryRepository,
     PlanRepository,
+    PriceRepository,
     RunRepository,
     SnapshotRepository,
 )
@@ -164,7 +167,17 @@ class AppendOnlyRecords(Records[T]):
 
 
 class CatalogRecords(AppendOnlyRecords[V]):
-    """Catalog definitions or events, with optimistic versions."""
+    """Catalog definitions or events, with optimistic versions.
+
+    A product added or changed, or an ingredient or material unit changed or removed, is noted
+    on the guard: the rules across an item's products are checked when the unit commits.
+    """
+
+    def _after_adding(self, items: list[V]) -> None:
+        for item in items:
+            touched = _stocked_item(item)
+            if touched is not None:
+                self._guard.stocked_items.add(touched)
 
     def update(self, item: V) -> V:
         """Replace an item whose ``version`` is current; the stored version becomes ``+1``."""
@@ -179,6 +192,9 @@ class CatalogRecords(AppendOnlyRecords[V]):
                 f"{_label(item)} was changed by someone else: it is at version "
                 f"{current.version}, not {item.version} (read it again and retry)"
             )
+        touched = _stocked_item(item)
+        if touched is not None:
+            self._guard.stocked_items.add(touched)
         return stored
 
     def remove(self, item_id: uuid.UUID) -> None:
@@ -187,6 +203,8 @@ class CatalogRecords(AppendOnlyRecords[V]):
         self._guard.require_writable()
         if not self._table.delete(item_id):
             raise self._spec.not_found(item_id)
+        if any(kind in _STOCKED for kind in self._spec.holds):
+            self._guard.stocked_items.add(item_id)
 
 
 class SnapshotRecords(AppendOnlyRecords[Snapshot]):
@@ -295,11 +313,26 @@ def _ids(values: Iterable[uuid.UUID], parameter: str) -> list[uuid.UUID]:
 
 
 #: The class that implements each repository port (``RepositorySpec.port``).
+#: What a product is of: ingredients and material units (their products are checked together).
+_STOCKED: Final = (Ingredient, MaterialUnit)
+
+
+def _stocked_item(item: object) -> uuid.UUID | None:
+    """The ingredient or material unit whose products ``item`` concerns, if any."""
+    if isinstance(item, Product):
+        return item.item_id
+    if isinstance(item, _STOCKED):
+        return item.id
+    return None
+
+
 _RECORDS: Final[Mapping[type, type[Records[Any]]]] = {
     CatalogRepository: CatalogRecords,
     SnapshotRepository: SnapshotRecords,
     PlanRepository: PlanRecords,
     RunRepository: RunRecords,
+    PriceRepository: AppendOnlyRecords,
+    PantryRepository: AppendOnlyRecords,
 }
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import abc
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
@@ -37,6 +38,7 @@ from typing import Any, Self
 from snapplan.adapters.base.guard import Guard
 from snapplan.adapters.base.repositories import Records, records_for
 from snapplan.adapters.base.table import Table
+from snapplan.domain.products import Product, product_problems
 from snapplan.errors import UnitOfWorkError, ValidationError
 from snapplan.ports.unit_of_work import REPOSITORIES, RepositorySpec, UnitOfWork
 
@@ -107,7 +109,7 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
             self._begin()
             guard.thread = me
             guard.committed = False
-            guard.expected_plans.clear()
+            guard.forget()
         elif guard.thread != me:
             raise UnitOfWorkError(
                 "this unit of work is in use by another thread; give each thread its own "
@@ -129,7 +131,7 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
         guard.depth -= 1
         if guard.depth == 0:
             guard.thread = None
-            guard.expected_plans.clear()
+            guard.forget()
             self._rollback(failing=exc is not None)
 
     def commit(self) -> None:
@@ -144,9 +146,10 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
         if guard.committed:
             raise UnitOfWorkError("this unit of work already committed; enter it again")
         self._refuse_orphan_snapshots()
+        self._refuse_broken_products()
         guard.committed = True
         self._publish()
-        guard.expected_plans.clear()  # checked: a commit needs them no more
+        guard.forget()  # checked: a commit needs them no more
 
     def rollback(self) -> None:
         """Undo the transaction's uncommitted work now; the unit stays entered and goes on in a
@@ -159,7 +162,7 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
         if self._guard.committed:
             return
         self._rollback(failing=False)
-        self._guard.expected_plans.clear()
+        self._guard.forget()
         self._begin()
 
     def savepoint(self) -> AbstractContextManager[None]:
@@ -192,6 +195,37 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
                     "added in this unit of work: nothing was committed (no snapshot without "
                     "its plan)"
                 )
+
+    def _refuse_broken_products(self) -> None:
+        """``ValidationError`` naming the products of an item this transaction touched that
+        break the rules across an item's products (nothing persisted): a product of no
+        ingredient or material unit, two preferred ones, or a pack that cannot be converted
+        to the item's other packs."""
+        touched = self._guard.stocked_items
+        if not touched:
+            return
+        products = [p for p in self._repositories["products"].all() if p.item_id in touched]
+        if not products:
+            return
+        wanted = list({p.item_id for p in products})
+        items = {
+            **self._repositories["ingredients"].find_many(wanted),
+            **self._repositories["material_units"].find_many(wanted),
+        }
+        by_item: dict[uuid.UUID, list[Product]] = {}
+        for product in products:
+            by_item.setdefault(product.item_id, []).append(product)
+        for item_id, held in sorted(by_item.items(), key=lambda kv: str(kv[0])):
+            item = items.get(item_id)
+            if item is None:
+                names = ", ".join(repr(p.name) for p in held)
+                raise ValidationError(
+                    f"product {names} is for {item_id}, which is no ingredient or material "
+                    "unit: nothing was committed (add the item, or remove its products)"
+                )
+            problems = product_problems(item.name, item.measures, held)
+            if problems:
+                raise ValidationError("; ".join(problems) + ": nothing was committed")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._guard.shown()}>"
