@@ -47,7 +47,13 @@ from snapplan.domain import (
     TargetDrift,
     TargetKind,
 )
-from snapplan.domain.catalog_sync import CatalogSync, ItemChange, SharedName, SyncAction
+from snapplan.domain.catalog_sync import (
+    CatalogSync,
+    ItemChange,
+    PriceChange,
+    SharedName,
+    SyncAction,
+)
 from snapplan.domain.changes import FieldChange
 from snapplan.domain.costs import FinishedGoodCost, FinishedUnitCost, PlanCost, RecipeCost
 from snapplan.domain.drift import DefinitionDrift, IngredientRename
@@ -209,6 +215,7 @@ __all__ = [
     "PlanCost",
     "PlanNotFound",
     "PlanResult",
+    "PriceChange",
     "PriceNotFound",
     "PriceQuote",
     "Problem",

@@ -2,9 +2,11 @@
 
 The format is documented in ``docs/catalog-format.md``; ``examples/bakery.toml`` uses every
 feature. In short: one array of tables per kind (``[[ingredient]]``, ``[[recipe]]``,
-``[[finished_unit]]``, ``[[material_unit]]``, ``[[finished_good]]``, ``[[event]]``), items refer
-to each other by name (unique per kind, resolved within the file, in any order), and an item may
-carry an explicit ``id``.
+``[[finished_unit]]``, ``[[material_unit]]``, ``[[product]]``, ``[[finished_good]]``,
+``[[event]]``), items refer to each other by name (unique per kind, resolved within the file, in
+any order), and an item may carry an explicit ``id``. Ingredients and material units may carry
+``measures`` written as the baker says them (``"1 cup = 120 g"``); a product is a pack a shop
+sells (``pack = "250 g"``), with an optional price per pack.
 
 Amounts are exact. TOML integers and strings (``"0.75"``) are exact already; TOML float literals
 (``0.5``) are read from their text as ``Decimal`` (``tomllib`` with ``parse_float=Decimal``), so
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 import tomllib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -53,10 +56,15 @@ from snapplan.domain.catalog import (
     SubRecipe,
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
-from snapplan.domain.quantities import positive_amount
+from snapplan.domain.kitchen_amounts import VULGAR, kitchen_amount
+from snapplan.domain.measures import Measure
+from snapplan.domain.prices import CURRENCIES
+from snapplan.domain.products import Product
+from snapplan.domain.quantities import positive_amount, to_decimal
 from snapplan.errors import CatalogFileError, ValidationError
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services.catalog import add_catalog
+from snapplan.services.pantry_ledger import record_price
 
 T = TypeVar("T")
 
@@ -66,9 +74,13 @@ SECTIONS: Final = (
     "recipe",
     "finished_unit",
     "material_unit",
+    "product",
     "finished_good",
     "event",
 )
+
+#: A product's price in a file: per pack, in a currency (``(Decimal("2.50"), "EUR")``).
+FilePrice = tuple[Decimal, str]
 
 
 @attrs.frozen
@@ -79,26 +91,36 @@ class CatalogFile:
     recipes: tuple[Recipe, ...] = ()
     finished_units: tuple[FinishedUnit, ...] = ()
     material_units: tuple[MaterialUnit, ...] = ()
+    products: tuple[Product, ...] = ()
     finished_goods: tuple[FinishedGood, ...] = ()
     events: tuple[Event, ...] = ()
     #: The ids the file writes out (``id = "..."``); every other item got a fresh id when the
     #: file was read, so only these name the same item wherever the file goes.
     explicit_ids: frozenset[uuid.UUID] = frozenset()
+    #: The price per pack the file gives a product (``price`` and ``currency``), by product id.
+    prices: Mapping[uuid.UUID, FilePrice] = attrs.field(factory=dict)
 
-    def items(self) -> tuple[CatalogItem | Event, ...]:
+    def items(self) -> tuple[CatalogItem | Product | Event, ...]:
         """Every definition and event of the file, in dependency order."""
         return (
             *self.ingredients,
             *self.recipes,
             *self.finished_units,
             *self.material_units,
+            *self.products,
             *self.finished_goods,
             *self.events,
         )
 
     def save(self, uow: UnitOfWork) -> None:
-        """Add everything to an entered unit of work (the caller commits, or not)."""
-        add_catalog(uow, self.items())
+        """Add everything to an entered unit of work (the caller commits, or not), with a
+        price quote for each product the file prices."""
+        add_catalog(uow, [item for item in self.items() if not isinstance(item, Product)])
+        uow.products.add_many(self.products)
+        for product in self.products:
+            if product.id in self.prices:
+                price, currency = self.prices[product.id]
+                record_price(uow, product.id, price, currency=currency)
 
     def counts(self) -> dict[str, int]:
         """How many items of each kind, by section name."""
@@ -107,6 +129,7 @@ class CatalogFile:
             "recipe": len(self.recipes),
             "finished_unit": len(self.finished_units),
             "material_unit": len(self.material_units),
+            "product": len(self.products),
             "finished_good": len(self.finished_goods),
             "event": len(self.events),
         }
@@ -225,6 +248,92 @@ def _date(where: str, value: Any) -> datetime.date | None:
     raise _problem(where, f"expected a date like 2026-12-19, not {_describe(value)}")
 
 
+def _flag(where: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _problem(where, f"expected true or false, not {_describe(value)}")
+    return value
+
+
+#: "1 cup", "1 1/2 cups", "½ cup", "120g", "2.5 kg": the amount, then the unit.
+_AMOUNT_AND_UNIT: Final = re.compile(
+    r"\s*(?P<amount>[0-9][0-9.,/ \t" + "".join(VULGAR) + r"]*|[" + "".join(VULGAR) + r"])"
+    r"\s*(?P<unit>\S.*?)\s*"
+)
+
+
+def _quantity_and_unit(where: str, text: str, example: str) -> tuple[Decimal, str]:
+    """``"1 1/2 cups"`` as an exact ``(quantity, unit)`` (see
+    :func:`snapplan.domain.kitchen_amounts.kitchen_amount`), positive."""
+    match = _AMOUNT_AND_UNIT.fullmatch(text)
+    if match is None:
+        shown = text.strip()
+        raise _problem(where, f"expected a positive amount and a unit ({example}), not {shown!r}")
+    with _at(where):
+        quantity, unit = kitchen_amount(match["amount"].strip(), match["unit"])
+        return positive_amount(quantity), unit
+
+
+def _pack(where: str, value: Any) -> tuple[Decimal, str]:
+    """A product's pack: ``"250 g"``."""
+    return _quantity_and_unit(where, _string(where, value), '"250 g"')
+
+
+def _measure(where: str, value: Any) -> Measure:
+    """One measure: ``"1 cup = 120 g"``, or ``{ measure = "1 stick = 113 g", source = "..." }``."""
+    source = ""
+    if isinstance(value, dict):
+        _table(where, value, ("measure", "source"), ("measure",))
+        source = _string(f"{where}, source", value.get("source", ""))
+        value = value["measure"]
+    text = _string(where, value)
+    left, equals, right = text.partition("=")
+    example = '"1 cup = 120 g"'
+    if not equals or "=" in right:
+        raise _problem(where, f"expected QUANTITY UNIT = QUANTITY UNIT ({example}), not {text!r}")
+    quantity, unit = _quantity_and_unit(where, left, example)
+    equal, equal_unit = _quantity_and_unit(where, right, example)
+    with _at(where):
+        return Measure(quantity, unit, equal, equal_unit, source=source)
+
+
+def _measures(where: str, item: Mapping[str, Any]) -> list[Measure]:
+    """An ingredient's or material unit's ``measures`` (absent means none)."""
+    value = item.get("measures", [])
+    if not isinstance(value, list):
+        raise _problem(f"{where}, measures", f"expected an array, not {_describe(value)}")
+    return [
+        _measure(f"{where}, measure {number}", entry) for number, entry in enumerate(value, start=1)
+    ]
+
+
+def _price(where: str, item: Mapping[str, Any]) -> FilePrice | None:
+    """A product's ``price`` per pack (0 is a price: a gift) and its ``currency``, together."""
+    if "price" not in item and "currency" not in item:
+        return None
+    if "currency" not in item:
+        raise _problem(f"{where}, price", 'a price needs its currency: currency = "EUR"')
+    if "price" not in item:
+        raise _problem(
+            f"{where}, currency", "a currency says nothing without a price: price = 2.50"
+        )
+    value = item["price"]
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        raise _problem(
+            f"{where}, price", f'expected an amount (2.5 or "2.50"), not {_describe(value)}'
+        )
+    with _at(f"{where}, price"):
+        price = to_decimal(str(value) if isinstance(value, Decimal) else value)
+    if price < 0:
+        raise _problem(f"{where}, price", f"a price cannot be negative, not {value}")
+    currency = _string(f"{where}, currency", item["currency"])
+    if currency not in CURRENCIES:
+        raise _problem(
+            f"{where}, currency",
+            f"{currency!r} is not a currency code of ISO 4217 (three upper-case letters: EUR)",
+        )
+    return price, currency
+
+
 def _describe(value: Any) -> str:
     kinds = {
         bool: "a boolean",
@@ -291,6 +400,7 @@ class _CatalogReader:
         self.sections: dict[str, list[tuple[str, dict[str, Any], uuid.UUID]]] = {}
         self.names = {section: _Names(section) for section in SECTIONS}
         self.explicit_ids: set[uuid.UUID] = set()
+        self.prices: dict[uuid.UUID, FilePrice] = {}
         for section in SECTIONS:
             self.sections[section] = list(self._declare(section, document.get(section, [])))
 
@@ -320,9 +430,11 @@ class _CatalogReader:
             recipes=tuple(self.recipe(*entry) for entry in s["recipe"]),
             finished_units=tuple(self.finished_unit(*entry) for entry in s["finished_unit"]),
             material_units=tuple(self.material_unit(*entry) for entry in s["material_unit"]),
+            products=tuple(self.product(*entry) for entry in s["product"]),
             finished_goods=tuple(self.finished_good(*entry) for entry in s["finished_good"]),
             events=tuple(self.event(*entry) for entry in s["event"]),
             explicit_ids=frozenset(self.explicit_ids),
+            prices=dict(self.prices),
         )
         _refuse_loops(catalog)
         return catalog
@@ -351,9 +463,10 @@ class _CatalogReader:
         return built
 
     def ingredient(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> Ingredient:
-        _table(where, item, ("name", "id"), ("name",))
+        _table(where, item, ("name", "id", "measures"), ("name",))
+        measures = _measures(where, item)
         with _at(where):
-            return Ingredient(item["name"], id=item_id)
+            return Ingredient(item["name"], id=item_id, measures=measures)
 
     def recipe(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> Recipe:
         _table(where, item, ("name", "id", "lines", "sub_recipes"), ("name",))
@@ -383,9 +496,58 @@ class _CatalogReader:
             return FinishedUnit(item["name"], recipe_id, per_batch, id=item_id)
 
     def material_unit(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> MaterialUnit:
-        _table(where, item, ("name", "id"), ("name",))
+        _table(where, item, ("name", "id", "measures"), ("name",))
+        measures = _measures(where, item)
         with _at(where):
-            return MaterialUnit(item["name"], id=item_id)
+            return MaterialUnit(item["name"], id=item_id, measures=measures)
+
+    def product(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> Product:
+        keys = ("name", "for", "pack")
+        optional = ("id", "min_packs", "preferred", "active", "price", "currency")
+        _table(where, item, (*keys, *optional), keys)
+        for_item = self.stocked_item(f"{where}, for", item["for"])
+        quantity, unit = _pack(f"{where}, pack", item["pack"])
+        min_packs = item.get("min_packs", 1)
+        if isinstance(min_packs, bool) or not isinstance(min_packs, int) or min_packs < 1:
+            raise _problem(
+                f"{where}, min_packs",
+                f"expected a whole number of packs from 1, not {_describe(min_packs)}",
+            )
+        flags = {key: _flag(f"{where}, {key}", item.get(key, default))
+                 for key, default in (("preferred", False), ("active", True))}  # fmt: skip
+        price = _price(where, item)
+        with _at(where):
+            product = Product(
+                for_item, item["name"], quantity, unit, min_packs=min_packs, id=item_id, **flags
+            )
+        if price is not None:
+            self.prices[item_id] = price
+        return product
+
+    def stocked_item(self, where: str, value: Any) -> uuid.UUID:
+        """What a product is for: the name of an ingredient or of a material unit, or a table
+        naming one of them (``{ material_unit = "Box" }``) when both kinds have the name."""
+        kinds = ("ingredient", "material_unit")
+        if isinstance(value, dict):
+            _table(where, value, kinds, ())
+            if len(value) != 1:
+                raise _problem(where, f"give exactly one of {_one_of(kinds)}")
+            ((kind, name),) = value.items()
+            return self.ref(where, kind, name)
+        name = _string(where, value)
+        found = [kind for kind in kinds if name in self.names[kind].ids]
+        if len(found) == 2:
+            raise _problem(
+                where,
+                f"both an ingredient and a material unit are named {name!r}: write "
+                f'for = {{ ingredient = "{name}" }} or for = {{ material_unit = "{name}" }}',
+            )
+        if found:
+            return self.names[found[0]].ids[name]
+        known = [*self.names["ingredient"].ids, *self.names["material_unit"].ids]
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise _problem(where, f"no ingredient or material unit named {name!r} in this file{hint}")
 
     def finished_good(self, where: str, item: dict[str, Any], item_id: uuid.UUID) -> FinishedGood:
         _table(where, item, ("name", "id", "components"), ("name",))

@@ -27,7 +27,7 @@ from typing import Any, Final, TextIO
 from snapplan.cli.catalog_file import CatalogFile
 from snapplan.cli.terminal import escape
 from snapplan.domain import graph
-from snapplan.domain.catalog import ComponentKind
+from snapplan.domain.catalog import ComponentKind, Ingredient, MaterialUnit
 from snapplan.domain.limits import Limits
 from snapplan.domain.units import canonical_unit, known_unit, unit_spellings
 from snapplan.ports.unit_of_work import UnitOfWork
@@ -109,7 +109,8 @@ def suggest_unit(spelling: str) -> str | None:
 
 
 def unit_warnings(catalog: CatalogFile) -> list[str]:
-    """One warning per recipe line whose unit looks like a typo of a known unit."""
+    """One warning per recipe line, product pack and measure whose unit looks like a typo of a
+    known unit."""
     names = {ingredient.id: ingredient.name for ingredient in catalog.ingredients}
     found = []
     for recipe in catalog.recipes:
@@ -122,6 +123,29 @@ def unit_warnings(catalog: CatalogFile) -> list[str]:
                     f"is not a known unit; did you mean {suggestion!r}? (an unknown unit is "
                     "kept as written, never converted or added to other units)"
                 )
+    stocked: dict[uuid.UUID, str] = {i.id: i.name for i in catalog.ingredients}
+    stocked.update((m.id, m.name) for m in catalog.material_units)
+    for product in catalog.products:
+        suggestion = suggest_unit(product.pack_unit)
+        if suggestion is not None:
+            found.append(
+                f"product {product.name!r} ({stocked.get(product.item_id, '?')}), pack: "
+                f"{product.pack_unit!r} is not a known unit; did you mean {suggestion!r}? (an "
+                "unknown unit is kept as written, and converts only through the item's measures)"
+            )
+    measured: list[tuple[str, Ingredient | MaterialUnit]] = [
+        *(("ingredient", item) for item in catalog.ingredients),
+        *(("material unit", item) for item in catalog.material_units),
+    ]
+    for label, item in measured:
+        for number, measure in enumerate(item.measures, start=1):
+            for unit in (measure.unit, measure.equals_unit):
+                suggestion = suggest_unit(unit)
+                if suggestion is not None:
+                    found.append(
+                        f"{label} {item.name!r}, measure {number} ({measure}): {unit!r} is not "
+                        f"a known unit; did you mean {suggestion!r}?"
+                    )
     return found
 
 
@@ -200,6 +224,7 @@ KINDS: Final = (
     ("recipe", "recipes", "recipe"),
     ("finished_unit", "finished_units", "finished unit"),
     ("material_unit", "material_units", "material unit"),
+    ("product", "products", "product"),
     ("finished_good", "finished_goods", "finished good"),
     ("event", "events", "event"),
 )

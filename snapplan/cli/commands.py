@@ -14,6 +14,8 @@ import shlex
 import uuid
 from collections import Counter
 
+from snapplan.cli.buying import buy, cost, count, price, shop, use
+from snapplan.cli.buying import pantry_command as pantry
 from snapplan.cli.catalog_file import CatalogFile, read_catalog
 from snapplan.cli.catalog_warnings import (
     capped,
@@ -265,7 +267,8 @@ def check(args: argparse.Namespace, out: Output) -> int:
 
 
 _CATALOG_NAMES = (
-    "ingredients", "recipes", "finished_units", "material_units", "finished_goods", "events",
+    "ingredients", "recipes", "finished_units", "material_units", "products", "finished_goods",
+    "events",
 )  # fmt: skip
 
 
@@ -283,6 +286,7 @@ _KINDS = (
     ("recipe", "recipe"),
     ("finished_unit", "finished unit"),
     ("material_unit", "material unit"),
+    ("product", "product"),
     ("finished_good", "finished good"),
     ("event", "event"),
 )
@@ -309,3 +313,5 @@ __all__ = [
     "assemble", "check", "demo", "drift", "export", "load", "plan", "produce",
     "progress", "requirements", "sync", "verify", "void", "waste",
 ]  # fmt: skip
+# The buying commands (snapplan.cli.buying), kept apart from the list above.
+__all__ += ["buy", "cost", "count", "pantry", "price", "shop", "use"]

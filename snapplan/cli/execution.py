@@ -13,6 +13,7 @@ import difflib
 import uuid
 from typing import TypeVar
 
+from snapplan.cli.buying import void_pantry
 from snapplan.cli.database import Access, database_url, open_store
 from snapplan.cli.lookup import find_event
 from snapplan.cli.problems import EXIT_OK, CommandError
@@ -112,7 +113,9 @@ def waste(args: argparse.Namespace, out: Output) -> int:
 
 
 def void(args: argparse.Namespace, out: Output) -> int:
-    """Cancel a run."""
+    """Cancel a run (or, with ``--pantry``, a pantry entry)."""
+    if args.pantry:
+        return void_pantry(args, out)
     with (
         open_store(database_url(args.db), Access.EXISTING) as store,
         store.unit_of_work(writing=True) as uow,

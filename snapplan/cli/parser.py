@@ -96,9 +96,11 @@ components, an event's targets) follow the matches.
 
 Changed items are updated in place, on the version read (the version goes up by one; if
 someone else changed an item meanwhile, nothing is written). Unchanged items are not written.
-Items of the database that the file does not have are kept and listed, unless --prune removes
-them. Nothing removes plans or snapshots: every plan keeps what it captured and stays readable
-by its id, also when its event is removed.
+A product's price in the file (`price`, `currency`) is recorded as a new price quote when it
+differs from the product's price in force, or when it has none: the price history keeps every
+earlier quote. Items of the database that the file does not have are kept and listed, unless
+--prune removes them. Nothing removes plans or snapshots: every plan keeps what it captured and
+stays readable by its id, also when its event is removed.
 
 An event keeps the snapshots its targets were planned with where the target's recipe or good
 is the same, so `snapplan plan EVENT` afterwards does not capture again what did not change
@@ -170,6 +172,10 @@ _VOID = """\
 Cancel a run: a new ledger entry reverses exactly what the run recorded (nothing is ever changed
 or deleted). A void that would take back what was already used (cookies already boxed) is
 refused: void the later run first, or --allow-shortage. Record the right run afterwards.
+
+With --pantry, RUN is the number of a pantry entry (a purchase, a count or a use, as printed when
+it was recorded, or by `snapplan pantry --entries`): it no longer counts from now on. Voiding it
+again changes nothing; a void cannot be voided (record the entry again instead).
 """
 
 _PROGRESS = """\
@@ -351,6 +357,7 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
     command("check", "find every cycle and dangling reference in the catalog", _CHECK, database)
 
     _execution_commands(command, database)
+    _buying_commands(command, database)
     return parser
 
 
@@ -391,9 +398,16 @@ def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> N
     waste.add_argument("quantity", metavar="QUANTITY", help="how many were lost")
     waste.add_argument("--reason", required=True, help="dropped, spoiled, eaten, given away...")
 
-    void = command("void", "cancel a run", _VOID, database)
-    void.add_argument("run", metavar="RUN", help="run id, or the run's number with --plan")
+    void = command("void", "cancel a run, or a pantry entry (--pantry)", _VOID, database)
+    void.add_argument(
+        "run",
+        metavar="RUN",
+        help="run id, or the run's number with --plan, or a pantry entry's number with --pantry",
+    )
     void.add_argument("--plan", metavar="PLAN", help=plan_help)
+    void.add_argument(
+        "--pantry", action="store_true", help="RUN is a pantry entry's number: void that entry"
+    )
     void.add_argument("--reason", required=True, help="why the run is cancelled")
     void.add_argument("--by", help="who cancelled it")
     void.add_argument(
@@ -406,6 +420,164 @@ def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> N
     progress.add_argument(
         "--exact", action="store_true", help="every digit, in the unit computed (no rounding)"
     )
+
+
+_BUY = """\
+Record PACKS packs of PRODUCT bought: a pantry receipt of its ingredient or packaging material
+(PACKS x its pack, as bought). With --price, what one pack cost is also recorded in the price
+history, in the same commit. PRODUCT is a product's id or name (products come from a catalog
+file's [[product]] tables: snapplan sync).
+
+The currency is --currency, else that of the product's latest price, else the one currency of
+every recorded price. --key makes a retry harmless: the same key with the same purchase returns
+the first entry and writes nothing; with another purchase it is refused.
+"""
+
+_PRICE = """\
+Record what one pack of PRODUCT costs, from now (or --at) on. Prices are a history: a new price
+never changes the old one, so any earlier shopping list or cost can be worked out again. 0 is a
+price (a gift); a price not known is simply not recorded. The currency is --currency, else that
+of the product's latest price, else the one currency of every recorded price.
+"""
+
+_COUNT = """\
+Record what you counted on the shelf: QUANTITY UNIT of ITEM (an ingredient or packaging
+material, by id or name). A count is an absolute figure: on hand starts from it, whatever the
+pantry said before. QUANTITY may be 0, a decimal (1.5) or a fraction (1/3, 1 1/2).
+"""
+
+_USE = """\
+Record QUANTITY UNIT of ITEM used outside the plans (a snack, a spill, a loan to a neighbour),
+and why. What the kitchen's runs use (snapplan produce, assemble) comes off the shelf by itself:
+record here only what no run records.
+"""
+
+_PANTRY = """\
+What the pantry holds of every item, now or --as-of a time: the latest count, plus purchases,
+minus uses, minus what the kitchen's production and assembly runs used since (of every event;
+a voided run gives back what it used). Each item is shown in its stock unit (the unit of its
+products' packs); an amount that its measures cannot convert is listed beside it, never dropped.
+On hand may be below zero (a purchase not recorded): it is shown as it is.
+
+--entries lists the pantry's ledger instead, entry by entry (the numbers `snapplan void --pantry`
+takes). With --json, amounts are exact strings and times ISO 8601 UTC: {"as_of", "items": [...]}
+(each item as the library's PantryItem), or {"entries": [...]}.
+"""
+
+_SHOP = """\
+What to buy for one or more plans (PLAN: a plan id, or an event's id or name for its latest
+plan), as a list to take to the shop: item by item, the packs to buy first ("2 x Butter 250 g
+block"), then what will be left over. Every plan's needs are summed, converted to each item's
+stock unit through its own measures, netted once against the pantry, and only then rounded to
+packs, exactly: --policy cheapest (the least total price; never greedy by unit price), fewest
+(the fewest packs) or preferred (each item's preferred product).
+
+By default the list covers what is still to make (the batches not yet baked, the goods not yet
+boxed); --all covers the whole plans, --no-pantry leaves the pantry out. A line that misses a
+product, a price or a conversion is marked "!" with the reason, and the list says it is
+incomplete: an amount in a unit the item's measures cannot convert (cups of an ingredient
+without a density) is listed, never guessed. --explain ITEM prints where every gram of one item
+comes from (each recipe line and packaging of each plan). Money is shown to the cent, rounded
+half up; --json and --csv keep every digit: amounts and money as exact strings (a fraction that
+no decimal says exactly as "n/d"), JSON as the library's ShoppingList: {"lines", "currency",
+"total", "complete", "missing"}.
+"""
+
+_COST = """\
+What a plan costs at today's prices (or --as-of's): one batch of each recipe (its lines and its
+sub-recipes), one of each finished unit (its batch divided by its items per batch), one of each
+finished good (its components), and the whole plan as planned (whole batches, as baked, and all
+its packaging). An item costs its cheapest price per unit among its products. A figure that
+needs a missing price, product or conversion is shown as "-", and the plan is marked incomplete:
+never a zero. Money is shown to the cent, rounded half up; --json keeps every digit: exact
+strings (a fraction such as a third of a batch as "n/d"), as the library's PlanCost: {"plan_id",
+"currency", "recipes", "finished_units", "goods", "total", "complete", "missing"}.
+"""
+
+
+def _buying_commands(command: Callable[..., _Parser], database: _Parser) -> None:
+    """buy, price, count, use, pantry, shop, cost (SHOPPING.md)."""
+    who = _Parser(add_help=False)
+    who.add_argument("--note", default="", help="a note kept with the entry")
+    who.add_argument("--by", help="who recorded it")
+    keyed = _Parser(add_help=False)
+    keyed.add_argument(
+        "--key", help="an idempotency key: the same request again returns the first entry"
+    )
+    at = _Parser(add_help=False)
+    at.add_argument(
+        "--at",
+        metavar="TIME",
+        help="when it happened, to back-date it: 2026-12-18T09:30 (local time) or with an "
+        "offset, 2026-12-18T09:30+01:00 (default: now)",
+    )
+    as_of = _Parser(add_help=False)
+    as_of.add_argument(
+        "--as-of",
+        metavar="TIME",
+        help="as of a time: 2026-12-18T18:00 (local time) or with an offset (default: now)",
+    )
+    money = _Parser(add_help=False)
+    money.add_argument(
+        "--currency", metavar="CODE", help="prices in this currency (EUR), when several are used"
+    )
+    product_help = "product id or name"
+    item_help = "ingredient or packaging material, id or name"
+
+    buy = command("buy", "record packs of a product bought", _BUY, database, who, keyed, at)
+    buy.add_argument("product", metavar="PRODUCT", help=product_help)
+    buy.add_argument("packs", metavar="PACKS", help="how many packs (2)")
+    buy.add_argument("--price", metavar="PRICE", help="what one pack cost (2.50)")
+    buy.add_argument("--currency", metavar="CODE", help="the price's currency (EUR)")
+
+    price = command("price", "record what a pack of a product costs", _PRICE, database, at)
+    price.add_argument("product", metavar="PRODUCT", help=product_help)
+    price.add_argument("price", metavar="PRICE", help="what one pack costs (2.50)")
+    price.add_argument("--currency", metavar="CODE", help="the price's currency (EUR)")
+    price.add_argument("--note", default="", help="a note kept with the price")
+
+    count = command("count", "record what is on the shelf", _COUNT, database, who, keyed, at)
+    count.add_argument("item", metavar="ITEM", help=item_help)
+    count.add_argument("quantity", metavar="QUANTITY", help="how much was counted (1.5, 1/3)")
+    count.add_argument("unit", metavar="UNIT", help="its unit (kg, cup, each)")
+
+    use = command("use", "record what was used outside the plans", _USE, database, who, keyed, at)
+    use.add_argument("item", metavar="ITEM", help=item_help)
+    use.add_argument("quantity", metavar="QUANTITY", help="how much was used (2, 1/2)")
+    use.add_argument("unit", metavar="UNIT", help="its unit (g, cup, each)")
+    use.add_argument("--reason", required=True, help="a snack, a spill, lent to a neighbour...")
+
+    pantry = command("pantry", "what the pantry holds", _PANTRY, database, as_of)
+    pantry.add_argument("--json", action="store_true", help="print exact JSON, not a table")
+    pantry.add_argument(
+        "--entries", action="store_true", help="list the pantry's entries, with their numbers"
+    )
+
+    shop = command("shop", "what to buy for some plans", _SHOP, database, as_of, money)
+    shop.add_argument(
+        "plans",
+        metavar="PLAN",
+        nargs="+",
+        help="plan id, or an event (id or name) for its latest plan",
+    )
+    shop.add_argument(
+        "--policy",
+        choices=("cheapest", "fewest", "preferred"),
+        default="cheapest",
+        help="how packs are chosen (default: %(default)s)",
+    )
+    shop.add_argument(
+        "--all", action="store_true", help="the whole plans, not only what is still to make"
+    )
+    shop.add_argument("--no-pantry", action="store_true", help="leave the pantry out")
+    shop.add_argument("--explain", metavar="ITEM", help="where every gram of ITEM comes from")
+    shape = shop.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print exact JSON")
+    shape.add_argument("--csv", action="store_true", help="print CSV, one row per pack choice")
+
+    cost = command("cost", "what a plan costs", _COST, database, as_of, money)
+    cost.add_argument("plan", metavar="PLAN", help="plan id, or an event (id or name)")
+    cost.add_argument("--json", action="store_true", help="print exact JSON, not tables")
 
 
 def _positive_int(text: str) -> int:

@@ -19,11 +19,19 @@ from snapplan.adapters.memory import MemoryStore
 from snapplan.cli.catalog_file import CatalogFile, read_catalog
 from snapplan.cli.catalog_warnings import catalog_warnings, print_warnings
 from snapplan.cli.database import Access, database_url, has_catalog, open_store, shown
+from snapplan.cli.money import money
 from snapplan.cli.next_steps import db_option, print_next_steps
 from snapplan.cli.problems import EXIT_OK, CommandError
 from snapplan.cli.terminal import Output
 from snapplan.domain.catalog_check import DefinitionKind
-from snapplan.domain.catalog_sync import CatalogSync, ItemChange, SharedName, SyncAction, kind_of
+from snapplan.domain.catalog_sync import (
+    CatalogSync,
+    ItemChange,
+    PriceChange,
+    SharedName,
+    SyncAction,
+    kind_of,
+)
 from snapplan.errors import AmbiguousNameError, ConflictError, SnapplanError
 from snapplan.ports.unit_of_work import Store
 from snapplan.services import sync_catalog
@@ -45,11 +53,12 @@ def sync(args: argparse.Namespace, out: Output) -> int:
                 explicit_ids=catalog.explicit_ids,
                 prune=args.prune,
                 dry_run=args.dry_run,
+                prices=catalog.prices,
             )
         except SnapplanError as error:
             raise CommandError(f"nothing was synced from {args.catalog}: {_why(error)}") from error
     where = f"{args.catalog} into {shown(url)}"
-    if not result.changes:
+    if not result.changed:
         print(
             f"{shown(url)} already matches {args.catalog}: nothing to do "
             f"({len(result.unchanged)} unchanged)",
@@ -62,6 +71,8 @@ def sync(args: argparse.Namespace, out: Output) -> int:
     for change in result.changes:
         for line in change_lines(change, result, new_ids=not args.dry_run):
             print(f"  {line}", file=out)
+    for price in result.prices:
+        print(f"  {price_line(price)}", file=out)
     _print_kept(result, out)
     if result.of(SyncAction.REMOVED):
         print(
@@ -110,12 +121,25 @@ def _label(kind: str) -> str:
 
 
 def summary(result: CatalogSync) -> str:
-    """``1 added, 2 updated, 0 removed, 15 unchanged`` (and ``, 2 kept (not in the file)``)."""
+    """``1 added, 2 updated, 0 removed, 15 unchanged`` (and ``, 2 kept (not in the file)``,
+    ``, 1 price recorded``)."""
     counts = [f"{len(result.of(action))} {action}" for action in SyncAction]
     counts.append(f"{len(result.unchanged)} unchanged")
     if result.kept:
         counts.append(f"{len(result.kept)} kept (not in the file)")
+    if result.prices:
+        recorded = len(result.prices)
+        counts.append(f"{recorded} price{'' if recorded == 1 else 's'} recorded")
     return ", ".join(counts)
+
+
+def price_line(change: PriceChange) -> str:
+    """``price    product 'Butter 250 g block': 2.50 EUR -> 2.65 EUR`` (a new quote; the
+    history keeps the old one)."""
+    after = money(change.price, change.currency)
+    before = change.before
+    shown = after if before is None else f"{money(before.price, before.currency)} -> {after}"
+    return f"{'price':<8} product {change.product.name!r}: {shown}"
 
 
 def change_lines(change: ItemChange, result: CatalogSync, *, new_ids: bool = True) -> list[str]:

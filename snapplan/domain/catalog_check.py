@@ -26,6 +26,7 @@ class DefinitionKind(enum.StrEnum):
     RECIPE = "recipe"
     FINISHED_UNIT = "finished_unit"
     MATERIAL_UNIT = "material_unit"
+    PRODUCT = "product"
     FINISHED_GOOD = "finished_good"
     EVENT = "event"
 

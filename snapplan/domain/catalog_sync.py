@@ -15,11 +15,22 @@ Matching. Each given item is matched with a stored item of its kind:
   Two stored items with that name are an :class:`~snapplan.errors.AmbiguousNameError`; two
   given items of one kind matched by that name are a ``ValidationError``.
 
-References between the given items (a recipe line's ingredient, a good's components, an
-event's targets) follow the matches: a given item refers to the stored item its reference was
-matched with. A reference to an id that is not among the given items is kept as it is (an item
+References between the given items (a recipe line's ingredient, a good's components, a
+product's item, an event's targets) follow the matches: a given item refers to the stored item
+its reference was matched with. A reference to an id that is not among the given items is kept as it is (an item
 already in the store, say). An updated event keeps the snapshot its targets were planned with
 where the target's recipe or good stays the same, so planning it again re-uses them.
+
+Measures and products. An ingredient's or material unit's ``measures`` compare as a set (the
+order they are listed in is not a change): ``measure added: 1 cup = 120 g``, ``measure: 1 cup =
+120 g -> 1 cup = 125 g`` (the same two dimensions), ``measure removed (was ...)``. A product
+(:class:`~snapplan.Product`) is a definition of its own kind, matched and changed field by
+field like the others (``pack: 250 g -> 500 g``).
+
+Prices. Given the price per pack a catalog lists for some of its products, and the quote in
+force in the store for each stored product, the result says which quotes a sync records
+(:class:`PriceChange`): one where the listed price or currency differs from the quote in force,
+or where the product has none. The history is never rewritten: a new price is a new quote.
 
 The work grows linearly with the number of items (every lookup is by key).
 """
@@ -49,14 +60,18 @@ from snapplan.domain.catalog import (
 from snapplan.domain.catalog_check import DefinitionKind
 from snapplan.domain.changes import FieldChange, aligned_changes
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.measures import Measure
+from snapplan.domain.prices import PriceQuote
+from snapplan.domain.products import Product
 from snapplan.domain.quantities import canonical_decimal
+from snapplan.domain.units import dimension_of
 from snapplan.errors import AmbiguousNameError, ValidationError
 
 #: What holds a reference: a recipe line, a sub-recipe, a component, a target.
 T = TypeVar("T", IngredientLine, SubRecipe, Component, ProductionTarget, AssemblyTarget)
 
-#: A catalog definition or an event: what a sync adds, updates or removes.
-Item = CatalogItem | Event
+#: A catalog definition (products included) or an event: what a sync adds, updates or removes.
+Item = CatalogItem | Product | Event
 
 #: The kind of each item type, in dependency order (an item refers only to kinds before it).
 KINDS: Final[Mapping[type, DefinitionKind]] = {
@@ -64,9 +79,16 @@ KINDS: Final[Mapping[type, DefinitionKind]] = {
     Recipe: DefinitionKind.RECIPE,
     FinishedUnit: DefinitionKind.FINISHED_UNIT,
     MaterialUnit: DefinitionKind.MATERIAL_UNIT,
+    Product: DefinitionKind.PRODUCT,
     FinishedGood: DefinitionKind.FINISHED_GOOD,
     Event: DefinitionKind.EVENT,
 }
+
+#: The kinds a product may be for.
+STOCKED: Final = (DefinitionKind.INGREDIENT, DefinitionKind.MATERIAL_UNIT)
+
+#: A listed price: per pack, in a currency (``(Decimal("2.50"), "EUR")``).
+ListedPrice = tuple[Decimal, str]
 
 
 def kind_of(item: object) -> DefinitionKind:
@@ -119,6 +141,24 @@ class SharedName:
 
 
 @attrs.frozen
+class PriceChange:
+    """A price quote a sync records: one pack of ``product`` (as the store holds it after the
+    sync) costs ``price`` ``currency`` from the sync on. ``before`` is the quote in force until
+    then (None: the product had no price)."""
+
+    product: Product
+    price: Decimal
+    currency: str
+    before: PriceQuote | None = None
+
+    def __str__(self) -> str:
+        after = f"{canonical_decimal(self.price)} {self.currency}"
+        if self.before is None:
+            return f"price added: {after}"
+        return f"price: {canonical_decimal(self.before.price)} {self.before.currency} -> {after}"
+
+
+@attrs.frozen
 class CatalogSync:
     """What a catalog sync did (or, for a dry run, would do).
 
@@ -133,6 +173,7 @@ class CatalogSync:
       their ids, oldest first. A sync never changes a plan: what changed in the definitions it
       captured shows as drift (:func:`snapplan.plan_drift`), and planning the event again with
       ``force_recreate`` captures it.
+    - ``prices``: the price quotes the sync records, in the order the products were given.
     """
 
     changes: tuple[ItemChange, ...] = ()
@@ -141,6 +182,7 @@ class CatalogSync:
     ids: Mapping[uuid.UUID, uuid.UUID] = attrs.field(factory=dict)
     shared_names: tuple[SharedName, ...] = ()
     plans: Mapping[uuid.UUID, tuple[uuid.UUID, ...]] = attrs.field(factory=dict)
+    prices: tuple[PriceChange, ...] = ()
 
     def of(self, action: SyncAction) -> tuple[ItemChange, ...]:
         """The changes of one action (``SyncAction.ADDED``, ``UPDATED`` or ``REMOVED``)."""
@@ -148,14 +190,23 @@ class CatalogSync:
 
     @property
     def changed(self) -> bool:
-        """Whether the sync writes anything."""
-        return bool(self.changes)
+        """Whether the sync writes anything (a change, or a price quote)."""
+        return bool(self.changes or self.prices)
 
     @property
     def definitions_changed(self) -> bool:
-        """Whether a catalog definition (not only an event) is added, updated or removed: the
-        events' plans may have drifted."""
-        return any(change.kind is not DefinitionKind.EVENT for change in self.changes)
+        """Whether a definition a plan captures is added, updated or removed: the events' plans
+        may have drifted. Events, products and measures are not captured (an event is what is
+        planned; products and measures are read live by the pantry and the shopping list)."""
+        return any(_may_drift(change) for change in self.changes)
+
+
+def _may_drift(change: ItemChange) -> bool:
+    if change.kind in (DefinitionKind.EVENT, DefinitionKind.PRODUCT):
+        return False
+    if change.action is SyncAction.UPDATED:
+        return any(not field.where.startswith("measure") for field in change.fields)
+    return True
 
 
 def compare_catalog(
@@ -164,15 +215,20 @@ def compare_catalog(
     *,
     explicit_ids: Collection[uuid.UUID] = frozenset(),
     prune: bool = False,
+    prices: Mapping[uuid.UUID, ListedPrice] | None = None,
+    quotes: Mapping[uuid.UUID, PriceQuote] | None = None,
 ) -> CatalogSync:
     """What makes ``stored`` match ``items`` (see the module docstring); pure.
 
-    ``plans`` of the result is empty: the service that reads the store fills it in. Raises
+    ``prices`` are the prices per pack listed for some of the given products, by the given
+    product's id; ``quotes`` the quote in force in the store for each stored product that has
+    one. ``plans`` of the result is empty: the service that reads the store fills it in. Raises
     ``TypeError`` for an item that is not a definition or an event, ``ValidationError`` for
     given items that cannot be told apart (two with one id; two of one kind matched by one
-    name), an id that the store holds for another kind, and, with ``prune``, a given item that
-    refers to a stored item the sync would remove; :class:`~snapplan.errors.AmbiguousNameError`
-    when a given item's name matches two stored items of its kind.
+    name), an id that the store holds for another kind, a price for an id that is no given
+    product, and, with ``prune``, a given item that refers to a stored item the sync would
+    remove; :class:`~snapplan.errors.AmbiguousNameError` when a given item's name matches two
+    stored items of its kind.
     """
     given = _by_kind(items)
     held = _by_kind(stored)
@@ -199,6 +255,7 @@ def compare_catalog(
                 item = _remapped(given_item, ids, id=match.id, version=match.version)
                 if isinstance(item, Event) and isinstance(match, Event):
                     item = _keep_snapshot_links(item, match)
+                item = _keep_measure_order(item, match)
                 if item == match:
                     unchanged.append(match)
                 else:
@@ -217,14 +274,47 @@ def compare_catalog(
                 final.append((stored_item, False))
         shared += _shared_names(kind, final)
     if removals:
-        _refuse_dangling(changes, unchanged, removals, names)
+        _refuse_dangling(changes, unchanged, removals)
     return CatalogSync(
         changes=(*changes, *removals),
         unchanged=tuple(unchanged),
         kept=tuple(kept),
         ids={given: stored for by_id in ids.values() for given, stored in by_id.items()},
         shared_names=tuple(shared),
+        prices=_price_changes(changes, unchanged, ids, prices or {}, quotes or {}),
     )
+
+
+def _price_changes(
+    changes: Sequence[ItemChange],
+    unchanged: Sequence[Item],
+    ids: Mapping[DefinitionKind, Mapping[uuid.UUID, uuid.UUID]],
+    prices: Mapping[uuid.UUID, ListedPrice],
+    quotes: Mapping[uuid.UUID, PriceQuote],
+) -> tuple[PriceChange, ...]:
+    """A quote for each listed price that differs from the quote in force (price or
+    currency), or whose product has none; in the order the products were given."""
+    products = ids[DefinitionKind.PRODUCT]
+    strays = [given for given in prices if given not in products]
+    if strays:
+        raise ValidationError(
+            f"a price is listed for {strays[0]}, which is not among the given products"
+        )
+    after = {
+        item.id: item
+        for item in (*(change.item for change in changes), *unchanged)
+        if isinstance(item, Product)
+    }
+    found = []
+    for given, stored_id in products.items():
+        if given not in prices:
+            continue
+        price, currency = prices[given]
+        before = quotes.get(stored_id)
+        if before is not None and (before.price, before.currency) == (price, currency):
+            continue
+        found.append(PriceChange(after[stored_id], price, currency, before))
+    return tuple(found)
 
 
 # -- matching ---------------------------------------------------------------------------------
@@ -315,6 +405,10 @@ def _remapped(
         ]
     elif isinstance(item, FinishedUnit):
         changes["recipe_id"] = ids[DefinitionKind.RECIPE].get(item.recipe_id, item.recipe_id)
+    elif isinstance(item, Product):
+        moved = [ids[kind][item.item_id] for kind in STOCKED if item.item_id in ids[kind]]
+        if moved and moved[0] != item.item_id:
+            changes["item_id"] = moved[0]
     elif isinstance(item, FinishedGood):
         changes["components"] = [
             _follow(c, "ref", ids[DefinitionKind(c.kind.value)]) for c in item.components
@@ -355,36 +449,55 @@ def _keep_snapshot_links(event: Event, stored: Event) -> Event:
     )
 
 
-def _references(item: Item) -> Iterable[tuple[DefinitionKind, uuid.UUID]]:
-    """What ``item`` refers to: (kind, id) pairs."""
+def _keep_measure_order(item: Item, stored: Item) -> Item:
+    """``item`` with the stored item's measures when they are the same measures in another
+    order: the order a list is written in is no change."""
+    if not isinstance(item, (Ingredient, MaterialUnit)):
+        return item
+    mine, held = item.measures, getattr(stored, "measures", ())
+    if mine == held or sorted(map(_measure_key, mine)) != sorted(map(_measure_key, held)):
+        return item
+    return attrs.evolve(item, measures=held)
+
+
+def _measure_key(measure: Measure) -> tuple[str, ...]:
+    return (
+        canonical_decimal(measure.quantity),
+        measure.unit,
+        canonical_decimal(measure.equals),
+        measure.equals_unit,
+        measure.source,
+    )
+
+
+def _references(item: Item) -> Iterable[uuid.UUID]:
+    """The ids of what ``item`` refers to."""
     if isinstance(item, Recipe):
-        yield from ((DefinitionKind.INGREDIENT, x.ingredient_id) for x in item.lines)
-        yield from ((DefinitionKind.RECIPE, s.recipe_id) for s in item.sub_recipes)
+        yield from (x.ingredient_id for x in item.lines)
+        yield from (s.recipe_id for s in item.sub_recipes)
     elif isinstance(item, FinishedUnit):
-        yield DefinitionKind.RECIPE, item.recipe_id
+        yield item.recipe_id
+    elif isinstance(item, Product):
+        yield item.item_id
     elif isinstance(item, FinishedGood):
-        yield from ((DefinitionKind(c.kind.value), c.ref) for c in item.components)
+        yield from (c.ref for c in item.components)
     elif isinstance(item, Event):
-        yield from ((DefinitionKind.RECIPE, t.recipe_id) for t in item.production_targets)
-        yield from (
-            (DefinitionKind.FINISHED_GOOD, t.finished_good_id) for t in item.assembly_targets
-        )
+        yield from (t.recipe_id for t in item.production_targets)
+        yield from (t.finished_good_id for t in item.assembly_targets)
 
 
 def _refuse_dangling(
-    changes: Sequence[ItemChange],
-    unchanged: Sequence[Item],
-    removals: Sequence[ItemChange],
-    names: Mapping[DefinitionKind, Mapping[uuid.UUID, str]],
+    changes: Sequence[ItemChange], unchanged: Sequence[Item], removals: Sequence[ItemChange]
 ) -> None:
     """With ``prune``: no item the store keeps may refer to one the sync removes."""
-    removed = {change.item.id for change in removals}
+    removed = {change.item.id: change for change in removals}
     for item in (*(change.item for change in changes), *unchanged):
-        for kind, ref in _references(item):
+        for ref in _references(item):
             if ref in removed:
+                gone = removed[ref]
                 raise ValidationError(
-                    f"{_label(kind_of(item))} {item.name!r} uses {_label(kind)} "
-                    f"{names[kind].get(ref, str(ref))!r} ({ref}), which the sync would remove "
+                    f"{_label(kind_of(item))} {item.name!r} uses {_label(gone.kind)} "
+                    f"{gone.item.name!r} ({ref}), which the sync would remove "
                     "because it is not among the items: add it to them, or do not prune"
                 )
 
@@ -440,7 +553,13 @@ def _field_changes(
     changes: list[FieldChange] = []
     if before.name != after.name:
         changes.append(FieldChange("name", repr(before.name), repr(after.name)))
-    if isinstance(before, Recipe) and isinstance(after, Recipe):
+    if isinstance(before, (Ingredient, MaterialUnit)) and isinstance(
+        after, (Ingredient, MaterialUnit)
+    ):
+        changes += _measure_changes(before.measures, after.measures)
+    elif isinstance(before, Product) and isinstance(after, Product):
+        changes += _product_changes(before, after, names)
+    elif isinstance(before, Recipe) and isinstance(after, Recipe):
         ingredient = name(DefinitionKind.INGREDIENT)
         changes += aligned_changes(
             "line",
@@ -508,3 +627,56 @@ def _field_changes(
             show=lambda t: _amount(t.quantity),
         )
     return tuple(changes)
+
+
+def _measure(measure: Measure) -> str:
+    return str(measure) + (f" ({measure.source})" if measure.source else "")
+
+
+def _measure_changes(before: Sequence[Measure], after: Sequence[Measure]) -> list[FieldChange]:
+    """Measures as a set: one that joins the same two dimensions as a stored one changed it;
+    any other was added or removed."""
+
+    def joins(measure: Measure) -> frozenset[str]:
+        return frozenset((dimension_of(measure.unit), dimension_of(measure.equals_unit)))
+
+    kept = {_measure_key(m) for m in before} & {_measure_key(m) for m in after}
+    old = [m for m in before if _measure_key(m) not in kept]
+    new = [m for m in after if _measure_key(m) not in kept]
+    changes: list[FieldChange] = []
+    for measure in new:
+        was = next((m for m in old if joins(m) == joins(measure)), None)
+        if was is None:
+            changes.append(FieldChange("measure", None, _measure(measure)))
+        else:
+            old.remove(was)
+            changes.append(FieldChange("measure", _measure(was), _measure(measure)))
+    changes += [FieldChange("measure", _measure(m), None) for m in old]
+    return changes
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _product_changes(
+    before: Product, after: Product, names: Mapping[DefinitionKind, Mapping[uuid.UUID, str]]
+) -> list[FieldChange]:
+    """What differs between two products (their names aside)."""
+
+    def item(item_id: uuid.UUID) -> str:
+        found = [names[kind][item_id] for kind in STOCKED if item_id in names[kind]]
+        return repr(found[0]) if found else str(item_id)
+
+    changes: list[FieldChange] = []
+    if before.item_id != after.item_id:
+        changes.append(FieldChange("for", item(before.item_id), item(after.item_id)))
+    if (before.pack_quantity, before.pack_unit) != (after.pack_quantity, after.pack_unit):
+        changes.append(FieldChange("pack", before.pack, after.pack))
+    if before.min_packs != after.min_packs:
+        changes.append(FieldChange("min packs", str(before.min_packs), str(after.min_packs)))
+    if before.preferred != after.preferred:
+        changes.append(FieldChange("preferred", _yes(before.preferred), _yes(after.preferred)))
+    if before.active != after.active:
+        changes.append(FieldChange("active", _yes(before.active), _yes(after.active)))
+    return changes

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -11,11 +12,15 @@ from snapplan.domain.catalog_sync import (
     KINDS,
     CatalogSync,
     Item,
+    ListedPrice,
     SyncAction,
     compare_catalog,
     kind_of,
 )
 from snapplan.domain.events import Event
+from snapplan.domain.prices import PriceQuote, prices_as_of
+from snapplan.domain.quantities import AmountLike
+from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import REPOSITORIES, UnitOfWork, repository_of
 from snapplan.services import arguments
 from snapplan.services.atomic import atomic
@@ -31,6 +36,8 @@ def sync_catalog(
     explicit_ids: Iterable[uuid.UUID] = (),
     prune: bool = False,
     dry_run: bool = False,
+    prices: Mapping[uuid.UUID, tuple[AmountLike, str]] | None = None,
+    clock: Clock | None = None,
 ) -> CatalogSync:
     """Make the store's catalog match ``items`` (definitions and events): add what is new,
     update what changed, leave the rest alone; with ``prune``, remove the stored items that no
@@ -43,6 +50,15 @@ def sync_catalog(
     matches, so items made with fresh ids (``Ingredient("Flour")``) refer to the stored items
     they matched. Plans and snapshots are never touched. See
     :mod:`snapplan.domain.catalog_sync` for the details.
+
+    ``prices`` lists the price of one pack of some of the given products (``{product.id:
+    (Decimal("2.50"), "EUR")}``, by the given product's id), as a catalog file's ``price`` and
+    ``currency`` do: for each one that differs from the product's quote in force (price or
+    currency), or whose product has none, the sync records a price quote as of now (the
+    ``clock``'s time), in the same commit; an equal price records nothing, so syncing the same
+    catalog again leaves the price history as it is. Quotes recorded otherwise (a purchase's
+    price) stay in the history: a later sync of an unchanged file records its price again only
+    if it is no longer the one in force.
 
     An updated item is written on the version it was read at (its version goes up by one): an
     item someone else changed meanwhile is a :class:`~snapplan.ConflictError`. All or nothing:
@@ -78,14 +94,62 @@ def sync_catalog(
             raise TypeError(f"explicit_ids must hold UUIDs, not {type(item_id).__name__}")
     prune = arguments.flag(prune, "prune")
     dry_run = arguments.flag(dry_run, "dry_run")
+    listed = _listed_prices(prices or {})
+    when = arguments.now(clock)
     with atomic(uow):
         stored = [item for name in _SYNCED for item in getattr(uow, name).all()]
-        result = compare_catalog(stored, given, explicit_ids=explicit, prune=prune)
+        history = uow.prices.all() if listed else ()
+        result = compare_catalog(
+            stored,
+            given,
+            explicit_ids=explicit,
+            prune=prune,
+            prices=listed,
+            quotes=prices_as_of(history, when),
+        )
         result = attrs.evolve(result, plans=_plans(uow, result, given))
         if not dry_run:
             _write(uow, result)
+            _record_prices(uow, result, when, next_seq=1 + max((q.seq for q in history), default=0))
             uow.commit()
     return result
+
+
+def _listed_prices(
+    prices: Mapping[uuid.UUID, tuple[AmountLike, str]],
+) -> dict[uuid.UUID, ListedPrice]:
+    """The listed prices, checked before any work: an exact amount of 0 or more, and a currency
+    code (``ValidationError`` naming the product id otherwise)."""
+    checked: dict[uuid.UUID, ListedPrice] = {}
+    for product_id, listed in prices.items():
+        if not isinstance(product_id, uuid.UUID):
+            raise TypeError(f"prices must be keyed by product ids (UUID), not {product_id!r:.40}")
+        price, currency = listed
+        amount = arguments.amount(price, f"prices[{product_id}]", zero=True)
+        # A quote made only to check the currency the way every quote is checked.
+        PriceQuote(product_id=product_id, price=amount, currency=currency, at=_EPOCH, seq=1)
+        checked[product_id] = (amount, currency)
+    return checked
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _record_prices(
+    uow: UnitOfWork, result: CatalogSync, when: datetime.datetime, *, next_seq: int
+) -> None:
+    """A quote per price that changed, in the price history's order."""
+    for seq, change in enumerate(result.prices, start=next_seq):
+        uow.prices.add(
+            PriceQuote(
+                product_id=change.product.id,
+                price=change.price,
+                currency=change.currency,
+                at=when,
+                seq=seq,
+                note="catalog sync",
+            )
+        )
 
 
 def _plans(

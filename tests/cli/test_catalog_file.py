@@ -29,6 +29,7 @@ def test_the_example_has_every_kind_of_item_with_references_resolved() -> None:
         "recipe": 5,
         "finished_unit": 2,
         "material_unit": 2,
+        "product": 8,
         "finished_good": 2,
         "event": 2,
     }

@@ -67,8 +67,8 @@ def test_load_prints_the_counts_and_the_ids_of_the_loaded_events(planned: Planne
     assert planned.load.stderr == ""
     out = planned.load.stdout
     assert (
-        "5 ingredients, 5 recipes, 2 finished units, 2 material units, 2 finished goods, "
-        "2 events" in out
+        "5 ingredients, 5 recipes, 2 finished units, 2 material units, 8 products, "
+        "2 finished goods, 2 events" in out
     )
     assert f"{MARKET_ID}  'Holiday Market' (2026-12-19)" in out
     assert re.search(rf"{UUID}  'School Bake Sale' \(2026-05-02\)", out)
@@ -210,6 +210,9 @@ def test_drift_after_editing_and_removing_definitions(
         frosting = recipes["Buttercream Frosting"]
         uow.recipes.update(attrs.evolve(frosting, lines=frosting.lines[:1]))
         box = next(m for m in uow.material_units.all() if m.name == "Gift Box")
+        for product in uow.products.all():  # what the shop sells of it goes with it
+            if product.item_id == box.id:
+                uow.products.remove(product.id)
         uow.material_units.remove(box.id)
         uow.commit()
     store.dispose()
