@@ -10,12 +10,14 @@ and reported by :func:`snapplan.cli.app.main` as one line. The commands suggeste
 from __future__ import annotations
 
 import argparse
+import datetime
 import shlex
 import uuid
 from collections import Counter
 
 from snapplan.cli.buying import buy, cost, count, price, shop, use
 from snapplan.cli.buying import pantry_command as pantry
+from snapplan.cli.buying_views import entry_text, pantry_table, shopping_text
 from snapplan.cli.catalog_file import CatalogFile, read_catalog
 from snapplan.cli.catalog_warnings import (
     capped,
@@ -51,12 +53,15 @@ from snapplan.services import (
     plan_progress,
     plan_requirements,
     plan_snapshots,
+    shopping_list,
     verify_plan,
 )
+from snapplan.services import pantry as pantry_of
 
 
 def demo(args: argparse.Namespace, out: Output) -> int:
-    """Add the sample bakery to a database, plan its event, print what the plan needs."""
+    """Add the sample bakery to a database, plan its event, print what the plan needs; stock a
+    pantry, record a first morning's work, and print what is left to do and to buy."""
     bakery = sample_bakery()
     url = database_url(args.db)
     with open_store(url, Access.DEMO) as store:
@@ -68,8 +73,15 @@ def demo(args: argparse.Namespace, out: Output) -> int:
             requirements = plan_requirements(uow, result.plan_id)
             _, snapshots = plan_snapshots(uow, result.plan_id)
             events = uow.events.count()
+        evening = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=12)
+        stocked = bakery.stock_pantry(store.unit_of_work(), evening)
         kitchen = bakery.first_morning(store.unit_of_work(), result.plan_id)
         done = plan_progress(store.unit_of_work(), result.plan_id)
+        held = pantry_of(store.unit_of_work())
+        to_buy = shopping_list(store.unit_of_work(), [result.plan_id])
+    names = {product.id: product.name for product, _ in bakery.products}
+    names.update((i.id, i.name) for i in bakery.ingredients)
+    names.update((m.id, m.name) for m in bakery.material_units)
     event = bakery.event
     print(f"Sample bakery planned in {shown(url)}", file=out)
     print(f"  event  {event.id}  {_event_label(event)}", file=out)
@@ -84,19 +96,32 @@ def demo(args: argparse.Namespace, out: Output) -> int:
     preferred = preferred_units(snapshots)
     print(requirements_table(requirements, preferred=preferred).rstrip(), file=out)
     print(file=out)
+    print("The pantry, stocked the evening before (recorded in the pantry's ledger):", file=out)
+    for entry in stocked:
+        print(f"  entry {entry.seq}  {entry_text(entry, names)}", file=out)
+    print(file=out)
     print("The first morning in the kitchen (recorded in the ledger):", file=out)
     for run in kitchen:
         print(f"  run {run.seq}  {run_summary(run)}", file=out)
     print(file=out)
     print(progress_table(done, preferred=preferred).rstrip(), file=out)
+    print(file=out)
+    print(pantry_table(held), file=out)
+    print(file=out)
+    shopping_options = argparse.Namespace(all=False, no_pantry=False, policy="cheapest")
+    print(shopping_text(to_buy, [event.name], shopping_options, as_of=None), file=out)
     db, hidden = db_option(args)
     plan = result.plan_id
+    butter = next(p for p, _ in bakery.products if p.name == "Butter 250 g block")
     print_next_steps(
         out,
         [
             f"snapplan progress {plan}{db}",
             f"snapplan produce {plan} 'Sugar Cookies' 2{db}",
             f"snapplan assemble {plan} 'Holiday Gift Box' 4{db}",
+            f"snapplan shop {plan}{db} --explain Butter   # where every gram comes from",
+            f"snapplan cost {plan}{db}",
+            f"snapplan buy {butter.id} 4 --price 2.45{db}   # {butter.name}",
             f"snapplan requirements {plan}{db} --json",
             f"snapplan verify {plan}{db}",
             f"snapplan drift {plan}{db}",

@@ -2,7 +2,10 @@
 
 It shows the things snapplan gets right: a frosting sub-recipe shared by two cakes, a mini box
 nested in a gift box, fractional component quantities, mixed units of one ingredient, batches
-rounded up with leftovers, a burnt tray made up for.
+rounded up with leftovers, a burnt tray made up for; and for buying: measures (cups of sugar
+in grams, ribbon lengths in metres), products with prices, a pantry stocked the evening before,
+and cocoa measured in cups with no measure to grams, listed on the shopping list rather than
+guessed.
 """
 
 from __future__ import annotations
@@ -25,9 +28,22 @@ from snapplan.domain.catalog import (
     SubRecipe,
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.measures import Measure
+from snapplan.domain.pantry_entries import PantryRecord
+from snapplan.domain.products import Product
 from snapplan.domain.runs import Run
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import add_catalog, record_assembly, record_production
+from snapplan.services import (
+    add_catalog,
+    record_assembly,
+    record_price,
+    record_production,
+    record_purchase,
+    record_stock_count,
+)
+
+#: The sample's prices are in euros.
+CURRENCY = "EUR"
 
 
 @attrs.frozen
@@ -40,6 +56,8 @@ class SampleBakery:
     material_units: tuple[MaterialUnit, ...]
     finished_goods: tuple[FinishedGood, ...]
     event: Event
+    #: What the shop sells, each with its price per pack.
+    products: tuple[tuple[Product, str], ...] = ()
 
     def items(self) -> tuple[CatalogItem | Event, ...]:
         """The whole catalog and the event."""
@@ -53,8 +71,39 @@ class SampleBakery:
         )
 
     def save(self, uow: UnitOfWork) -> None:
-        """Add the whole catalog and the event to a unit of work (joined if entered)."""
-        add_catalog(uow, self.items())
+        """Add the whole catalog, the event and the products to a unit of work (joined if
+        entered)."""
+        with uow:
+            add_catalog(uow, self.items())
+            uow.products.add_many(product for product, _ in self.products)
+            uow.commit()
+
+    def stock_pantry(self, uow: UnitOfWork, at: datetime.datetime) -> list[PantryRecord]:
+        """The evening before (``at``): a few purchases with their prices, the other prices
+        from the shop's list, and the eggs counted; in one unit of work."""
+        products = {product.name: (product, price) for product, price in self.products}
+        bought = {
+            "Flour 2 kg bag": 2,
+            "Butter 250 g block": 6,
+            "Sugar 1 kg bag": 2,
+            "Cocoa 250 g tin": 1,
+            "Gift boxes, case of 25": 2,
+            "Ribbon roll, 10 m": 1,
+        }
+        eggs = self.ingredients[4]
+        with uow:
+            entries: list[PantryRecord] = []
+            for name, packs in bought.items():
+                product, price = products[name]
+                entries.append(
+                    record_purchase(uow, product.id, packs, price=price, currency=CURRENCY, at=at)
+                )
+            for product, price in self.products:
+                if product.name not in bought:
+                    record_price(uow, product.id, price, currency=CURRENCY, at=at)
+            entries.append(record_stock_count(uow, eggs.id, 30, "each", at=at))
+            uow.commit()
+        return entries
 
     def first_morning(self, uow: UnitOfWork, plan_id: uuid.UUID) -> list[Run]:
         """A little of the plan done, recorded in the ledger in one unit of work: sugar cookies
@@ -76,9 +125,11 @@ class SampleBakery:
 
 def sample_bakery() -> SampleBakery:
     """A holiday market: sugar cookies, brownies, two cakes sharing a frosting, gift boxes."""
-    flour, sugar, butter, cocoa, eggs = (
-        Ingredient(n) for n in ("Flour", "Sugar", "Butter", "Cocoa", "Eggs")
-    )
+    flour = Ingredient("Flour", measures=[Measure(1, "cup", 120, "g")])
+    sugar = Ingredient("Sugar", measures=[Measure(1, "cup", 200, "g")])
+    butter = Ingredient("Butter", measures=[Measure(1, "stick", 113, "g", source="the wrapper")])
+    cocoa = Ingredient("Cocoa")  # no measure: its cups cannot be put in grams, and are listed
+    eggs = Ingredient("Eggs")
     frosting = Recipe(
         "Buttercream Frosting",
         lines=[IngredientLine(butter.id, 250, "g"), IngredientLine(sugar.id, 2, "cup")],
@@ -112,7 +163,8 @@ def sample_bakery() -> SampleBakery:
     )
     cookie = FinishedUnit("Sugar Cookie", cookies.id, 36)
     brownie = FinishedUnit("Brownie", brownies.id, 24)
-    box, ribbon = MaterialUnit("Gift Box"), MaterialUnit("Ribbon, 6 inch")
+    box = MaterialUnit("Gift Box")
+    ribbon = MaterialUnit("Ribbon, 6 inch", measures=[Measure(1, "each", "0.1524", "m")])
     mini_box = FinishedGood(
         "Mini Brownie Box", [Component(ComponentKind.FINISHED_UNIT, brownie.id, 2)]
     )
@@ -137,6 +189,16 @@ def sample_bakery() -> SampleBakery:
         ],
         date=datetime.date(2026, 12, 19),
     )
+    products = (
+        (Product(flour.id, "Flour 2 kg bag", 2, "kg"), "4.00"),
+        (Product(flour.id, "Flour 1.5 kg bag", "1.5", "kg"), "3.30"),
+        (Product(sugar.id, "Sugar 1 kg bag", 1, "kg"), "1.80"),
+        (Product(butter.id, "Butter 250 g block", 250, "g", preferred=True), "2.50"),
+        (Product(cocoa.id, "Cocoa 250 g tin", 250, "g"), "3.95"),
+        (Product(eggs.id, "Eggs, box of 6", 6, "each"), "1.95"),
+        (Product(box.id, "Gift boxes, case of 25", 25, "each", min_packs=2), "11.00"),
+        (Product(ribbon.id, "Ribbon roll, 10 m", 10, "m"), "4.50"),
+    )
     return SampleBakery(
         ingredients=(flour, sugar, butter, cocoa, eggs),
         recipes=(frosting, cookies, brownies, vanilla_cake, chocolate_cake),
@@ -144,4 +206,5 @@ def sample_bakery() -> SampleBakery:
         material_units=(box, ribbon),
         finished_goods=(mini_box, gift_box),
         event=market,
+        products=products,
     )

@@ -17,9 +17,10 @@ Matching. Each given item is matched with a stored item of its kind:
 
 References between the given items (a recipe line's ingredient, a good's components, a
 product's item, an event's targets) follow the matches: a given item refers to the stored item
-its reference was matched with. A reference to an id that is not among the given items is kept as it is (an item
-already in the store, say). An updated event keeps the snapshot its targets were planned with
-where the target's recipe or good stays the same, so planning it again re-uses them.
+its reference was matched with. A reference to an id that is not among the given items is kept
+as it is (an item already in the store, say). An updated event keeps the snapshot its targets
+were planned with where the target's recipe or good stays the same, so planning it again
+re-uses them.
 
 Measures and products. An ingredient's or material unit's ``measures`` compare as a set (the
 order they are listed in is not a change): ``measure added: 1 cup = 120 g``, ``measure: 1 cup =
