@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -30,8 +31,11 @@ from snapplan import (
     Ingredient,
     IngredientLine,
     MaterialUnit,
+    Measure,
     PersistenceError,
     Plan,
+    PriceQuote,
+    Product,
     ProductionTarget,
     Recipe,
     SharedName,
@@ -39,6 +43,7 @@ from snapplan import (
     SyncAction,
     ValidationError,
     create_plan,
+    record_price,
     sync_catalog,
 )
 from snapplan.adapters.memory import MemoryStore
@@ -518,3 +523,219 @@ def test_after_a_sync_with_prune_the_store_holds_the_given_catalog_and_a_second_
     )
     again = count_writes(store, lambda s: sync_catalog(s.unit_of_work(), given, prune=True))
     assert again == 0
+
+
+# -- measures, products and prices (SHOPPING.md) ----------------------------------------------
+
+
+def stocked(
+    *,
+    pack: int = 250,
+    stick: int = 113,
+    reorder: bool = False,
+    price: str = "2.50",
+    currency: str = "EUR",
+    min_packs: int = 2,
+) -> tuple[list[Any], dict[uuid.UUID, tuple[Decimal, str]]]:
+    """The bakery with what the shop sells (fresh ids each time): butter measured in sticks
+    and cups, a butter block at ``price``, boxes by the ten; and the block's listed price."""
+    items = catalog()
+    measures = [Measure(1, "stick", stick, "g"), Measure(1, "cup", 227, "g", source="chart")]
+    butter = attrs.evolve(items[0], measures=measures[::-1] if reorder else measures)
+    items[0] = butter
+    block = Product(butter.id, "Butter block", pack, "g", preferred=True)
+    boxes = Product(items[6].id, "Boxes, 10", 10, "each", min_packs=min_packs)
+    return [*items, block, boxes], {block.id: (Decimal(price), currency)}
+
+
+@pytest.fixture
+def shop_synced(store: Any) -> Any:
+    """The store with the stocked bakery synced into it."""
+    items, prices = stocked()
+    sync_catalog(store.unit_of_work(), items, prices=prices)
+    return store
+
+
+def quotes(store: Any) -> list[PriceQuote]:
+    with store.unit_of_work() as uow:
+        return sorted(uow.prices.all(), key=lambda q: q.seq)
+
+
+def test_products_are_added_after_their_items_with_the_listed_price(store: Any) -> None:
+    items, prices = stocked()
+
+    result = sync_catalog(store.unit_of_work(), items, prices=prices)
+
+    kinds = [change.kind for change in result.changes]
+    assert kinds.index(DefinitionKind.PRODUCT) == kinds.index(DefinitionKind.MATERIAL_UNIT) + 1
+    assert kinds.count(DefinitionKind.PRODUCT) == 2
+    block = named(store, "products")["Butter block"]
+    assert named(store, "ingredients")["Butter"].measures == items[0].measures
+    assert [(c.product.id, c.price, c.currency, c.before) for c in result.prices] == [
+        (block.id, Decimal("2.50"), "EUR", None)
+    ]
+    assert [(q.product_id, q.price, q.currency, q.seq) for q in quotes(store)] == [
+        (block.id, Decimal("2.50"), "EUR", 1)
+    ]
+    assert result.changed
+
+
+def test_a_second_sync_with_the_same_measures_products_and_prices_writes_nothing(
+    shop_synced: Any,
+) -> None:
+    before = store_contents(shop_synced)
+    items, prices = stocked(reorder=True)  # fresh ids; measures in another order
+
+    writes = count_writes(
+        shop_synced, lambda s: sync_catalog(s.unit_of_work(), items, prices=prices)
+    )
+    result = sync_catalog(shop_synced.unit_of_work(), items, prices=prices)
+
+    assert writes == 0
+    assert not result.changed
+    assert result.prices == ()
+    assert len(result.unchanged) == 11
+    assert store_contents(shop_synced) == before
+
+
+def test_measures_and_products_change_field_by_field(shop_synced: Any) -> None:
+    items, prices = stocked(pack=500, stick=115, min_packs=3)
+    items[0] = attrs.evolve(items[0], measures=[*items[0].measures[:1], Measure(1, "each", 5, "g")])
+
+    result = sync_catalog(shop_synced.unit_of_work(), items, prices=prices)
+
+    fields = {
+        (change.kind, change.item.name): [str(f) for f in change.fields]
+        for change in result.of(SyncAction.UPDATED)
+    }
+    assert fields == {
+        (DefinitionKind.INGREDIENT, "Butter"): [
+            "measure: 1 stick = 113 g -> 1 stick = 115 g",
+            "measure added: 1 each = 5 g",
+            "measure removed (was 1 cup = 227 g (chart))",
+        ],
+        (DefinitionKind.PRODUCT, "Butter block"): ["pack: 250 g -> 500 g"],
+        (DefinitionKind.PRODUCT, "Boxes, 10"): ["min packs: 2 -> 3"],
+    }
+    assert named(shop_synced, "products")["Butter block"].pack == "500 g"
+    # Measures and packs are read live: no plan captured them, so nothing drifted.
+    assert not result.definitions_changed
+    assert result.prices == ()
+
+
+def test_a_product_follows_its_item_and_is_renamed_by_its_stored_id(shop_synced: Any) -> None:
+    stored = named(shop_synced, "products")["Butter block"]
+    items, _ = stocked()  # fresh ids: the block names the fresh butter, matched by name
+    items[-2] = attrs.evolve(items[-2], id=stored.id, name="Butter 250 g block", active=False)
+
+    result = sync_catalog(shop_synced.unit_of_work(), items)
+
+    (change,) = result.of(SyncAction.UPDATED)
+    assert [str(f) for f in change.fields] == [
+        "name: 'Butter block' -> 'Butter 250 g block'",
+        "active: yes -> no",
+    ]
+    block = named(shop_synced, "products")["Butter 250 g block"]
+    assert block.item_id == named(shop_synced, "ingredients")["Butter"].id
+    assert block.version == 2
+
+
+def test_a_price_is_recorded_only_when_it_differs_from_the_one_in_force(
+    shop_synced: Any,
+) -> None:
+    block = named(shop_synced, "products")["Butter block"]
+    items, same = stocked()
+    _, dearer = stocked(price="2.65")
+    dearer = {items[-2].id: next(iter(dearer.values()))}
+    _, dollars = stocked(price="2.65", currency="USD")
+    dollars = {items[-2].id: next(iter(dollars.values()))}
+
+    assert sync_catalog(shop_synced.unit_of_work(), items, prices=same).prices == ()
+    raised = sync_catalog(shop_synced.unit_of_work(), items, prices=dearer)
+    again = sync_catalog(shop_synced.unit_of_work(), items, prices=dearer)
+    in_dollars = sync_catalog(shop_synced.unit_of_work(), items, prices=dollars)
+
+    assert [(str(c), c.before.price if c.before else None) for c in raised.prices] == [
+        ("price: 2.5 EUR -> 2.65 EUR", Decimal("2.50"))
+    ]
+    assert again.prices == ()
+    assert [str(c) for c in in_dollars.prices] == ["price: 2.65 EUR -> 2.65 USD"]
+    assert [(q.price, q.currency, q.note) for q in quotes(shop_synced)] == [
+        (Decimal("2.50"), "EUR", "catalog sync"),
+        (Decimal("2.65"), "EUR", "catalog sync"),
+        (Decimal("2.65"), "USD", "catalog sync"),
+    ]
+    assert {q.product_id for q in quotes(shop_synced)} == {block.id}
+
+
+def test_a_price_recorded_since_makes_the_files_price_differ_again(shop_synced: Any) -> None:
+    block = named(shop_synced, "products")["Butter block"]
+    record_price(shop_synced.unit_of_work(), block.id, "2.40", currency="EUR")
+    items, prices = stocked()
+
+    dry = sync_catalog(shop_synced.unit_of_work(), items, prices=prices, dry_run=True)
+    assert len(quotes(shop_synced)) == 2  # a dry run records nothing
+    result = sync_catalog(shop_synced.unit_of_work(), items, prices=prices)
+
+    assert [str(c) for c in dry.prices] == [str(c) for c in result.prices]
+    assert [str(c) for c in result.prices] == ["price: 2.4 EUR -> 2.5 EUR"]
+    assert [q.price for q in quotes(shop_synced)] == [
+        Decimal("2.50"),
+        Decimal("2.40"),
+        Decimal("2.50"),
+    ]
+
+
+def test_prune_removes_the_products_the_file_lacks(shop_synced: Any) -> None:
+    items, _ = stocked()
+
+    result = sync_catalog(shop_synced.unit_of_work(), items[:-1], prune=True)
+
+    assert [(c.action, c.item.name) for c in result.changes] == [(SyncAction.REMOVED, "Boxes, 10")]
+    assert set(named(shop_synced, "products")) == {"Butter block"}
+
+
+def test_prune_refuses_to_remove_the_item_of_a_product_it_keeps(shop_synced: Any) -> None:
+    before = store_contents(shop_synced)
+    items, _ = stocked()
+    box = named(shop_synced, "material_units")["Box"]
+    without_box = [i for i in items if not isinstance(i, (MaterialUnit, FinishedGood, Event))]
+    boxes = attrs.evolve(items[-1], item_id=box.id)
+
+    with pytest.raises(ValidationError, match="product 'Boxes, 10' uses material unit 'Box'"):
+        sync_catalog(shop_synced.unit_of_work(), [*without_box[:-1], boxes], prune=True)
+    assert store_contents(shop_synced) == before
+
+
+def test_a_failure_at_any_write_of_a_sync_with_a_price_writes_nothing(shop_synced: Any) -> None:
+    before = store_contents(shop_synced)
+    items, prices = stocked(pack=500, price="2.65")
+    dry_run = count_writes(
+        shop_synced, lambda s: sync_catalog(s.unit_of_work(), items, prices=prices, dry_run=True)
+    )
+    assert dry_run == 0
+    # The block's pack and its price: an update and a quote.
+    for k in (1, 2):
+        with pytest.raises(InjectedFault):
+            sync_catalog(
+                FaultyStore(shop_synced, fail_at_write=k).unit_of_work(), items, prices=prices
+            )
+        assert store_contents(shop_synced) == before
+    assert (
+        count_writes(shop_synced, lambda s: sync_catalog(s.unit_of_work(), items, prices=prices))
+        == 2
+    )
+
+
+def test_listed_prices_are_checked_before_any_work(shop_synced: Any) -> None:
+    before = store_contents(shop_synced)
+    items, _ = stocked(pack=500)
+    block = items[-2]
+
+    with pytest.raises(ValidationError, match="amount must be"):
+        sync_catalog(shop_synced.unit_of_work(), items, prices={block.id: ("-1", "EUR")})
+    with pytest.raises(ValidationError, match="currency"):
+        sync_catalog(shop_synced.unit_of_work(), items, prices={block.id: ("1", "eur")})
+    with pytest.raises(ValidationError, match="not among the given products"):
+        sync_catalog(shop_synced.unit_of_work(), items, prices={items[0].id: ("1", "EUR")})
+    assert store_contents(shop_synced) == before

@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from snapplan.adapters.memory import MemoryStore
 from snapplan.cli.catalog_file import CatalogFileError, parse_catalog, read_catalog
 from snapplan.domain.catalog import ComponentKind
+from snapplan.domain.measures import Measure
 from snapplan.errors import ValidationError
 
 from .conftest import EXAMPLE, MARKET_ID
@@ -157,3 +159,155 @@ def test_each_problem_is_reported_where_it_is(text: str, message: str) -> None:
         parse_catalog(text)
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+# -- measures and products ----------------------------------------------------------------------
+
+
+def measured(measures: str) -> str:
+    return f'[[ingredient]]\nname = "Flour"\nmeasures = [{measures}]\n'
+
+
+def sold(product: str, items: str = FLOUR + '[[material_unit]]\nname = "Box"\n') -> str:
+    return items + f'[[product]]\nname = "Bag"\n{product}\n'
+
+
+def test_measures_are_read_as_the_baker_says_them() -> None:
+    catalog = parse_catalog(
+        measured(
+            '"1 cup = 120 g", { measure = "1 1/2 stick = 170g", source = "the wrapper" }, '
+            '"½ each = 25 g"'
+        )
+        + '[[material_unit]]\nname = "Ribbon"\nmeasures = ["1 each = 0.1524 m"]\n'
+    )
+
+    assert catalog.ingredients[0].measures == (
+        Measure(1, "cup", 120, "g"),
+        Measure("1.5", "stick", 170, "g", source="the wrapper"),
+        Measure("0.5", "each", 25, "g"),
+    )
+    assert catalog.material_units[0].measures == (Measure(1, "each", "0.1524", "m"),)
+
+
+def test_a_fraction_without_a_decimal_is_kept_exact_in_a_smaller_unit() -> None:
+    (flour,) = parse_catalog(measured('"1/3 cup = 40 g"')).ingredients
+
+    assert flour.measures == (Measure(16, "tsp", 40, "g"),)  # a cup is 48 teaspoons
+
+
+def test_products_are_read_with_their_pack_and_price() -> None:
+    catalog = parse_catalog(
+        FLOUR
+        + '[[material_unit]]\nname = "Box"\n'
+        + '[[product]]\nname = "Flour 2 kg bag"\nfor = "Flour"\npack = "2 kg"\nprice = 4.00\n'
+        'currency = "EUR"\n'
+        + '[[product]]\nname = "Boxes"\nfor = { material_unit = "Box" }\npack = "10 each"\n'
+        "min_packs = 2\npreferred = true\nactive = false\n"
+        'id = "6f0d4a4e-2b3c-4e8f-9a51-0c7d2e1b5a11"\n'
+    )
+
+    bag, boxes = catalog.products
+    assert (bag.item_id, bag.pack_quantity, bag.pack_unit) == (
+        catalog.ingredients[0].id,
+        Decimal(2),
+        "kg",
+    )
+    assert (bag.min_packs, bag.preferred, bag.active) == (1, False, True)
+    assert (boxes.item_id, boxes.min_packs, boxes.preferred, boxes.active) == (
+        catalog.material_units[0].id,
+        2,
+        True,
+        False,
+    )
+    assert boxes.id in catalog.explicit_ids
+    assert catalog.prices == {bag.id: (Decimal("4.00"), "EUR")}
+    assert catalog.counts()["product"] == 2
+    assert [type(i).__name__ for i in catalog.items()] == [
+        "Ingredient", "MaterialUnit", "Product", "Product"
+    ]  # fmt: skip
+
+
+BAG = 'for = "Flour"\npack = "1 kg"'
+BOX_TWICE = FLOUR.replace("Flour", "Box") + '[[material_unit]]\nname = "Box"\n'
+AGAIN = '[[product]]\nname = "Bag"\nfor = "Flour"\npack = "2 kg"\n'
+ONE_CUP = '("1 cup = 120 g")'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (measured('"1 cup"'),
+         f"ingredient 'Flour', measure 1: expected QUANTITY UNIT = QUANTITY UNIT {ONE_CUP}, "
+         "not '1 cup'"),
+        (measured('"cup = 120 g"'),
+         "ingredient 'Flour', measure 1: expected a positive amount and a unit"),
+        (measured('"-1 cup = 120 g"'),
+         f"ingredient 'Flour', measure 1: expected a positive amount and a unit {ONE_CUP}, "
+         "not '-1 cup'"),
+        (measured('"0 cup = 120 g"'), "ingredient 'Flour', measure 1: amount must be positive"),
+        (measured('"1 cup = 2 tbsp"'),
+         "ingredient 'Flour', measure 1: equals_unit: 1 cup = 2 tbsp relates two units of one "
+         "dimension"),
+        (measured('"1 cup = 120 g", "1 cup = 125 g"'),
+         "ingredient 'Flour': measures: measures '1 cup = 120 g'; '1 cup = 125 g' give two ways"),
+        (measured('"1/3 each = 10 g"'),
+         "ingredient 'Flour', measure 1: 1/3 each (1/3) has no exact"),
+        (measured("3"), "ingredient 'Flour', measure 1: expected a string, not an integer (3)"),
+        (measured('{ measure = "1 cup = 120 g", from = "x" }'),
+         "ingredient 'Flour', measure 1: unknown key 'from'"),
+        ('[[ingredient]]\nname = "Flour"\nmeasures = "1 cup = 120 g"\n',
+         "ingredient 'Flour', measures: expected an array"),
+        (sold('for = "Flower"\npack = "1 kg"'),
+         "product 'Bag', for: no ingredient or material unit named 'Flower' in this file "
+         "(did you mean 'Flour'?)"),
+        (sold('for = "Box"\npack = "1 kg"', BOX_TWICE),
+         "product 'Bag', for: both an ingredient and a material unit are named 'Box': write for = "
+         '{ ingredient = "Box" } or for = { material_unit = "Box" }'),
+        (sold('for = { recipe = "Flour" }\npack = "1 kg"'),
+         "product 'Bag', for: unknown key 'recipe'"),
+        (sold('for = "Flour"'), "product 'Bag': missing key 'pack'"),
+        (sold('for = "Flour"\npack = 250'),
+         "product 'Bag', pack: expected a string, not an integer"),
+        (sold('for = "Flour"\npack = "a bag"'),
+         "product 'Bag', pack: expected a positive amount and a unit (\"250 g\"), not 'a bag'"),
+        (sold(f"{BAG}\nmin_packs = 0"),
+         "product 'Bag', min_packs: expected a whole number of packs from 1, not an integer (0)"),
+        (sold(f"{BAG}\nmin_packs = 1.5"),
+         "product 'Bag', min_packs: expected a whole number of packs from 1, not a number (1.5)"),
+        (sold(f'{BAG}\npreferred = "yes"'),
+         "product 'Bag', preferred: expected true or false, not a string ('yes')"),
+        (sold(f"{BAG}\nprice = 2"),
+         "product 'Bag', price: a price needs its currency: currency = \"EUR\""),
+        (sold(f'{BAG}\ncurrency = "EUR"'),
+         "product 'Bag', currency: a currency says nothing without a price"),
+        (sold(f'{BAG}\nprice = -2\ncurrency = "EUR"'),
+         "product 'Bag', price: a price cannot be negative, not -2"),
+        (sold(f'{BAG}\nprice = "two"\ncurrency = "EUR"'),
+         "product 'Bag', price: not a number: 'two'"),
+        (sold(f'{BAG}\nprice = 2\ncurrency = "eur"'),
+         "product 'Bag', currency: 'eur' is not a currency code of ISO 4217"),
+        (sold(f'{BAG}\ncolour = "red"'), "product 'Bag': unknown key 'colour'"),
+        (sold(BAG) + AGAIN, "product 'Bag': duplicate product name 'Bag'"),
+    ],
+)  # fmt: skip
+def test_each_problem_of_a_measure_or_product_is_reported_where_it_is(
+    text: str, message: str
+) -> None:
+    with pytest.raises(CatalogFileError) as caught:
+        parse_catalog(text, source="bakery.toml")
+    assert str(caught.value).startswith(f"bakery.toml: {message}")
+    assert "\n" not in str(caught.value)
+
+
+def test_a_product_with_a_price_is_loaded_with_its_price_quote() -> None:
+    catalog = parse_catalog(sold('for = "Flour"\npack = "1 kg"\nprice = 0\ncurrency = "EUR"'))
+    store = MemoryStore()
+
+    with store.unit_of_work() as uow:
+        catalog.save(uow)
+        uow.commit()
+
+    with store.unit_of_work() as uow:
+        (quote,) = uow.prices.all()
+        (product,) = uow.products.all()
+    assert (quote.product_id, quote.price, quote.currency) == (product.id, Decimal(0), "EUR")
