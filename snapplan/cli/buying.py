@@ -208,7 +208,9 @@ def shop(args: argparse.Namespace, out: Output) -> int:
     as_of = None if args.as_of is None else moment(args.as_of, "--as-of")
     with open_store(database_url(args.db), Access.EXISTING) as store:
         with store.unit_of_work() as uow:
-            plans = [find_plan(uow, text) for text in args.plans]
+            # a plan named twice (by its id and by its event) is listed once
+            named = (find_plan(uow, text) for text in args.plans)
+            plans = list({plan.id: plan for plan in named}.values())
             events = uow.events.find_many([plan.event_id for plan in plans])
             packaging = {m.id for m in uow.material_units.all()}
         found = shopping_list(

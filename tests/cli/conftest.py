@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from stores import Database
@@ -204,3 +206,52 @@ def load_in_process(catalog: Path, db: Path) -> None:
         with store.unit_of_work() as uow:
             read_catalog(catalog).save(uow)
             uow.commit()
+
+
+class Baker:
+    """``snapplan ARGS --db DB`` in-process, in the test's directory: ``ok`` (must succeed,
+    returns stdout), ``fails`` (must fail with one error line, returns it)."""
+
+    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.db = db
+        self.capsys = capsys
+        self.out = self.err = ""
+
+    def __call__(self, *args: str | Path) -> int:
+        from snapplan.cli import main
+
+        self.capsys.readouterr()
+        try:
+            status = main([*(str(a) for a in args), "--db", str(self.db)])
+        except SystemExit as exit_:  # usage errors
+            status = int(exit_.code or 0)
+        captured = self.capsys.readouterr()
+        self.out, self.err = captured.out, captured.err
+        return status
+
+    def ok(self, *args: str | Path) -> str:
+        status = self(*args)
+        assert status == 0, self.err
+        assert self.err == "", self.err
+        return self.out
+
+    def fails(self, *args: str | Path) -> str:
+        status = self(*args)
+        assert status != 0, self.out
+        lines = self.err.splitlines()
+        assert len(lines) == 1, self.err
+        assert lines[0].startswith("snapplan: error: "), lines[0]
+        return lines[0]
+
+    def json(self, *args: str | Path) -> Any:
+        return json.loads(self.ok(*args, "--json"))
+
+
+@pytest.fixture
+def baker(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Baker:
+    """A :class:`Baker` on ``bakery.sqlite`` in the test's directory (no ``SNAPPLAN_DB``)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SNAPPLAN_DB", raising=False)
+    return Baker(tmp_path / "bakery.sqlite", capsys)

@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from snapplan.errors import ConflictError
 from snapplan.testing.contents import store_contents
 from snapplan.testing.faults import FaultyStore
 
-from .conftest import EXAMPLE, Run
+from .conftest import EXAMPLE, Baker, Run
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
@@ -623,3 +624,89 @@ def test_sync_on_postgresql(cli: Cli) -> None:
         assert "--db 'postgresql+psycopg://postgres:***@" in result.out
         assert cli("plan", "Fair", "--db", db).status == 0
         assert cli("drift", old_plan, "--db", db, "--exit-code").status == 3
+
+
+# -- measures, products and prices -------------------------------------------------------------
+
+SHOP = """
+[[product]]
+name = "Butter block"
+for = "Butter"
+pack = "{pack}"
+price = {price}
+currency = "EUR"
+
+[[product]]
+name = "Boxes"
+for = "Box"
+pack = "10 each"
+"""
+
+
+def stocked_file(*, stick: int = 113, pack: str = "250 g", price: str = "2.50") -> str:
+    measured = BASE.replace(
+        '[[ingredient]]\nname = "Butter"\n',
+        f'[[ingredient]]\nname = "Butter"\nmeasures = ["1 stick = {stick} g"]\n',
+    )
+    return measured + SHOP.format(pack=pack, price=price)
+
+
+def test_measures_products_and_prices_are_synced_and_said(baker: Baker) -> None:
+    Path("shop.toml").write_text(stocked_file(), encoding="utf-8")
+    first = baker.ok("sync", "shop.toml")
+    baker.ok("plan", "Fair")
+    again = baker.ok("sync", "shop.toml")
+    Path("shop.toml").write_text(
+        stocked_file(stick=115, pack="500 g", price="4.80"), encoding="utf-8"
+    )
+    dry = baker.ok("sync", "shop.toml", "--dry-run")
+    quoted = quotes(baker.db)
+    changed = baker.ok("sync", "shop.toml")
+
+    assert "11 added, 0 updated, 0 removed, 0 unchanged, 1 price recorded" in first
+    assert "  added    product 'Butter block'\n" in first
+    assert "  price    product 'Butter block': 2.50 EUR\n" in first
+    assert "already matches shop.toml: nothing to do (11 unchanged)" in again
+    expected = [
+        "  updated  ingredient 'Butter': measure: 1 stick = 113 g -> 1 stick = 115 g",
+        "  updated  product 'Butter block': pack: 250 g -> 500 g",
+        "  price    product 'Butter block': 2.50 EUR -> 4.80 EUR",
+    ]
+    for out in (dry, changed):
+        assert [line for line in out.splitlines() if line.startswith("  ")] == expected
+    assert "0 added, 2 updated, 0 removed, 9 unchanged, 1 price recorded" in changed
+    assert "(dry run: nothing was written)" in dry
+    # measures and packs are read live, never captured: no plan drifted, no hint about it
+    assert "Plans keep what they captured" not in changed
+    assert [q.price for q in quoted] == [Decimal("2.50")]  # the dry run recorded nothing
+    assert [q.price for q in quotes(baker.db)] == [Decimal("2.50"), Decimal("4.80")]
+    assert "4.80 EUR a pack" in baker.ok("shop", "Fair", "--all")
+
+
+def quotes(db: Path) -> list[Any]:
+    store = SqlStore.from_url(f"sqlite:///{db}")
+    try:
+        with store.unit_of_work() as uow:
+            return sorted(uow.prices.all(), key=lambda q: q.seq)
+    finally:
+        store.dispose()
+
+
+def test_prune_removes_a_product_and_a_pack_unit_typo_is_a_warning(baker: Baker) -> None:
+    Path("shop.toml").write_text(stocked_file(pack="1 kgs"), encoding="utf-8")
+    assert baker("sync", "shop.toml") == 0
+    assert (
+        "snapplan: warning: shop.toml: product 'Butter block' (Butter), pack: 'kgs' is not a "
+        "known unit; did you mean 'kg'?" in baker.err
+    )
+    Path("shop.toml").write_text(
+        stocked_file()
+        .replace('name = "Boxes"', 'name = "Boxes"\nactive = false')
+        .split('[[product]]\nname = "Boxes"')[0],
+        encoding="utf-8",
+    )
+
+    out = baker.ok("sync", "shop.toml", "--prune")
+
+    assert re.search(rf"  removed  product 'Boxes' \({UUID}\)\n", out)
+    assert "  updated  product 'Butter block': pack: 1 kgs -> 250 g" in out
