@@ -34,7 +34,8 @@ Production planning with immutable definition snapshots.
 
 Start with `snapplan demo`, or bring your own catalog in with `snapplan sync` (the database
 made to match the file; `load` adds a fresh copy), then `plan` an event and read its
-`requirements`. A catalog is a TOML file:
+`requirements`; record what you `buy` and `count`, and `shop` for what is still missing. A
+catalog is a TOML file:
 {catalog_files}
 
 --db takes a SQLAlchemy URL (sqlite:///bakery.sqlite, postgresql+psycopg://user@host/db) or a

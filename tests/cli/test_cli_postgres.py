@@ -48,3 +48,37 @@ def test_load_plan_requirements_drift_export_on_postgresql(run: Run, postgres_db
     assert f"Plan {plan_id}: no drift" in drift
     assert export["plan"]["id"] == plan_id
     assert len(export["snapshots"]) == 11
+
+
+def test_the_pantry_and_the_shopping_list_on_postgresql(run: Run, postgres_db: str) -> None:
+    """The example's market: butter 2751.796185 g, 4 blocks bought: 8 more, 248.203815 g left
+    over; flour 6500 g: 3 x 1.5 kg and a 2 kg bag (13.90); 30 eggs counted: none to buy."""
+    db = ("--db", postgres_db)
+    synced = run("sync", EXAMPLE, *db, check=True).stdout
+    run("plan", "Holiday Market", *db, check=True)
+    bought = run("buy", "Butter 250 g block", "4", "--price", "2.50", *db, check=True).stdout
+    run("count", "Eggs", "30", "each", *db, check=True)
+    run("use", "Eggs", "2", "each", "--reason", "breakfast", *db, check=True)
+    voided = run("void", "3", "--pantry", "--reason", "not eaten", *db, check=True).stdout
+
+    held = json.loads(run("pantry", "--json", *db, check=True).stdout)
+    found = json.loads(run("shop", "Holiday Market", "--json", *db, check=True).stdout)
+    cost = json.loads(run("cost", "Holiday Market", "--json", *db, check=True).stdout)
+
+    assert "8 prices recorded" in synced
+    assert "Butter on hand now: 1000 g" in bought
+    assert "Eggs on hand now: 30 each" in voided
+    on_hand = {item["name"]: (item["on_hand"], item["unit"]) for item in held["items"]}
+    assert on_hand["Butter"] == ("1000", "g")
+    assert on_hand["Eggs"] == ("30", "each")
+    lines = {line["name"]: line for line in found["lines"]}
+    butter = lines["Butter"]
+    assert [(p["name"], p["count"]) for p in butter["packs"]] == [("Butter 250 g block", 8)]
+    assert (butter["needed"], butter["left_over"]) == ("2751.796185", "248.203815")
+    assert sorted((p["name"], p["count"]) for p in lines["Flour"]["packs"]) == [
+        ("Flour 1.5 kg bag", 3), ("Flour 2 kg bag", 1)
+    ]  # fmt: skip
+    assert lines["Flour"]["cost"] == "13.9"
+    assert (lines["Eggs"]["to_buy"], lines["Eggs"]["packs"]) == ("0", [])
+    assert [(m["name"], m["why"]) for m in found["missing"]] == [("Cocoa", "unconvertible")]
+    assert (cost["currency"], cost["complete"]) == ("EUR", False)
