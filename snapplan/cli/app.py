@@ -39,8 +39,8 @@ made to match the file; `load` adds a fresh copy), then `plan` an event and read
 `requirements`. A catalog is a TOML file:
 {catalog_files}
 
---db takes a SQLAlchemy URL (sqlite:///bakery.sqlite, postgresql+psycopg://user@host/db) or a
-file path, which means SQLite. Its default is the SNAPPLAN_DB environment variable, if set.
+--db takes a SQLAlchemy URL (sqlite:///bakery.sqlite, postgresql+psycopg://user@host/db,
+mariadb+pymysql://user@host/db) or a file path, which means SQLite. Its default is the SNAPPLAN_DB environment variable, if set.
 --db and --traceback may be given before or after the command.
 """
 
@@ -483,6 +483,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 _MISSING_EXTRA = {
     "sqlalchemy": "the snapplan command needs SQLAlchemy: pip install 'snapplan[sql]'",
     "psycopg": "PostgreSQL needs the psycopg driver: pip install 'snapplan[postgres]'",
+    "pymysql": "MySQL and MariaDB need the PyMySQL driver: pip install 'snapplan[mysql]'",
 }
 
 
