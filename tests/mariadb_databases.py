@@ -4,7 +4,10 @@ MariaDB stores live in one database per test session, :class:`SharedDatabase`: s
 and triggers are created in it once (``SqlStore.create_schema()``), and it is emptied before each
 new store by one probe (which tables hold rows, or have used their ``AUTO_INCREMENT``) and a
 ``TRUNCATE`` of those only, which costs about a millisecond a table where creating the tables
-and their triggers again costs a quarter of a second. ``TRUNCATE`` fires no trigger on MariaDB,
+and their triggers again costs a quarter of a second. The stores share one engine
+(:meth:`SharedDatabase.store`), whose pooled connections live as long as the session: a new
+engine would connect again and run SQLAlchemy's first-connect queries, 20 ms a store, more than
+the rest of a small test. ``TRUNCATE`` fires no trigger on MariaDB,
 so the append-only tables are emptied like the others (in production, privileges keep it from
 the application: see the how-to "MariaDB or MySQL"). A test that must create snapplan's tables
 itself takes a :func:`fresh_database` of its own instead.
@@ -22,7 +25,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
 import pytest
 import sqlalchemy as sa
@@ -83,8 +86,11 @@ def fresh_database(prefix: str = "snapplan_test") -> Iterator[str]:
         admin.dispose()
 
 
-def _end_sessions_in(conn: sa.Connection, database: str) -> None:
-    """End the connections (of a test's forgotten engine) working in ``database``."""
+def _end_sessions_in(
+    conn: sa.Connection, database: str, keep: frozenset[int] = frozenset()
+) -> None:
+    """End the connections (of a test's forgotten engine, or a unit left open) working in
+    ``database``, but those of ``keep``."""
     ids = conn.execute(
         sa.text(
             "SELECT ID FROM information_schema.PROCESSLIST "
@@ -92,7 +98,7 @@ def _end_sessions_in(conn: sa.Connection, database: str) -> None:
         ),
         {"name": database},
     ).scalars()
-    for session in list(ids):
+    for session in set(ids) - keep:
         with contextlib.suppress(sa.exc.OperationalError):  # it ended by itself in between
             conn.exec_driver_sql(f"KILL CONNECTION {int(session)}")
 
@@ -100,8 +106,9 @@ def _end_sessions_in(conn: sa.Connection, database: str) -> None:
 class SharedDatabase:
     """One database for a whole test session, holding snapplan's tables and triggers.
 
-    Only one store at a time should use it: the caller disposes the previous stores' engines
-    before calling :meth:`empty`, which ends whatever connection a failed test left open there.
+    Only one store at a time should use it: the caller disposes the previous stores before
+    calling :meth:`empty`, which ends whatever connection a failed test left open there (all but
+    the shared engine's idle ones).
     """
 
     def __init__(self) -> None:
@@ -109,7 +116,29 @@ class SharedDatabase:
         self.url = url_of(self.name)
         self._server = _admin_engine()
         self._admin: sa.Engine | None = None
+        self._engine: sa.Engine | None = None
+        #: Server ids of the shared engine's connections now in its pool.
+        self._idle: set[int] = set()
         self._probe: str | None = None
+
+    def store(self) -> Any:
+        """A store on the shared engine (its ``dispose()`` leaves the engine to the session)."""
+        from snapplan.adapters.sql import SqlStore
+
+        if self._engine is None:
+            self._engine = sa.create_engine(self.url)
+            idle = self._idle
+
+            def checked_in(dbapi_connection: Any, record: Any) -> None:
+                if dbapi_connection is not None:
+                    idle.add(dbapi_connection.thread_id())
+
+            def checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+                idle.discard(dbapi_connection.thread_id())
+
+            sa.event.listen(self._engine, "checkin", checked_in)
+            sa.event.listen(self._engine, "checkout", checked_out)
+        return SqlStore(self._engine)
 
     def create(self) -> None:
         """Create the database, then snapplan's tables and triggers in it."""
@@ -121,8 +150,9 @@ class SharedDatabase:
     def drop(self) -> None:
         """Drop the database with everything in it."""
         try:
-            if self._admin is not None:
-                self._admin.dispose()
+            for engine in (self._engine, self._admin):
+                if engine is not None:
+                    engine.dispose()
             with self._server.begin() as conn:
                 _end_sessions_in(conn, self.name)
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{self.name}`")
@@ -174,7 +204,7 @@ class SharedDatabase:
     def _truncate(self) -> None:
         assert self._admin is not None, "create() the shared database first"
         with self._admin.connect() as conn:
-            _end_sessions_in(conn, self.name)
+            _end_sessions_in(conn, self.name, keep=frozenset(self._idle))
             dirty = list(conn.exec_driver_sql(self._dirty_tables_probe()).scalars())
             for table in dirty:
                 try:

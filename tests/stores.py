@@ -14,6 +14,7 @@ methods, as fixtures) makes them and disposes of them all when the test ends. Th
 
 - One live store per SQL kind at a time: making a store (or a database) of a kind disposes the
   stores made before it of that kind. Property tests make one store per hypothesis example.
+  MariaDB stores made without options share the session's engine (its pool outlives them).
 - ``make_store("postgres", options="-clock_timeout=1s")`` adds ``-c`` settings to the store's
   connections; other keywords go to ``sqlalchemy.create_engine`` (``connect_args`` merged).
 - ``make_store("postgres", fresh=True)`` works in a schema of its own (``"mariadb"``: a
@@ -138,6 +139,10 @@ class Stores:
             from snapplan.adapters.memory import MemoryStore
 
             return MemoryStore()
+        if kind == "mariadb" and not (fresh or options or engine_kwargs):
+            store = self._mariadb_shared().store()  # the session's engine: no new connection
+            self._live[kind].append(store)
+            return store
         store = self.make_database(kind, fresh=fresh).open(options=options, **engine_kwargs)
         if fresh:
             self._fresh.callback(store.dispose)  # runs before its schema is dropped
@@ -174,10 +179,14 @@ class Stores:
             with database.open() as store:
                 store.create_schema()
             return database
+        return Database(self._mariadb_shared().url)
+
+    def _mariadb_shared(self) -> SharedDatabase:
+        """The session's database, emptied (the earlier stores of the kind disposed first)."""
         shared: SharedDatabase = self._request.getfixturevalue("mariadb_database")
-        self._end("mariadb")  # no engine of an earlier store may hold a connection meanwhile
+        self._end("mariadb")
         shared.empty()
-        return Database(shared.url)
+        return shared
 
     def _end(self, kind: str) -> None:
         live = self._live[kind]
