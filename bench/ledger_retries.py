@@ -146,35 +146,37 @@ def one_round(store: Any, workers: int, boxes: int, release: str) -> dict[str, A
 
 def measure(kind: str, rounds: int, workers: int) -> list[dict[str, Any]]:
     reports = []
-    with tempfile.TemporaryDirectory(prefix="snapplan-retries-") as folder:
-        with fresh_store(kind, Path(folder), 0) as store:
-            for scenario, boxes in SCENARIOS.items():
-                for release in RELEASES:
-                    started = time.perf_counter()
-                    results = [one_round(store, workers, boxes, release) for _ in range(rounds)]
-                    attempts = [a for r in results for a in r["attempts"]]
-                    races: collections.Counter[str] = collections.Counter()
-                    for r in results:
-                        races.update(r["races"])
-                    reports.append(
-                        {
-                            "store": kind,
-                            "scenario": scenario,
-                            "release": release,
-                            "rounds": rounds,
-                            "workers": workers,
-                            "attempts_mean": statistics.mean(attempts),
-                            "attempts_max": max(attempts),
-                            "retries": sum(attempts) - len(attempts),
-                            "lost_races": dict(races),
-                            "recorded_per_round": statistics.mean(r["recorded"] for r in results),
-                            "gave_up": sum(r["gave_up"] for r in results),
-                            "oversold": sum(r["oversold"] for r in results),
-                            "gaps": sum(r["gap"] for r in results),
-                            "wrong_totals": sum(not r["boxes_right"] for r in results),
-                            "seconds_per_round": (time.perf_counter() - started) / rounds,
-                        }
-                    )
+    with (
+        tempfile.TemporaryDirectory(prefix="snapplan-retries-") as folder,
+        fresh_store(kind, Path(folder), 0) as store,
+    ):
+        for scenario, boxes in SCENARIOS.items():
+            for release in RELEASES:
+                started = time.perf_counter()
+                results = [one_round(store, workers, boxes, release) for _ in range(rounds)]
+                attempts = [a for r in results for a in r["attempts"]]
+                races: collections.Counter[str] = collections.Counter()
+                for r in results:
+                    races.update(r["races"])
+                reports.append(
+                    {
+                        "store": kind,
+                        "scenario": scenario,
+                        "release": release,
+                        "rounds": rounds,
+                        "workers": workers,
+                        "attempts_mean": statistics.mean(attempts),
+                        "attempts_max": max(attempts),
+                        "retries": sum(attempts) - len(attempts),
+                        "lost_races": dict(races),
+                        "recorded_per_round": statistics.mean(r["recorded"] for r in results),
+                        "gave_up": sum(r["gave_up"] for r in results),
+                        "oversold": sum(r["oversold"] for r in results),
+                        "gaps": sum(r["gap"] for r in results),
+                        "wrong_totals": sum(not r["boxes_right"] for r in results),
+                        "seconds_per_round": (time.perf_counter() - started) / rounds,
+                    }
+                )
     return reports
 
 

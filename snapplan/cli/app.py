@@ -40,7 +40,8 @@ made to match the file; `load` adds a fresh copy), then `plan` an event and read
 {catalog_files}
 
 --db takes a SQLAlchemy URL (sqlite:///bakery.sqlite, postgresql+psycopg://user@host/db,
-mariadb+pymysql://user@host/db) or a file path, which means SQLite. Its default is the SNAPPLAN_DB environment variable, if set.
+mariadb+pymysql://user@host/db) or a file path, which means SQLite. Its default is the
+SNAPPLAN_DB environment variable, if set.
 --db and --traceback may be given before or after the command.
 """
 

@@ -1,10 +1,11 @@
 """Which database ``--db`` names, and opening a store on it carefully.
 
 ``--db`` takes a SQLAlchemy URL (``sqlite:///bakery.sqlite``,
-``postgresql+psycopg://user@host/db``, ``mariadb+pymysql://user@host/db``) or a bare file path, which means SQLite. The command
-line never creates a SQLite file just to find it empty: commands that read require the file and
-snapplan's tables to exist, and only ``load`` and ``demo`` create them. A PostgreSQL connection
-attempt gives up after 10 seconds unless the URL sets its own ``connect_timeout``.
+``postgresql+psycopg://user@host/db``, ``mariadb+pymysql://user@host/db``) or a bare file
+path, which means SQLite. The command line never creates a SQLite file just to find it empty:
+commands that read require the file and snapplan's tables to exist, and only ``load`` and
+``demo`` create them. A PostgreSQL connection attempt gives up after 10 seconds unless the URL
+sets its own ``connect_timeout`` (PyMySQL's own default for MariaDB and MySQL is 10 seconds).
 
 A URL is never printed with its password: messages use :func:`shown`, suggested commands
 :func:`as_option`.
