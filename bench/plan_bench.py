@@ -1,6 +1,7 @@
 """Benchmark "holiday-N": create_plan against the physical floor, and what a plan costs after.
 
-    python bench/plan_bench.py --store {memory,sqlite,postgres,mariadb} --n N [--repeat R] [--json]
+    python bench/plan_bench.py --store {memory,sqlite,postgres,mariadb} --n N [--repeat R]
+                               [--json] [--gc-threshold T0[,T1[,T2]]] [--gc-freeze]
     python bench/plan_bench.py --import-time [--json]
     python bench/plan_bench.py --memory-commit [--json]
 
@@ -22,6 +23,12 @@ sent to the database (recorded at the DBAPI level, savepoints left out), in one 
 what the job costs with no library at all. Goals are checked and printed as ratios measured in
 one run (these 2-core machines are noisy); see bench/RESULTS.md.
 
+snapplan leaves Python's garbage collector as the host set it. ``--gc-threshold`` and
+``--gc-freeze`` measure what a host may tune for itself: the collector's thresholds
+(``gc.set_threshold``), and ``gc.freeze()`` once the modules are imported (what a server does
+before it forks its workers), so that full collections no longer scan them. The report shows
+the collector's own time (``gc.callbacks``) and collections during ``create_plan``.
+
 PostgreSQL needs ``SNAPPLAN_BENCH_POSTGRES_URL`` (or ``SNAPPLAN_TEST_POSTGRES_URL``); the run
 works in a fresh schema it drops afterwards. MariaDB (or MySQL) needs
 ``SNAPPLAN_BENCH_MARIADB_URL`` (or ``SNAPPLAN_TEST_MARIADB_URL``), and works in a fresh database
@@ -32,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import resource
@@ -228,6 +236,31 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
+class CollectorWatch:
+    """The garbage collector's time and collections (by generation) while watching."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = [0, 0, 0]
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+            self.collections[info["generation"]] += 1
+
+    @contextlib.contextmanager
+    def watch(self) -> Iterator[None]:
+        self.seconds, self.collections = 0.0, [0, 0, 0]
+        gc.callbacks.append(self._callback)
+        try:
+            yield
+        finally:
+            gc.callbacks.remove(self._callback)
+
+
 # -- one measurement -------------------------------------------------------------------------
 
 
@@ -241,7 +274,8 @@ def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
             add_all_bulk(uow, items)
             uow.commit()
         create_plan(store.unit_of_work(), warm_up.id)
-        with recorder.record() as plan_calls:
+        collector = CollectorWatch()
+        with recorder.record() as plan_calls, collector.watch():
             seconds, result = timed(lambda: create_plan(store.unit_of_work(), event.id))
         with recorder.record() as requirement_calls:
             requirements_seconds, _ = timed(
@@ -276,6 +310,8 @@ def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
         "record_seconds": record_seconds,
         "record_statements": Recorder.statements(record_calls) if kind != "memory" else None,
         "snapshots": result.snapshots_written,
+        "gc_seconds": collector.seconds,
+        "gc_collections": "/".join(map(str, collector.collections)),
     }
 
 
@@ -391,7 +427,14 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--import-time", action="store_true")
     parser.add_argument("--memory-commit", action="store_true")
+    parser.add_argument(
+        "--gc-threshold", help="gc.set_threshold(T0, T1, T2) first (e.g. 50000,20,100)"
+    )
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() once the modules are imported"
+    )
     args = parser.parse_args()
+    tuned = tune_collector(args.gc_threshold, freeze=args.gc_freeze)
     if args.import_time:
         report: dict[str, Any] = import_time()
     elif args.memory_commit:
@@ -410,7 +453,20 @@ def main() -> None:
         }
     else:
         report = one_store(args.store, args.n, args.repeat)
-    show(report, as_json=args.json)
+    show({**report, **tuned}, as_json=args.json)
+
+
+def tune_collector(threshold: str | None, *, freeze: bool) -> dict[str, Any]:
+    """What a host may do for itself: thresholds, and freezing what start-up made."""
+    if threshold:
+        gc.set_threshold(*(int(part) for part in threshold.split(",")))
+    if freeze:
+        import snapplan.adapters.sql  # noqa: F401  (what a host imports at start-up)
+
+        gc.collect()
+        gc.freeze()
+    threshold_now = "/".join(map(str, gc.get_threshold()))
+    return {"gc_threshold": threshold_now, "gc_frozen": gc.get_freeze_count()}
 
 
 def one_store(kind: str, n: int, repeat: int) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """MkDocs hooks (mkdocs.yml: ``hooks``): the pages that are generated from snapplan itself.
 
 - ``reference/cli.md``: every command's ``--help``, rendered from
-  ``snapplan.cli.app.build_parser()`` at build time, so the page cannot drift from the parser.
+  ``snapplan.cli.parser.build_parser()`` at build time, so the page cannot drift from the parser.
 - ``reference/example-catalog.md``: ``examples/bakery.toml``, shown whole. The catalog format
   page (``docs/catalog-format.md``, also shipped in the wheel) links to the example file by
   its place in the source tree; on the site that link goes to this page instead.
@@ -56,7 +56,7 @@ def _help_environment() -> Iterator[None]:
 def _relative_paths(text: str) -> str:
     """The help names the catalog format and its example where this installation has them (a
     checkout, or a wheel's package data): the page names them by their place in the source."""
-    from snapplan.cli.app import REFERENCE_FILES, reference_files
+    from snapplan.cli.parser import REFERENCE_FILES, reference_files
 
     for found, (_, in_source) in zip(reference_files(), REFERENCE_FILES, strict=True):
         text = text.replace(str(found), in_source)
@@ -65,7 +65,7 @@ def _relative_paths(text: str) -> str:
 
 def cli_reference() -> str:
     """The command-line reference page: the top-level help, then each command's."""
-    from snapplan.cli.app import build_parser
+    from snapplan.cli.parser import build_parser
 
     with _help_environment():
         parser: Any = build_parser()

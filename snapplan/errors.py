@@ -24,6 +24,24 @@ class CatalogFileError(ValidationError):
     """A catalog file is malformed or inconsistent; the message says where (file, item, field)."""
 
 
+class AmbiguousNameError(ValidationError):
+    """A name matches two or more stored items of one kind, so a catalog sync cannot tell which
+    one a given item is (:func:`snapplan.sync_catalog`): give the item the id of the one to
+    update. ``.kind`` (``"ingredient"``, ``"finished_unit"``...), ``.name`` and ``.ids`` (the
+    stored items') say which."""
+
+    def __init__(self, kind: str, name: str, ids: Sequence[uuid.UUID]) -> None:
+        self.kind = kind
+        self.name = name
+        self.ids = tuple(ids)
+        label = kind.replace("_", " ")
+        listed = ", ".join(str(i) for i in self.ids)
+        super().__init__(
+            f"{len(self.ids)} {label}s in the store are named {name!r} ({listed}): cannot tell "
+            f"which one the given {label} {name!r} is; give it the id of the one to update"
+        )
+
+
 class NotFoundError(SnapplanError, LookupError):
     """A definition, event, snapshot or plan does not exist. ``.id`` names what was asked for;
     ``.referenced_by`` (if known) says who refers to it, e.g. ``finished good 'Gift Box'``."""
@@ -89,6 +107,30 @@ class PlanNotFound(NotFoundError):
     """No plan has this id."""
 
     kind = "plan"
+
+
+class ProductNotFound(NotFoundError):
+    """No product (a pack a shop sells) has this id."""
+
+    kind = "product"
+
+
+class ItemNotFound(NotFoundError):
+    """No ingredient or material unit has this id: nothing the pantry or a product can hold."""
+
+    kind = "ingredient or material unit"
+
+
+class PriceNotFound(NotFoundError):
+    """No price quote has this id."""
+
+    kind = "price quote"
+
+
+class PantryEntryNotFound(NotFoundError):
+    """No pantry entry has this number (``seq``) or id."""
+
+    kind = "pantry entry"
 
 
 class CycleError(SnapplanError):

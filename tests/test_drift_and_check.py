@@ -1,4 +1,8 @@
-"""Drift after planning, and whole-catalog checks — on every store."""
+"""Drift after planning, and whole-catalog checks — on every store.
+
+What the check looks at (every kind of reference, with the definition that holds it; loops only
+through nested goods and sub-recipes) is then pinned on a catalog view, with no store.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import uuid
 from typing import Any
 
 import attrs
+from pure_domain import node, view
 
 from snapplan import (
     AssemblyTarget,
@@ -23,6 +28,11 @@ from snapplan import (
     check_catalog,
     create_plan,
     plan_drift,
+)
+from snapplan.domain.catalog_check import (
+    DanglingReference,
+    DefinitionKind,
+    check_definitions,
 )
 from snapplan.testing.catalog import save
 
@@ -121,3 +131,54 @@ def test_check_catalog_reports_every_cycle_and_dangling_reference(store: Any) ->
 def test_check_catalog_of_a_sound_catalog_is_ok(store: Any) -> None:
     planned_gift_box(store)
     assert check_catalog(store.unit_of_work()).ok
+
+
+# -- in the domain: every dangling reference with its owner, loops only through nesting ------------
+
+
+def test_check_definitions_names_every_dangling_reference_with_its_owner() -> None:
+    gone = {name: node(100 + i) for i, name in enumerate(
+        ["ingredient", "sub", "unit_recipe", "unit", "material", "good", "target", "assembly"]
+    )}  # fmt: skip
+    recipe = Recipe(
+        "Pie",
+        lines=[IngredientLine(gone["ingredient"], 1, "g")],
+        sub_recipes=[SubRecipe(gone["sub"], 1)],
+    )
+    unit = FinishedUnit("Slice", gone["unit_recipe"], 8)
+    good = FinishedGood(
+        "Box",
+        [Component(FU, gone["unit"], 1), Component(MU, gone["material"], 1),
+         Component(FG, gone["good"], 1), Component(FU, unit.id, 2)],
+    )  # fmt: skip
+    event = Event(
+        "Market",
+        [ProductionTarget(gone["target"], 1), ProductionTarget(recipe.id, 1)],
+        [AssemblyTarget(gone["assembly"], 1), AssemblyTarget(good.id, 1)],
+    )
+    report = check_definitions(view(recipe, unit, good), [event])
+    assert report.cycles == ()
+    assert not report.ok
+    kinds = DefinitionKind
+    assert set(report.dangling) == {
+        DanglingReference(kinds.RECIPE, recipe.id, kinds.INGREDIENT, gone["ingredient"]),
+        DanglingReference(kinds.RECIPE, recipe.id, kinds.RECIPE, gone["sub"]),
+        DanglingReference(kinds.FINISHED_UNIT, unit.id, kinds.RECIPE, gone["unit_recipe"]),
+        DanglingReference(kinds.FINISHED_GOOD, good.id, kinds.FINISHED_UNIT, gone["unit"]),
+        DanglingReference(kinds.FINISHED_GOOD, good.id, kinds.MATERIAL_UNIT, gone["material"]),
+        DanglingReference(kinds.FINISHED_GOOD, good.id, kinds.FINISHED_GOOD, gone["good"]),
+        DanglingReference(kinds.EVENT, event.id, kinds.RECIPE, gone["target"]),
+        DanglingReference(kinds.EVENT, event.id, kinds.FINISHED_GOOD, gone["assembly"]),
+    }
+    assert len(report.dangling) == 8
+
+
+def test_check_definitions_follows_only_nested_goods_and_sub_recipes_for_cycles() -> None:
+    # a good holding a finished unit whose id equals its own is no loop; a good holding itself is
+    shared = node(42)
+    dough = Recipe("Dough", id=node(43))
+    unit = FinishedUnit("Roll", dough.id, 12, id=shared)
+    good = FinishedGood("Basket", [Component(FU, shared, 1)], id=shared)
+    assert check_definitions(view(dough, unit, good)).ok
+    looped = FinishedGood("Basket", [Component(FG, shared, 1)], id=shared)
+    assert check_definitions(view(dough, unit, looped)).cycles == ((shared, shared),)

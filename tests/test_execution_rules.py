@@ -1,5 +1,9 @@
 """Every rule of EXECUTION.md, on every store: naming things in the plan, bad input, exactly
-once, superseded plans, stock, voids, amends, progress matching. Each failure writes nothing."""
+once, superseded plans, stock, voids, amends, progress matching. Each failure writes nothing.
+
+The edges of counting (one item, waste owed again, packaging, complete) are pinned on a smaller
+kitchen in memory (:func:`kitchen`), where the mutation run (``tools/mutation.py``) runs them.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from snapplan import (
     IngredientLine,
     KeyReusedError,
     MaterialUnit,
+    MemoryStore,
     NotInPlanError,
     ProductionRun,
     ProductionTarget,
@@ -107,6 +112,41 @@ def unchanged(store: Any) -> Any:
             assert store_contents(store) == self.before
 
     return Check()
+
+
+@attrs.frozen
+class Kitchen:
+    """The smaller kitchen of counting's edges: one memory store, its plan, cookies and a box."""
+
+    store: MemoryStore
+    plan_id: uuid.UUID
+    cookies: Recipe
+    cookie: FinishedUnit
+    box: FinishedGood
+
+
+def kitchen(*, items_per_batch: int = 12, boxes: int = 2, per_box: int = 6) -> Kitchen:
+    """Boxes of ``per_box`` cookies and a ribbon; cookies ``items_per_batch`` a batch."""
+    flour = Ingredient("Flour")
+    cookies = Recipe("Cookies", lines=[IngredientLine(flour.id, 500, "g")])
+    cookie = FinishedUnit("Cookie", cookies.id, items_per_batch)
+    ribbon = MaterialUnit("Ribbon")
+    box = FinishedGood(
+        "Gift box",
+        [
+            Component(ComponentKind.FINISHED_UNIT, cookie.id, per_box),
+            Component(ComponentKind.MATERIAL_UNIT, ribbon.id, 1),
+        ],
+    )
+    event = Event("Market", assembly_targets=[AssemblyTarget(box.id, boxes)])
+    store = MemoryStore()
+    save(store, flour, cookies, cookie, ribbon, box, event)
+    plan_id = create_plan(store.unit_of_work(), event.id).plan_id
+    return Kitchen(store, plan_id, cookies, cookie, box)
+
+
+def produce(k: Kitchen, batches: int) -> ProductionRun:
+    return record_production(k.store.unit_of_work(), k.plan_id, k.cookies.id, batches)
 
 
 # -- naming things in the plan ---------------------------------------------------------------
@@ -314,6 +354,15 @@ def test_a_waste_run_reduces_stock_in_every_check(store: Any) -> None:
     ]
 
 
+def test_wasted_items_are_owed_again() -> None:
+    """remaining = needed - produced + wasted (mutant: - wasted)."""
+    k = kitchen()  # 2 boxes of 6: 12 cookies, 1 batch of 12
+    produce(k, 1)
+    record_waste(k.store.unit_of_work(), k.plan_id, k.cookie.id, 3, reason="dropped tray")
+    (unit,) = plan_progress(k.store.unit_of_work(), k.plan_id).finished_units
+    assert (unit.produced, unit.wasted, unit.on_hand, unit.remaining) == (12, 3, 9, 3)
+
+
 # -- voids and amends --------------------------------------------------------------------------
 
 
@@ -366,6 +415,18 @@ def test_a_void_that_would_leave_negative_stock_is_refused_unless_allowed(store:
     progress = plan_progress(store.unit_of_work(), plan)
     (small,) = [u for u in progress.finished_units if u.name == "Small brownie"]
     assert small.on_hand == -24
+
+
+def test_voiding_a_run_of_one_item_already_boxed_is_a_shortage() -> None:
+    """A void takes back every positive effect, 1 item included (mutant: change > 1)."""
+    k = kitchen(items_per_batch=1, boxes=1, per_box=1)
+    run = produce(k, 1)
+    assert run.items == 1
+    record_assembly(k.store.unit_of_work(), k.plan_id, k.box.id, 1)
+    with pytest.raises(ShortageError) as caught:
+        void_run(k.store.unit_of_work(), run.id, reason="wrong tray")
+    (short,) = caught.value.shortages
+    assert (short.needed, short.on_hand) == (1, 0)
 
 
 # -- sub-recipes made along, and progress ------------------------------------------------------
@@ -451,3 +512,34 @@ def test_progress_is_complete_when_everything_is_made_and_boxed(store: Any) -> N
     assert progress.complete
     (mini,) = progress.goods
     assert (mini.planned, mini.assembled, mini.remaining, mini.assemblable) == (12, 12, 0, 0)
+
+
+def test_a_box_with_packaging_is_assemblable_from_the_cookies_on_hand() -> None:
+    """Packaging is not stock: it never limits ``assemblable`` (mutant: kind > MATERIAL_UNIT)."""
+    k = kitchen()
+    produce(k, 1)
+    (good,) = plan_progress(k.store.unit_of_work(), k.plan_id).goods
+    assert good.assemblable == 2
+
+
+def test_a_plan_is_complete_only_when_no_finished_unit_remains() -> None:
+    """``complete`` asks every finished unit for remaining == 0 (mutant: >= 0)."""
+    k = kitchen()
+    produce(k, 1)
+    record_assembly(k.store.unit_of_work(), k.plan_id, k.box.id, 2)
+    progress = plan_progress(k.store.unit_of_work(), k.plan_id)
+    assert progress.complete
+    (unit,) = progress.finished_units
+    owed = attrs.evolve(progress, finished_units=(attrs.evolve(unit, remaining=Decimal(3)),))
+    assert not owed.complete
+
+
+def test_complete_means_exactly_nothing_remains() -> None:
+    """(mutant: remaining == 0 as <= 0; ``Progress`` is a public value a host may build)"""
+    k = kitchen()
+    produce(k, 1)
+    record_assembly(k.store.unit_of_work(), k.plan_id, k.box.id, 2)
+    progress = plan_progress(k.store.unit_of_work(), k.plan_id)
+    (unit,) = progress.finished_units
+    odd = attrs.evolve(progress, finished_units=(attrs.evolve(unit, remaining=Decimal(-1)),))
+    assert not odd.complete

@@ -3,7 +3,9 @@
 Each test here was written against a hole found by attacking the library; it failed before the
 fix. Tampering is simulated the way an adversary with access to the storage would do it: on the
 memory store by reaching into its committed state, on SQL stores by raw SQL (the append-only
-triggers dropped first, as someone with DDL rights could).
+triggers dropped first, as someone with DDL rights could). The verdict's own rules (a mismatch
+either way, the other problems counted) are pinned in memory, against mutants that once survived
+the tests (``tools/mutation.py``).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from snapplan import (
 from snapplan.adapters.memory import MemoryStore
 from snapplan.domain.digests import merkle_digest
 from snapplan.domain.validators import MAX_KEY_LENGTH, MAX_VERSION
+from snapplan.domain.verification import check_snapshots, find_problems
 from snapplan.testing.catalog import save
 from snapplan.testing.contents import store_contents
 
@@ -198,6 +201,57 @@ def test_verify_plan_refuses_an_expected_root_that_is_not_a_digest(store: Any) -
     made = create_plan(store.unit_of_work(), event.id)
     with pytest.raises(ValidationError, match="expected_root"):
         verify_plan(store.unit_of_work(), made.plan_id, expected_root="abc")
+
+
+# -- the verdict, in the domain: a mismatch either way, the other problems counted ----------------
+
+
+def _two_cookie_plan() -> tuple[Any, dict[uuid.UUID, Any]]:
+    store = MemoryStore()
+    flour = Ingredient("Flour")
+    cookies = Recipe("Cookies", lines=[IngredientLine(flour.id, 500, "g")])
+    shortbread = Recipe("Shortbread", lines=[IngredientLine(flour.id, 300, "g")])
+    event = Event("Market")
+    save(store, flour, cookies, shortbread, event)
+    with store.unit_of_work() as uow:
+        uow.events.update(
+            attrs.evolve(
+                uow.events.get(event.id),
+                production_targets=[
+                    ProductionTarget(cookies.id, 1),
+                    ProductionTarget(shortbread.id, 1),
+                ],
+            )
+        )
+        uow.commit()
+    plan_id = create_plan(store.unit_of_work(), event.id).plan_id
+    plan, snapshots = plan_snapshots(store.unit_of_work(), plan_id)
+    return plan, dict(snapshots)
+
+
+@pytest.mark.parametrize("forged", ["0" * 64, "f" * 64])
+def test_a_digest_that_differs_in_either_direction_is_a_mismatch(forged: str) -> None:
+    """(mutant: != as >, which only saw forged digests that sort below the true one)"""
+    plan, snapshots = _two_cookie_plan()
+    first = plan.production_targets[0].snapshot_id
+    snapshots[first] = attrs.evolve(snapshots[first], digest=forged)
+    problems = find_problems(plan, snapshots)
+    assert [(p.kind, p.snapshot_id) for p in problems] == [(ProblemKind.DIGEST_MISMATCH, first)]
+
+
+def test_the_integrity_error_counts_the_other_problems() -> None:
+    """(mutant: len(problems) > 1 as < 1)"""
+    plan, snapshots = _two_cookie_plan()
+    for target in plan.production_targets:
+        snapshots[target.snapshot_id] = attrs.evolve(snapshots[target.snapshot_id], digest="f" * 64)
+    with pytest.raises(SnapshotIntegrityError, match=r"\(and 1 more problems\); run verify_plan"):
+        check_snapshots(plan, snapshots)
+    plan, snapshots = _two_cookie_plan()
+    first = plan.production_targets[0].snapshot_id
+    snapshots[first] = attrs.evolve(snapshots[first], digest="f" * 64)
+    with pytest.raises(SnapshotIntegrityError) as caught:
+        check_snapshots(plan, snapshots)
+    assert "more problems" not in str(caught.value)
 
 
 # -- no orphan, no forged snapshot ---------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The package as a host sees it: light import, the pytest plugin's fixtures, the example; the
-sdist and the wheel as built from the project's files, and the wheel installed in a fresh venv.
+"""The package as a host sees it: light import (no database driver, no hypothesis, no command
+line), the pytest plugin's fixtures; the sdist and the wheel as built from the project's files,
+and the wheel installed in a fresh venv.
 """
 
 from __future__ import annotations
@@ -48,13 +49,17 @@ def test_the_plugin_offers_a_sqlite_store(snapplan_sqlite_store: Any) -> None:
     assert snapplan_sqlite_store.engine.dialect.name == "sqlite"
 
 
-def test_the_example_plans_the_sample_bakery() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "snapplan.example"], capture_output=True, text=True, check=True
-    ).stdout
-    rows = [line.split() for line in out.splitlines()]
-    assert ["Sugar", "Cookies", "9", "25/3", "24"] in rows
-    assert ["Brownie", "120"] in rows
+def test_import_snapplan_imports_no_module_of_the_command_line() -> None:
+    # -X importtime lists every module imported, on stderr: "import time: ... | snapplan.x".
+    imported = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import snapplan"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    modules = [line.rpartition("|")[2].strip() for line in imported.splitlines()]
+    assert "snapplan.services" in modules  # the listing is what it should be
+    assert [m for m in modules if m == "snapplan.cli" or m.startswith("snapplan.cli.")] == []
 
 
 # The built distributions.

@@ -1,4 +1,5 @@
-"""DOMAIN.md scenarios: plan creation, nesting, re-planning — on every store."""
+"""DOMAIN.md scenarios: plan creation, nesting, re-planning — on every store (in memory only
+where storage is not what is under test)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from snapplan import (
     AssemblyTarget,
     Component,
     ComponentKind,
+    ConflictError,
     CycleError,
     DepthLimitError,
     Event,
@@ -27,6 +29,7 @@ from snapplan import (
     Limits,
     MaterialUnit,
     MaterialUnitSnapshot,
+    NotFoundError,
     ProductionTarget,
     Recipe,
     RecipeNotFound,
@@ -175,6 +178,18 @@ def test_a_removed_recipe_fails_the_whole_plan_and_writes_nothing(store: Any) ->
     assert store_contents(store) == before
 
 
+def test_a_missing_definition_names_who_refers_to_it() -> None:
+    """(mutant: the referrer dropped exactly when one is known)"""
+    ribbon = MaterialUnit("Ribbon")
+    box = FinishedGood("Gift box", [Component(ComponentKind.MATERIAL_UNIT, ribbon.id, 1)])
+    event = Event("Market", assembly_targets=[AssemblyTarget(box.id, 2)])
+    store = MemoryStore()
+    save(store, box, event)  # the ribbon is never added
+    with pytest.raises(NotFoundError) as caught:
+        create_plan(store.unit_of_work(), event.id)
+    assert caught.value.referenced_by == "finished good 'Gift box'"
+
+
 # -- nesting -------------------------------------------------------------------------------------
 
 
@@ -292,6 +307,16 @@ def test_a_shared_child_met_again_deeper_still_counts_its_depth(store: Any) -> N
         plan(store, event, limits=Limits(recipes=3))
 
 
+def test_a_recipe_with_300_sub_recipes_plans() -> None:
+    flour = Ingredient("Flour")
+    parts = [Recipe(f"Part {i}", lines=[IngredientLine(flour.id, 1, "g")]) for i in range(300)]
+    whole = Recipe("Whole", sub_recipes=[SubRecipe(p.id, 1) for p in parts])
+    event = Event("Market", [ProductionTarget(whole.id, 1)])
+    store = MemoryStore()
+    save(store, flour, *parts, whole, event)
+    assert create_plan(store.unit_of_work(), event.id).snapshots_written == 301
+
+
 # -- re-planning ---------------------------------------------------------------------------------
 
 
@@ -357,6 +382,38 @@ def test_a_target_added_later_is_captured_alone(store: Any) -> None:
     assert targets[0] == linked.production_targets[0]  # untouched, same snapshot
     assert read(store, "snapshots", targets[1].snapshot_id).source_id == b.id
     assert read(store, "plans", second.plan_id).supersedes == first.plan_id
+
+
+def test_two_interleaved_forced_replans_of_an_event_without_targets_cannot_both_commit() -> None:
+    store = MemoryStore()
+    event = Event("Market")  # no targets: nothing is recaptured, only the version serialises
+    save(store, event)
+    create_plan(store.unit_of_work(), event.id)
+    first, second = store.unit_of_work(), store.unit_of_work()
+    with first, second:
+        first.events.get(event.id)
+        second.events.get(event.id)
+        create_plan(first, event.id, force_recreate=True)  # joins: does not commit
+        create_plan(second, event.id, force_recreate=True)
+        first.commit()
+        with pytest.raises(ConflictError):
+            second.commit()
+    with store.unit_of_work() as uow:
+        plans = uow.plans.for_event(event.id)
+        assert uow.events.get(event.id).version == 3  # saved, planned once, re-planned once
+    # one chain: the forced plan supersedes the first, and nothing forks it
+    assert [p.supersedes for p in plans] == [None, plans[0].id]
+
+
+def test_each_plan_of_an_event_bumps_its_version_even_when_nothing_is_captured() -> None:
+    store = MemoryStore()
+    event = Event("Market")
+    save(store, event)
+    for expected in (2, 3, 4):
+        create_plan(store.unit_of_work(), event.id, force_recreate=True)
+        with store.unit_of_work() as uow:
+            assert uow.events.get(event.id).version == expected
+    assert attrs.evolve(event).version == 1  # the caller's copy is untouched
 
 
 def test_a_very_deep_chain_plans_with_the_limit_raised() -> None:

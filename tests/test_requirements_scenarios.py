@@ -1,12 +1,20 @@
-"""DOMAIN.md requirement scenarios: exact, from snapshots, units never mixed — on every store."""
+"""DOMAIN.md requirement scenarios: exact, from snapshots, units never mixed — on every store.
+
+The rules beneath them (a production target is a floor, also where a diamond shares a recipe;
+needed batches are an exact decimal whenever one says them) are worked at the end on the pure
+domain, with no store (:func:`pure_domain.requirements`).
+"""
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import attrs
+import pytest
+from pure_domain import requirements
 
 from snapplan import (
     AssemblyTarget,
@@ -25,6 +33,8 @@ from snapplan import (
     create_plan,
     plan_requirements,
 )
+from snapplan.domain.quantities import exact_arithmetic
+from snapplan.domain.requirements import exact_decimal
 from snapplan.testing.catalog import save
 
 FU = ComponentKind.FINISHED_UNIT
@@ -264,3 +274,93 @@ def test_each_snapshot_of_one_recipe_drives_its_own_part(store: Any) -> None:
     assert sorted(r.batches for r in needs.batches) == [2, 3]
     assert len({r.snapshot_id for r in needs.batches}) == 2
     assert totals(needs) == [("Flour", Decimal(2 * 100 + 3 * 200), "g")]
+
+
+# -- in the domain: a production target is a floor, also on a diamond ---------------------------
+
+
+def batches_by_name(needs: Requirements) -> dict[str, tuple[Decimal, object]]:
+    return {r.name: (r.batches, r.needed_batches) for r in needs.batches}
+
+
+def diamond(d_target: object) -> Requirements:
+    """B and C (2 batches each, targets) both use 1 batch of D per batch; D is a target too."""
+    flour = Ingredient("Flour")
+    d = Recipe("D", lines=[IngredientLine(flour.id, 100, "g")])
+    b = Recipe("B", sub_recipes=[SubRecipe(d.id, 1)])
+    c = Recipe("C", sub_recipes=[SubRecipe(d.id, 1)])
+    return requirements(flour, d, b, c, production=[(b, 2), (c, 2), (d, d_target)])
+
+
+def test_a_diamond_target_above_its_parents_demand_bakes_the_target_not_the_sum() -> None:
+    needs = diamond(5)  # parents need 2 + 2 = 4 batches of D
+    assert batches_by_name(needs)["D"] == (Decimal(5), Decimal(4))
+    assert [(i.quantity, i.unit) for i in needs.ingredients] == [(Decimal(500), "g")]
+
+
+def test_a_diamond_target_below_its_parents_demand_bakes_the_demand_not_the_sum() -> None:
+    needs = diamond(3)  # parents need 4
+    assert batches_by_name(needs)["D"] == (Decimal(4), Decimal(4))
+    assert [(i.quantity, i.unit) for i in needs.ingredients] == [(Decimal(400), "g")]
+
+
+def test_a_diamond_target_with_finished_unit_demand_too_gets_the_larger_not_the_sum() -> None:
+    # D yields 10 cookies a batch; 15 cookies (1.5 batches) plus 2 + 2 from its parents is
+    # 5.5, rounded up to 6; its target of 7 is larger, 5 smaller.
+    d = Recipe("D")
+    b = Recipe("B", sub_recipes=[SubRecipe(d.id, 1)])
+    c = Recipe("C", sub_recipes=[SubRecipe(d.id, 1)])
+    cookie = FinishedUnit("Cookie", d.id, items_per_batch=10)
+    bag = FinishedGood("Bag", [Component(FU, cookie.id, 15)])
+    for target, batches in ((7, Decimal(7)), (5, Decimal(6))):
+        needs = requirements(
+            d, b, c, cookie, bag, production=[(b, 2), (c, 2), (d, target)], assembly=[(bag, 1)]
+        )
+        assert batches_by_name(needs)["D"] == (batches, Decimal("5.5"))
+        # leftover: what the batches make beyond the cookies and the parents' share
+        (line,) = [r for r in needs.batches if r.name == "D"]
+        assert line.leftover_units == (batches - Decimal("5.5")) * 10
+
+
+# -- in the domain: exact arithmetic, needed batches a Decimal whenever one says them --------------
+
+
+@pytest.mark.parametrize(
+    ("value", "exact"),
+    [
+        (Fraction(1, 5), Decimal("0.2")),
+        (Fraction(3, 8), Decimal("0.375")),
+        (Fraction(7, 40), Decimal("0.175")),
+        (Fraction(1, 3125), Decimal("0.00032")),
+        (Fraction(12, 1), Decimal(12)),
+    ],
+)
+def test_a_terminating_fraction_becomes_the_exact_decimal(value: Fraction, exact: Decimal) -> None:
+    result = exact_decimal(value)
+    assert type(result) is Decimal
+    assert (result, str(result)) == (exact, str(exact))
+
+
+@pytest.mark.parametrize("value", [Fraction(1, 3), Fraction(20, 9), Fraction(1, 30)])
+def test_a_fraction_no_decimal_can_say_stays_a_fraction(value: Fraction) -> None:
+    assert exact_decimal(value) is value
+
+
+def test_needed_batches_of_one_cookie_at_five_a_batch_is_the_decimal_one_fifth() -> None:
+    dough = Recipe("Dough")
+    cookie = FinishedUnit("Cookie", dough.id, items_per_batch=5)
+    bag = FinishedGood("Bag", [Component(FU, cookie.id, 1)])
+    (line,) = requirements(dough, cookie, bag, assembly=[(bag, 1)]).batches
+    assert type(line.needed_batches) is Decimal
+    assert (line.batches, str(line.needed_batches), line.leftover_units) == (1, "0.2", 4)
+
+
+def test_exact_arithmetic_traps_rounding_and_invalid_operations() -> None:
+    with exact_arithmetic() as context:
+        assert context.prec == decimal.MAX_PREC
+        assert (context.Emax, context.Emin) == (decimal.MAX_EMAX, decimal.MIN_EMIN)
+        with pytest.raises(decimal.InvalidOperation):
+            Decimal(0) * Decimal("Infinity")
+        assert all(context.traps[t] for t in (decimal.Inexact, decimal.Rounded))
+        with pytest.raises(decimal.Inexact):
+            Decimal("1.5").quantize(Decimal(1))

@@ -1,5 +1,6 @@
 """Values built without re-running validators (capture, stores reading their own rows) are
-exactly the values the validating constructors would build: same fields, all valid."""
+exactly the values the validating constructors would build: same fields, all valid, defaults
+filled as the constructor fills them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from hypothesis import given
 
 from snapplan import create_plan, plan_snapshots
 from snapplan.adapters.memory import MemoryStore
+from snapplan.domain.trusted import trusted
 from snapplan.testing import strategies as sps
 
 
@@ -36,3 +38,17 @@ def test_captured_snapshots_pass_every_validator_and_equal_themselves_rebuilt(
             assert again.digest == snapshot.expected_digest(  # type: ignore[attr-defined]
                 [snapshots[child].digest for child in snapshot.children()]
             )
+
+
+@attrs.frozen
+class _Tray:
+    name: str
+    cookies: tuple[str, ...] = attrs.field(factory=tuple)
+    count: int = 0
+
+
+def test_trusted_fills_a_factory_default_by_calling_it() -> None:
+    """(mutants: the factory stored instead of called, ``is False`` as ``!= False``)"""
+    tray = trusted(_Tray, name="Tray 1")
+    assert (tray.cookies, tray.count) == ((), 0)
+    assert tray == _Tray("Tray 1")

@@ -11,7 +11,8 @@ lives here, outside the domain model, with an explicit hook for every non-JSON t
 - ``date`` ↔ ISO 8601;
 - :class:`~snapplan.domain.catalog.ComponentKind` ↔ its string value;
 - the four ledger entries (runs and voids) as a tagged union on ``"kind"`` too (``"production"``,
-  ``"assembly"``, ``"waste"``, ``"void"``);
+  ``"assembly"``, ``"waste"``, ``"void"``), and the four pantry entries likewise
+  (``"receipt"``, ``"count"``, ``"use"``, ``"void"``);
 - the four snapshot kinds as a tagged union: the dictionary carries a ``"kind"`` key, the
   class's own :class:`~snapplan.domain.snapshots.SnapshotKind` (``"recipe"``,
   ``"finished_unit"``, ``"material_unit"``, ``"finished_good"``).
@@ -39,6 +40,7 @@ import cattrs
 from cattrs.strategies import configure_tagged_union
 
 from snapplan.domain.catalog import ComponentKind
+from snapplan.domain.pantry_entries import PantryEntry, PantryRecord
 from snapplan.domain.quantities import to_decimal
 from snapplan.domain.runs import LedgerEntry, Run
 from snapplan.domain.snapshots import CapturedSnapshot, Snapshot
@@ -128,6 +130,11 @@ def _run_tag(cls: type[LedgerEntry]) -> str:
     return cls.kind.value
 
 
+def _pantry_tag(cls: type[PantryEntry]) -> str:
+    # Each pantry entry class says its kind (snapplan.domain.pantry_entries.PantryKind).
+    return cls.kind.value
+
+
 def make_converter() -> cattrs.Converter:
     """A new converter configured as described in the module docstring.
 
@@ -154,6 +161,7 @@ def make_converter() -> cattrs.Converter:
         tag_name=SNAPSHOT_TAG,
     )
     configure_tagged_union(Run, conv, tag_generator=_run_tag, tag_name=SNAPSHOT_TAG)
+    configure_tagged_union(PantryRecord, conv, tag_generator=_pantry_tag, tag_name=SNAPSHOT_TAG)
     return conv
 
 

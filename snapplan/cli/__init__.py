@@ -5,6 +5,7 @@ Run ``snapplan --help`` (or ``python -m snapplan.cli --help``). The command line
 (``SNAPPLAN_DB``, the default of ``--db``).
 """
 
-from snapplan.cli.app import build_parser, main
+from snapplan.cli.app import main
+from snapplan.cli.parser import build_parser
 
 __all__ = ["build_parser", "main"]

@@ -257,13 +257,16 @@ class _Names:
     def __init__(self, section: str) -> None:
         self.kind = _label(section)
         self.ids: dict[str, uuid.UUID] = {}
+        # The ids declared so far, as a set: a file of N items is checked in N steps, not N².
+        self.taken: set[uuid.UUID] = set()
 
     def declare(self, where: str, name: str, item_id: uuid.UUID) -> None:
         if name in self.ids:
             raise _problem(where, f"duplicate {self.kind} name {name!r}")
-        if item_id in self.ids.values():
+        if item_id in self.taken:
             raise _problem(where, f"duplicate {self.kind} id {item_id}")
         self.ids[name] = item_id
+        self.taken.add(item_id)
 
     def resolve(self, where: str, name: Any) -> uuid.UUID:
         name = _string(where, name)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, TextIO
 
 from snapplan.cli.catalog_file import CatalogFile
+from snapplan.cli.terminal import escape
 from snapplan.domain import graph
 from snapplan.domain.catalog import ComponentKind
 from snapplan.domain.limits import Limits
@@ -41,7 +42,7 @@ def print_warnings(messages: Iterable[str], *, stream: TextIO | None = None) -> 
     """Each message as one ``snapplan: warning: ...`` line on stderr (or ``stream``)."""
     out = sys.stderr if stream is None else stream
     for message in messages:
-        print(f"{PREFIX}{message}", file=out)
+        print(f"{PREFIX}{escape(message)}", file=out)
 
 
 def catalog_warnings(

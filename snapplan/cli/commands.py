@@ -3,10 +3,8 @@ verify, check (the kitchen's commands live in :mod:`snapplan.cli.execution`).
 
 Each takes the parsed arguments and the stream to print to, and returns the exit status.
 Failures are raised (snapplan errors, :class:`~snapplan.cli.problems.CommandError`, ``OSError``)
-and reported by :func:`snapplan.cli.app.main` as one line.
-
-The commands suggested after ``Next:`` carry ``--db`` as the user gave it, with ``***`` for a
-password, and leave it out when it came from ``SNAPPLAN_DB`` (still set for those commands).
+and reported by :func:`snapplan.cli.app.main` as one line. The commands suggested after
+``Next:`` come from :mod:`snapplan.cli.next_steps`.
 """
 
 from __future__ import annotations
@@ -15,10 +13,7 @@ import argparse
 import shlex
 import uuid
 from collections import Counter
-from collections.abc import Sequence
-from typing import TextIO
 
-from snapplan.cli.app import DB_VARIABLE
 from snapplan.cli.catalog_file import CatalogFile, read_catalog
 from snapplan.cli.catalog_warnings import (
     capped,
@@ -26,9 +21,10 @@ from snapplan.cli.catalog_warnings import (
     names_in_database,
     print_warnings,
 )
-from snapplan.cli.database import Access, as_option, database_url, open_store, shown
+from snapplan.cli.database import Access, database_url, open_store, shown
 from snapplan.cli.execution import assemble, produce, progress, void, waste
 from snapplan.cli.lookup import find_event
+from snapplan.cli.next_steps import db_option, print_next_steps
 from snapplan.cli.problems import EXIT_DRIFT, EXIT_OK, EXIT_PROBLEMS, CommandError
 from snapplan.cli.progress import progress_table, run_summary
 from snapplan.cli.render import (
@@ -40,10 +36,12 @@ from snapplan.cli.render import (
     requirements_table,
     to_json,
 )
+from snapplan.cli.sample import sample_bakery
+from snapplan.cli.sync import sync
+from snapplan.cli.terminal import Output
 from snapplan.domain.events import Event
 from snapplan.domain.limits import Limits
 from snapplan.errors import SnapplanError
-from snapplan.example import sample_bakery
 from snapplan.services import (
     check_catalog,
     create_plan,
@@ -55,12 +53,12 @@ from snapplan.services import (
 )
 
 
-def demo(args: argparse.Namespace, out: TextIO) -> int:
+def demo(args: argparse.Namespace, out: Output) -> int:
     """Add the sample bakery to a database, plan its event, print what the plan needs."""
     bakery = sample_bakery()
     url = database_url(args.db)
     with open_store(url, Access.DEMO) as store:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(writing=True) as uow:
             bakery.save(uow)
             result = create_plan(uow, bakery.event.id)
             uow.commit()
@@ -91,7 +89,7 @@ def demo(args: argparse.Namespace, out: TextIO) -> int:
     print(progress_table(done, preferred=preferred).rstrip(), file=out)
     db, hidden = db_option(args)
     plan = result.plan_id
-    _next_steps(
+    print_next_steps(
         out,
         [
             f"snapplan progress {plan}{db}",
@@ -107,7 +105,7 @@ def demo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def load(args: argparse.Namespace, out: TextIO) -> int:
+def load(args: argparse.Namespace, out: Output) -> int:
     """Load a catalog file into a database in one unit of work (all or nothing)."""
     # The whole file is read and checked before the database is touched.
     catalog = read_catalog(args.catalog)
@@ -115,7 +113,7 @@ def load(args: argparse.Namespace, out: TextIO) -> int:
     url = database_url(args.db)
     with open_store(url, Access.CREATE) as store:
         try:
-            with store.unit_of_work() as uow:
+            with store.unit_of_work(writing=True) as uow:
                 already = names_in_database(uow, catalog)
                 catalog.save(uow)
                 uow.commit()
@@ -134,22 +132,15 @@ def load(args: argparse.Namespace, out: TextIO) -> int:
         hint = f"load always adds copies; to update a database from an edited file, use {instead}"
         print_warnings([*capped(already), hint])
     if catalog.events:
-        _next_steps(out, [f"snapplan plan {catalog.events[0].id}{db}"], password_hidden=hidden)
+        print_next_steps(out, [f"snapplan plan {catalog.events[0].id}{db}"], password_hidden=hidden)
     return EXIT_OK
 
 
-def sync(args: argparse.Namespace, out: TextIO) -> int:
-    """Make the database's catalog match a catalog file (see :mod:`snapplan.cli.sync`)."""
-    from snapplan.cli.sync import run_sync
-
-    return run_sync(args, out)
-
-
-def plan(args: argparse.Namespace, out: TextIO) -> int:
+def plan(args: argparse.Namespace, out: Output) -> int:
     """Plan an event (by id or unambiguous name) and print what was captured."""
     url = database_url(args.db)
     limits = Limits(goods=args.max_good_depth, recipes=args.max_recipe_depth)
-    with open_store(url, Access.EXISTING) as store, store.unit_of_work() as uow:
+    with open_store(url, Access.EXISTING) as store, store.unit_of_work(writing=True) as uow:
         event = find_event(uow, args.event)
         previous = uow.plans.latest(event.id)
         result = create_plan(uow, event.id, force_recreate=args.force, limits=limits)
@@ -192,7 +183,7 @@ def plan(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
     print(f"  root digest         {result.root_digest}", file=out)
-    _next_steps(
+    print_next_steps(
         out,
         [
             f"snapplan requirements {result.plan_id}{db}",
@@ -203,7 +194,7 @@ def plan(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def requirements(args: argparse.Namespace, out: TextIO) -> int:
+def requirements(args: argparse.Namespace, out: Output) -> int:
     """Print what a plan needs, as tables or JSON."""
     plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
@@ -217,7 +208,7 @@ def requirements(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def drift(args: argparse.Namespace, out: TextIO) -> int:
+def drift(args: argparse.Namespace, out: Output) -> int:
     """Print whether the live catalog still matches a plan's snapshots."""
     plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
@@ -231,7 +222,7 @@ def drift(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_DRIFT if args.exit_code and found.changed else EXIT_OK
 
 
-def verify(args: argparse.Namespace, out: TextIO) -> int:
+def verify(args: argparse.Namespace, out: Output) -> int:
     """Check a plan against its digests (and a root digest kept elsewhere)."""
     plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store:
@@ -248,7 +239,7 @@ def verify(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_PROBLEMS
 
 
-def check(args: argparse.Namespace, out: TextIO) -> int:
+def check(args: argparse.Namespace, out: Output) -> int:
     """Report every cycle and dangling reference of the catalog and its events, and warn about
     unit typos and chains deeper than the default limits."""
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
@@ -278,7 +269,7 @@ _CATALOG_NAMES = (
 )  # fmt: skip
 
 
-def export(args: argparse.Namespace, out: TextIO) -> int:
+def export(args: argparse.Namespace, out: Output) -> int:
     """Print a plan and all its snapshots as JSON."""
     plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store:
@@ -305,29 +296,6 @@ def _event_label(event: Event) -> str:
     return f"{event.name!r}" + (f" ({event.date.isoformat()})" if event.date else "")
 
 
-def db_option(args: argparse.Namespace) -> tuple[str, bool]:
-    """`` --db DB`` for a suggested command, and whether ``***`` stands for a password in it.
-
-    Empty when ``--db`` came from ``SNAPPLAN_DB``: the suggested command finds it there too.
-    """
-    if getattr(args, "db_from_environment", False):
-        return "", False
-    text, hidden = as_option(args.db)
-    return f" --db {shlex.quote(text)}", hidden
-
-
-def _next_steps(out: TextIO, commands: Sequence[str], *, password_hidden: bool = False) -> None:
-    print("\nNext:", file=out)
-    for command in commands:
-        print(f"  {command}", file=out)
-    if password_hidden:
-        print(
-            f"  (*** stands for the password: type it in, or set {DB_VARIABLE} to the URL "
-            "and leave --db out)",
-            file=out,
-        )
-
-
 def _plan_id(text: str) -> uuid.UUID:
     try:
         return uuid.UUID(text)
@@ -338,6 +306,6 @@ def _plan_id(text: str) -> uuid.UUID:
 
 
 __all__ = [
-    "assemble", "check", "demo", "drift", "export", "find_event", "load", "plan", "produce",
+    "assemble", "check", "demo", "drift", "export", "load", "plan", "produce",
     "progress", "requirements", "sync", "verify", "void", "waste",
 ]  # fmt: skip

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import uuid
-from typing import TextIO, TypeVar
+from typing import TypeVar
 
 from snapplan.cli.database import Access, database_url, open_store
 from snapplan.cli.lookup import find_event
@@ -19,6 +19,7 @@ from snapplan.cli.problems import EXIT_OK, CommandError
 from snapplan.cli.progress import progress_json, progress_table, run_summary
 from snapplan.cli.render import preferred_units, to_json
 from snapplan.cli.tables import amount
+from snapplan.cli.terminal import Output
 from snapplan.domain.plan import Plan
 from snapplan.domain.runs import AssemblyRun, Run
 from snapplan.domain.snapshots import (
@@ -42,9 +43,12 @@ from snapplan.services import (
 S = TypeVar("S", bound=CapturedSnapshot)
 
 
-def produce(args: argparse.Namespace, out: TextIO) -> int:
+def produce(args: argparse.Namespace, out: Output) -> int:
     """Record batches baked."""
-    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+    with (
+        open_store(database_url(args.db), Access.EXISTING) as store,
+        store.unit_of_work(writing=True) as uow,
+    ):
         plan, snapshots = _plan(uow, args.plan)
         recipe = _in_plan(snapshots, args.recipe, "recipe", RecipeSnapshot)
         unit = (
@@ -62,9 +66,12 @@ def produce(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def assemble(args: argparse.Namespace, out: TextIO) -> int:
+def assemble(args: argparse.Namespace, out: Output) -> int:
     """Record goods boxed."""
-    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+    with (
+        open_store(database_url(args.db), Access.EXISTING) as store,
+        store.unit_of_work(writing=True) as uow,
+    ):
         plan, snapshots = _plan(uow, args.plan)
         good = _in_plan(snapshots, args.good, "finished good", FinishedGoodSnapshot)
         run = record_assembly(
@@ -81,9 +88,12 @@ def assemble(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def waste(args: argparse.Namespace, out: TextIO) -> int:
+def waste(args: argparse.Namespace, out: Output) -> int:
     """Record made items lost."""
-    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+    with (
+        open_store(database_url(args.db), Access.EXISTING) as store,
+        store.unit_of_work(writing=True) as uow,
+    ):
         plan, snapshots = _plan(uow, args.plan)
         item = _in_plan(
             snapshots,
@@ -101,9 +111,12 @@ def waste(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def void(args: argparse.Namespace, out: TextIO) -> int:
+def void(args: argparse.Namespace, out: Output) -> int:
     """Cancel a run."""
-    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+    with (
+        open_store(database_url(args.db), Access.EXISTING) as store,
+        store.unit_of_work(writing=True) as uow,
+    ):
         run_id = _run_id(uow, args.run, args.plan)
         voided = uow.runs.get(run_id)
         entry = void_run(
@@ -114,7 +127,7 @@ def void(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def progress(args: argparse.Namespace, out: TextIO) -> int:
+def progress(args: argparse.Namespace, out: Output) -> int:
     """Print what is done and what is left of a plan."""
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
         plan, snapshots = _plan(uow, args.plan)
@@ -195,5 +208,5 @@ def _run_id(uow: UnitOfWork, text: str, plan_text: str | None) -> uuid.UUID:
     raise CommandError(f"the event's ledger has no run {text}")
 
 
-def _recorded(out: TextIO, run: Run) -> None:
+def _recorded(out: Output, run: Run) -> None:
     print(f"Recorded run {run.seq}: {run_summary(run)}", file=out)

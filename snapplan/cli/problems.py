@@ -19,6 +19,7 @@ was given (:func:`passwords_in` finds them in the arguments and ``SNAPPLAN_DB``)
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from collections.abc import Iterable
 from typing import Final
@@ -111,9 +112,9 @@ def _os_error(error: OSError) -> str:
 
 def _is_database_error(error: BaseException) -> bool:
     # Errors the SQL store did not translate (it translates inside units of work only), such as
-    # a bad URL or an unreachable server while the command inspects the schema.
-    try:
-        import sqlalchemy.exc
-    except ImportError:  # pragma: no cover - the command line needs SQLAlchemy anyway
-        return False
-    return isinstance(error, sqlalchemy.exc.SQLAlchemyError)
+    # a bad URL or an unreachable server while the command inspects the schema. Looked up, not
+    # imported: a usage error is reported without loading SQLAlchemy, and an error can only be
+    # SQLAlchemy's once SQLAlchemy is loaded.
+    exceptions = sys.modules.get("sqlalchemy.exc")
+    base = getattr(exceptions, "SQLAlchemyError", None)
+    return isinstance(base, type) and isinstance(error, base)

@@ -18,6 +18,7 @@ from typing import Any
 
 from snapplan.adapters.converter import converter
 from snapplan.cli.tables import amount, readable, tables
+from snapplan.cli.terminal import escape
 from snapplan.domain.drift import Drift
 from snapplan.domain.plan import Plan
 from snapplan.domain.requirements import Requirements
@@ -89,8 +90,9 @@ def requirements_table(
 
 
 def to_json(data: Any) -> str:
-    """Indented JSON, keys in the order given, ASCII-only so any terminal can show it."""
-    return json.dumps(data, indent=2)
+    """Indented JSON, keys in the order given, ASCII only: every control and non-ASCII
+    character of a name written as ``\\uXXXX``, so any terminal shows it and none obeys it."""
+    return json.dumps(data, indent=2, ensure_ascii=True)
 
 
 def json_amount(value: Decimal | Fraction | None) -> str | None:
@@ -149,10 +151,12 @@ def drift_text(drift: Drift, names: Mapping[uuid.UUID, str]) -> str:
     """
     verdict = "drift found" if drift.changed else "no drift"
     out = [f"Plan {drift.plan_id}: {verdict}", "", "Targets"]
-    width = max((len(names.get(t.source_id, "?")) for t in drift.targets), default=0)
+    # Escaped before the column is measured, so that it stays aligned.
+    shown = {t.source_id: escape(names.get(t.source_id, "?")) for t in drift.targets}
+    width = max((len(name) for name in shown.values()), default=0)
     for target in drift.targets:
         state = "changed" if target.changed else "unchanged"
-        name = names.get(target.source_id, "?")
+        name = shown[target.source_id]
         out.append(f"  {target.kind:<10}  {name:<{width}}  {state:<9}  {target.source_id}")
     if not drift.targets:
         out.append("  (the plan has no targets)")

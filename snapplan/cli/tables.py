@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
+from snapplan.cli.terminal import escape
 from snapplan.domain.quantities import canonical_decimal
 from snapplan.domain.units import dimension_of, known_unit
 
@@ -74,11 +75,14 @@ def convert_exactly(quantity: Decimal, unit: str, to: str) -> Decimal | None:
 
 
 def tables(*sections: tuple[str, Sequence[str], Sequence[Sequence[str]]]) -> str:
-    """Titled plain-text tables, columns aligned; sections without rows are left out."""
+    """Titled plain-text tables, columns aligned; sections without rows are left out. Each cell
+    is escaped (:func:`~snapplan.cli.terminal.escape`): a name cannot steer the terminal, nor
+    break a row in two."""
     out = []
-    for title, header, rows in sections:
-        if not rows:
+    for title, header, given_rows in sections:
+        if not given_rows:
             continue
+        rows = [[escape(str(cell)) for cell in row] for row in given_rows]
         widths = [
             max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)
         ]

@@ -74,7 +74,11 @@ class Capture:
         self.captured_at = captured_at
         self.limits = limits
         self.snapshots: list[Snapshot] = []
-        self._by_source: dict[tuple[SnapshotKind, uuid.UUID], Snapshot] = {}
+        # kind -> source id -> snapshot (nested, not keyed by (kind, id) pairs: a plan of
+        # 30,000 snapshots would keep 30,000 such pairs alive for the collector to scan)
+        self._by_source: dict[SnapshotKind, dict[uuid.UUID, Snapshot]] = {
+            kind: {} for kind in SnapshotKind
+        }
         # Heights of the definitions captured so far (shared by every walk of this capture).
         self._recipe_heights: dict[uuid.UUID, int] = {}
         self._good_heights: dict[uuid.UUID, int] = {}
@@ -154,7 +158,7 @@ class Capture:
 
     def finished_unit(self, finished_unit_id: uuid.UUID) -> FinishedUnitSnapshot:
         """The snapshot of a finished unit, with its recipe captured too."""
-        if (SnapshotKind.FINISHED_UNIT, finished_unit_id) in self._by_source:
+        if finished_unit_id in self._by_source[SnapshotKind.FINISHED_UNIT]:
             return self._captured(finished_unit_id, FinishedUnitSnapshot)
         unit = self.catalog.finished_units.get(finished_unit_id)
         if unit is None:
@@ -174,7 +178,7 @@ class Capture:
 
     def material_unit(self, material_unit_id: uuid.UUID) -> MaterialUnitSnapshot:
         """The snapshot of a material unit."""
-        if (SnapshotKind.MATERIAL_UNIT, material_unit_id) in self._by_source:
+        if material_unit_id in self._by_source[SnapshotKind.MATERIAL_UNIT]:
             return self._captured(material_unit_id, MaterialUnitSnapshot)
         material = self.catalog.material_units.get(material_unit_id)
         if material is None:
@@ -280,11 +284,11 @@ class Capture:
     def _keep(self, snapshot: S, child_digests: list[str]) -> S:
         # The digest is computed once, here; the snapshot is new and not yet shared.
         object.__setattr__(snapshot, "digest", snapshot.expected_digest(child_digests))
-        self._by_source[snapshot.kind, snapshot.source_id] = snapshot
+        self._by_source[snapshot.kind][snapshot.source_id] = snapshot
         self.snapshots.append(snapshot)
         return snapshot
 
     def _captured(self, source_id: uuid.UUID, kind: type[S]) -> S:
-        snapshot = self._by_source[kind.kind, source_id]
+        snapshot = self._by_source[kind.kind][source_id]
         assert isinstance(snapshot, kind)
         return snapshot

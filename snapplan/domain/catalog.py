@@ -28,6 +28,7 @@ from snapplan.domain.digests import (
     material_unit_content,
     recipe_content,
 )
+from snapplan.domain.measures import Measure, forest_problem
 from snapplan.domain.validators import (
     elements_of,
     fail,
@@ -54,11 +55,29 @@ class Definition:
     version: int = attrs.field(default=1, validator=version_number, kw_only=True)
 
 
+def _measures(instance: Any, attribute: Any, value: Any) -> None:
+    """attrs validator: a tuple of :class:`Measure` that form a forest (never contradict)."""
+    elements_of(Measure)(instance, attribute, value)
+    problem = forest_problem(value)
+    if problem is not None:
+        raise fail(instance, attribute, problem)
+
+
 @attrs.frozen
 class Ingredient(Definition):
-    """Something a recipe line consumes: flour, sugar, butter."""
+    """Something a recipe line consumes: flour, sugar, butter.
+
+    ``measures`` (keyword-only) are what the baker knows of it across dimensions, such as a
+    density (``Measure(1, "cup", 120, "g")``), the mass of one egg or of a stick of butter:
+    the only way its amounts convert between cups and grams (see
+    :mod:`snapplan.domain.measures`). They are live facts, read by the pantry and the shopping
+    list, never frozen in a plan.
+    """
 
     name: str = attrs.field(validator=nonblank_name)
+    measures: tuple[Measure, ...] = attrs.field(
+        default=(), kw_only=True, converter=to_tuple, validator=_measures
+    )
 
 
 @attrs.frozen
@@ -122,9 +141,17 @@ class FinishedUnit(Definition):
 
 @attrs.frozen
 class MaterialUnit(Definition):
-    """Packaging consumed per use: a box, a 6-inch ribbon."""
+    """Packaging consumed per use: a box, a 6-inch ribbon.
+
+    Packaging is counted (``each``); ``measures`` (keyword-only) say how a count converts to
+    what a shop sells by, e.g. ``Measure(1, "each", "0.15", "m")`` for a ribbon sold by the
+    metre roll.
+    """
 
     name: str = attrs.field(validator=nonblank_name)
+    measures: tuple[Measure, ...] = attrs.field(
+        default=(), kw_only=True, converter=to_tuple, validator=_measures
+    )
 
     def content(self, ingredient_names: Mapping[uuid.UUID, str]) -> Content:
         """The own content a capture of this material unit would hold now."""

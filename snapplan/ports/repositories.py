@@ -16,7 +16,9 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Protocol, TypeVar
 
+from snapplan.domain.pantry_entries import PantryRecord
 from snapplan.domain.plan import Plan
+from snapplan.domain.prices import PriceQuote
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
 
@@ -116,3 +118,11 @@ class RunRepository(Reader[Run], Appender[Run], Protocol):
     def for_plan(self, plan_id: uuid.UUID) -> tuple[Run, ...]:
         """The entries recorded against one plan, in ``seq`` order."""
         ...
+
+
+class PriceRepository(Reader[PriceQuote], Appender[PriceQuote], Protocol):
+    """The price history: one quote per pack price, in ``seq`` order. Append only."""
+
+
+class PantryRepository(Reader[PantryRecord], Appender[PantryRecord], Protocol):
+    """The pantry ledger: receipts, counts, uses and voids, in ``seq`` order. Append only."""

@@ -75,3 +75,29 @@ def amount(value: Any, parameter: str, *, zero: bool = False) -> Decimal:
         raise ValidationError(f"{parameter}: {problem}")
     assert converted is not None
     return converted
+
+
+def moment(value: Any, parameter: str) -> datetime.datetime | None:
+    """None, or an aware ``datetime`` (any offset), given back in UTC.
+
+    ``TypeError`` for what is no ``datetime`` at all; ``ValidationError`` for a naive one (a
+    time without a zone would be a guess)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime.datetime):
+        raise TypeError(f"{parameter} must be a datetime, not {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(
+            f"{parameter} must be an aware datetime (with a time zone), not {value!r:.60}"
+        )
+    return value.astimezone(datetime.UTC)
+
+
+def whole(value: Any, parameter: str) -> int:
+    """A whole number of 1 or more (packs, a ledger number): ``TypeError`` for what is no int,
+    ``ValidationError`` for zero or less."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{parameter} must be a whole number (int), not {value!r:.40}")
+    if value < 1:
+        raise ValidationError(f"{parameter} must be 1 or more, not {value}")
+    return value

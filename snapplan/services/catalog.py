@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from snapplan.domain.catalog import CatalogItem
 from snapplan.domain.events import Event
+from snapplan.ports.repositories import CatalogRepository
 from snapplan.ports.unit_of_work import REPOSITORY_NAMES, UnitOfWork, repository_of
 from snapplan.services import arguments
 from snapplan.services.atomic import atomic
@@ -31,7 +32,7 @@ def add_catalog(uow: UnitOfWork, items: Iterable[CatalogItem | Event]) -> None:
     by_repository: dict[str, list[CatalogItem | Event]] = defaultdict(list)
     for item in items:
         spec = repository_of(item)
-        if spec.name in ("snapshots", "plans"):
+        if spec.port is not CatalogRepository:
             raise TypeError(f"add_catalog adds catalog definitions and events, not {spec.name}")
         by_repository[spec.name].append(item)
     with atomic(uow):

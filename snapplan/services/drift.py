@@ -10,11 +10,9 @@ from snapplan.domain.drift import Drift, compute_drift
 from snapplan.domain.validators import parse_id
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import arguments
-from snapplan.services.bulk import bulk
 from snapplan.services.loading import load_plan_snapshots
 
 
-@bulk
 def plan_drift(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Drift:
     """Compare a plan's snapshots with the live definitions they were taken from.
 

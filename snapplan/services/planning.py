@@ -20,7 +20,6 @@ from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import arguments
 from snapplan.services.atomic import atomic
-from snapplan.services.bulk import bulk
 from snapplan.services.loading import load_for_capture
 
 
@@ -44,7 +43,6 @@ class PlanResult:
     root_digest: str | None = None
 
 
-@bulk
 def create_plan(
     uow: UnitOfWork,
     event_id: uuid.UUID | str,

@@ -17,11 +17,9 @@ from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import arguments
 from snapplan.services.atomic import atomic
-from snapplan.services.bulk import bulk
 from snapplan.services.recording import Recording, optional_id
 
 
-@bulk
 def record_production(
     uow: UnitOfWork,
     plan_id: uuid.UUID | str,

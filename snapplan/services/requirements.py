@@ -8,11 +8,9 @@ from snapplan.domain.requirements import Requirements, compute_requirements
 from snapplan.domain.validators import parse_id
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import arguments
-from snapplan.services.bulk import bulk
 from snapplan.services.loading import load_plan_snapshots
 
 
-@bulk
 def plan_requirements(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Requirements:
     """Batches, ingredients, finished units and packaging the plan needs (exact ``Decimal``).
 

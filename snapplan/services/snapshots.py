@@ -9,11 +9,9 @@ from snapplan.domain.snapshots import Snapshot
 from snapplan.domain.validators import parse_id
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import arguments
-from snapplan.services.bulk import bulk
 from snapplan.services.loading import load_plan_snapshots
 
 
-@bulk
 def plan_snapshots(
     uow: UnitOfWork, plan_id: uuid.UUID | str
 ) -> tuple[Plan, dict[uuid.UUID, Snapshot]]:

@@ -17,13 +17,11 @@ from snapplan.domain.verification import (
 from snapplan.errors import ValidationError
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import arguments
-from snapplan.services.bulk import bulk
 from snapplan.services.loading import load_plan_snapshots
 
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
-@bulk
 def verify_plan(
     uow: UnitOfWork, plan_id: uuid.UUID | str, *, expected_root: str | None = None
 ) -> Verification:

@@ -21,10 +21,8 @@ from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import arguments
 from snapplan.services.atomic import atomic
-from snapplan.services.bulk import bulk
 
 
-@bulk
 def void_run(
     uow: UnitOfWork,
     run_id: uuid.UUID | str,

@@ -15,11 +15,9 @@ from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import arguments
 from snapplan.services.atomic import atomic
-from snapplan.services.bulk import bulk
 from snapplan.services.recording import Recording
 
 
-@bulk
 def record_waste(
     uow: UnitOfWork,
     plan_id: uuid.UUID | str,

@@ -111,6 +111,35 @@ def _commit(store: Store, work: Callable[[Any], object]) -> None:
         uow.commit()
 
 
+def _not_ids(good: uuid.UUID) -> tuple[object, ...]:
+    """Arguments that are not ids: repositories take ids parsed, so a string is a
+    ``TypeError`` even when it spells the id of a stored item."""
+    return (str(good), good.hex, good.int, None, good.bytes)
+
+
+def _not_iterables_of_ids(good: uuid.UUID) -> tuple[object, ...]:
+    """Arguments that are not iterables of ids (a string is one of characters)."""
+    return ([str(good)], [good, None], str(good), good, None, 7)
+
+
+def _refuses_wrong_types(
+    repository: Any, good: uuid.UUID, by_id: tuple[str, ...], by_parameter: dict[str, str]
+) -> None:
+    """Each read (``get``, ``get_many``, ``find_many``) and each method of ``by_id``/
+    ``by_parameter`` (method → its parameter) given an argument of the wrong type raises
+    ``TypeError`` naming the parameter."""
+    calls: list[tuple[str, str, object]] = []
+    for method in ("get", *by_id):
+        calls += [(method, "item_id", value) for value in _not_ids(good)]
+    for method in ("get_many", "find_many"):
+        calls += [(method, "item_ids", value) for value in _not_iterables_of_ids(good)]
+    for method, parameter in by_parameter.items():
+        calls += [(method, parameter, value) for value in _not_ids(good)]
+    for method, parameter, value in calls:
+        with pytest.raises(TypeError, match=rf"\b{parameter}\b"):
+            getattr(repository, method)(value)
+
+
 class CatalogRepositoryContract:
     """Catalog and event repositories: add, get, get_many, find_many, update, remove, count."""
 
@@ -198,6 +227,18 @@ class CatalogRepositoryContract:
             assert getattr(uow, repository).count() == 0
 
     @catalog_repositories
+    def test_an_argument_of_the_wrong_type_is_a_type_error_naming_it(
+        self, store: Store, repository: str, make: Any, not_found: Any
+    ) -> None:
+        item = make()
+        _commit(store, lambda uow: getattr(uow, repository).add(item))
+        with store.unit_of_work() as uow:
+            _refuses_wrong_types(getattr(uow, repository), item.id, ("remove",), {})
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert getattr(uow, repository).get(item.id) == item  # nothing was removed
+
+    @catalog_repositories
     def test_remove_then_get_raises(
         self, store: Store, repository: str, make: Any, not_found: Any
     ) -> None:
@@ -262,6 +303,12 @@ class SnapshotRepositoryContract:
         with store.unit_of_work() as uow, pytest.raises(SnapshotNotFound) as caught:
             uow.snapshots.get_many([missing])
         assert caught.value.id == missing
+
+    def test_an_argument_of_the_wrong_type_is_a_type_error_naming_it(self, store: Store) -> None:
+        sample = planned_snapshots()
+        _commit(store, lambda uow: add_all(uow, (*sample.snapshots, sample.plan)))
+        with store.unit_of_work() as uow:
+            _refuses_wrong_types(uow.snapshots, sample.snapshots[0].id, (), {})
 
     def test_snapshots_cannot_be_updated_or_removed(self, store: Store) -> None:
         with store.unit_of_work() as uow:
@@ -343,6 +390,14 @@ class PlanRepositoryContract:
             assert not hasattr(uow.plans, "update")
             assert not hasattr(uow.plans, "remove")
 
+    def test_an_argument_of_the_wrong_type_is_a_type_error_naming_it(self, store: Store) -> None:
+        plan = sample_plan(uuid.uuid4())
+        _commit(store, lambda uow: uow.plans.add(plan))
+        with store.unit_of_work() as uow:
+            _refuses_wrong_types(
+                uow.plans, plan.id, (), {"for_event": "event_id", "latest": "event_id"}
+            )
+
 
 class RunRepositoryContract:
     """The execution ledger: append only, in ``seq`` order, one position and one key per event."""
@@ -364,6 +419,14 @@ class RunRepositoryContract:
             assert not hasattr(uow.runs, "remove")
             with pytest.raises(RunNotFound):
                 uow.runs.get(uuid.uuid4())
+
+    def test_an_argument_of_the_wrong_type_is_a_type_error_naming_it(self, store: Store) -> None:
+        runs = sample_ledger(uuid.uuid4(), uuid.uuid4())
+        _commit(store, lambda uow: uow.runs.add_many(runs))
+        with store.unit_of_work() as uow:
+            _refuses_wrong_types(
+                uow.runs, runs[0].id, (), {"for_event": "event_id", "for_plan": "plan_id"}
+            )
 
     def test_a_taken_seq_conflicts_and_writes_nothing(self, store: Store) -> None:
         event_id = uuid.uuid4()

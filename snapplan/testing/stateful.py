@@ -94,6 +94,7 @@ from snapplan.domain.limits import Limits
 from snapplan.domain.requirements import Requirements
 from snapplan.domain.runs import LedgerEntry, Run
 from snapplan.errors import ConflictError, NotFoundError, SnapplanError
+from snapplan.ports.repositories import CatalogRepository
 from snapplan.ports.unit_of_work import REPOSITORIES, REPOSITORY_NAMES, Store, repository_of
 from snapplan.services import (
     PlanResult,
@@ -122,24 +123,14 @@ __all__ = [
     "translate",
 ]
 
-#: The repositories whose items a host edits (catalog definitions and events).
-CATALOG_KINDS: Final = (
-    "ingredients",
-    "recipes",
-    "finished_units",
-    "material_units",
-    "finished_goods",
-    "events",
-)
+#: The repositories whose items a host edits (catalog definitions and events): those whose
+#: port is ``CatalogRepository``.
+CATALOG_KINDS: Final = tuple(spec.name for spec in REPOSITORIES if spec.port is CatalogRepository)
 _NOT_FOUND: Final = {spec.name: spec.not_found for spec in REPOSITORIES}
-#: Any item of each kind (references need not exist), for items that are not stored.
+#: Any item of each kind (references need not exist), for items that are not stored: the
+#: strategy of :mod:`snapplan.testing.strategies` named like its repository.
 _ANY: Final[dict[str, st.SearchStrategy[Any]]] = {
-    "ingredients": sps.ingredients(),
-    "recipes": sps.recipes(),
-    "finished_units": sps.finished_units(),
-    "material_units": sps.material_units(),
-    "finished_goods": sps.finished_goods(),
-    "events": sps.events(),
+    kind: getattr(sps, kind)() for kind in CATALOG_KINDS
 }
 _START: Final = datetime.datetime(2024, 12, 1, 9, 0, tzinfo=datetime.UTC)
 #: How the shared clock moves between two plans: forward (by a second and a microsecond, so
@@ -171,8 +162,12 @@ _LIMITS: Final = st.one_of(
     st.just(Limits()), st.builds(Limits, goods=st.integers(1, 3), recipes=st.integers(1, 3))
 )
 
-#: Where ids that ``create_plan`` made (plan and snapshot ids) can appear in store contents.
-_STORE_MADE_IDS: Final = frozenset({"events", "snapshots", "plans", "plan_order", "runs"})
+#: The repositories whose ids the services make (plans, snapshots, runs), hence differ from one
+#: store to the other: matched by :func:`_match_ids`, compared in the order of the matched ids.
+_STORE_MADE: Final = frozenset(set(REPOSITORY_NAMES) - set(CATALOG_KINDS))
+#: Where such ids can appear in store contents: those repositories, the events' targets
+#: (snapshot ids) and the plans' order per event.
+_STORE_MADE_IDS: Final = _STORE_MADE | {"events", "plan_order"}
 #: Idempotency keys the ledger rules draw from: few, so that retries and reuses happen.
 _KEYS: Final = st.none() | st.sampled_from(["tray-1", "tray-2", "boxes-1"])
 #: Amounts the kitchen records: mostly ordinary, now and then with trailing zeros.
@@ -1008,7 +1003,7 @@ class LockstepMachine(RuleBasedStateMachine):
             got: Any = subject[name]
             if name in _STORE_MADE_IDS:
                 got = translate(got, self.ids, self.digests)
-            if name in ("snapshots", "plans", "runs"):  # ordered by their own ids, which differ
+            if name in _STORE_MADE:  # ordered by their own ids, which differ
                 got = tuple(sorted(got, key=lambda item: item.id))
                 expected = tuple(sorted(expected, key=lambda item: item.id))
             if not _identical(expected, got):
@@ -1150,6 +1145,10 @@ def _match_ids(
         if (run.event_id, run.seq) not in runs:
             raise Discrepancy(f"the subject store's run {_short(run)} has no counterpart")
         ids[run.id] = runs[run.event_id, run.seq]
+    for name in sorted(_STORE_MADE):  # a repository added to the registry, not matched above
+        unmatched = [item.id for item in subject[name] if item.id not in ids]
+        if unmatched:
+            raise Discrepancy(f"{name}: no way to match the subject's ids {unmatched[:3]}")
     return ids
 
 

@@ -35,7 +35,10 @@ from snapplan.domain.catalog import (
     SubRecipe,
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.measures import Measure
 from snapplan.domain.plan import Plan
+from snapplan.domain.prices import PriceQuote
+from snapplan.domain.products import Product
 from snapplan.domain.runs import (
     AssemblyRun,
     Consumption,
@@ -56,6 +59,7 @@ from snapplan.domain.snapshots import (
     RecipeSnapshot,
     SubRecipeSnapshot,
 )
+from snapplan.domain.units import dimension_of
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services.catalog import add_catalog
 
@@ -98,9 +102,45 @@ utc_datetimes = st.datetimes(
 digests = st.binary(min_size=32, max_size=32).map(bytes.hex)
 
 
+#: What an item's measures may join to mass (a star around mass: always a forest).
+_MEASURED_DIMENSIONS = ("cup", "tbsp", "each", "stick", "large")
+
+
+@st.composite
+def measures(draw: st.DrawFn, *, around: str = "g") -> tuple[Measure, ...]:
+    """A few measures of one item, joining other dimensions to ``around``'s (mass by default):
+    never two between the same dimensions, so they never contradict."""
+    chosen = draw(st.lists(st.sampled_from(_MEASURED_DIMENSIONS), max_size=3, unique=True))
+    kept = [unit for unit in chosen if dimension_of(unit) != dimension_of(around)]
+    # two spellings of one dimension (cup, tbsp) would join it twice: keep the first
+    unique = list({dimension_of(unit): unit for unit in reversed(kept)}.values())[::-1]
+    return tuple(
+        Measure(draw(multipliers), unit, draw(amounts(max_value=500)), around) for unit in unique
+    )
+
+
 def ingredients() -> st.SearchStrategy[Ingredient]:
-    """Any ingredient."""
-    return st.builds(Ingredient, name=names, id=ids)
+    """Any ingredient, with or without measures."""
+    return st.builds(Ingredient, name=names, id=ids, measures=measures())
+
+
+def products(item_ids: st.SearchStrategy[uuid.UUID] = ids) -> st.SearchStrategy[Product]:
+    """A product of one of ``item_ids`` (the item need not exist)."""
+    return st.builds(
+        Product, item_id=item_ids, name=names, pack_quantity=amounts(max_value=5000),
+        pack_unit=st.sampled_from(["g", "kg", "lb", "each", "dozen", "ml", "cup"]),
+        min_packs=st.integers(1, 3), preferred=st.booleans(), active=st.booleans(), id=ids,
+    )  # fmt: skip
+
+
+def price_quotes(product_ids: st.SearchStrategy[uuid.UUID] = ids) -> st.SearchStrategy[PriceQuote]:
+    """A quote for one of ``product_ids``, at any ``seq``."""
+    return st.builds(
+        PriceQuote, product_id=product_ids,
+        price=st.decimals(min_value=0, max_value=1000, places=2),
+        currency=st.sampled_from(["EUR", "USD", "GBP"]), at=utc_datetimes,
+        seq=st.integers(1, 2**40), note=st.just("") | names, id=ids,
+    )  # fmt: skip
 
 
 def ingredient_lines(
@@ -128,8 +168,10 @@ def finished_units() -> st.SearchStrategy[FinishedUnit]:
 
 
 def material_units() -> st.SearchStrategy[MaterialUnit]:
-    """Any material unit."""
-    return st.builds(MaterialUnit, name=names, id=ids)
+    """Any material unit, with or without measures (from its count to a roll's metres)."""
+    return st.builds(
+        MaterialUnit, name=names, id=ids, measures=st.just(()) | measures(around="each")
+    )
 
 
 def components() -> st.SearchStrategy[Component]:

@@ -15,7 +15,7 @@ import pytest
 import snapplan
 import snapplan.cli
 from snapplan.cli import main
-from snapplan.cli.app import parse_arguments
+from snapplan.cli.parser import parse_arguments
 
 from .conftest import table_rows
 

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sqlite_lock import WriteLock
 
 from snapplan.cli import main
 
@@ -233,3 +234,23 @@ def test_check_warns_about_a_chain_deeper_than_the_default_limit(cli: Cli, tmp_p
     assert "warning: recipe 'R0'" in out
     assert "--max-recipe-depth 12" in out
     assert "consistent" in out
+
+
+# -- the kitchen's commands wait for a busy database ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("produce", "Christmas Fair", "Shortbread", "1"),
+        ("plan", "Christmas Fair", "--force"),
+    ],
+)
+def test_a_writing_command_waits_for_another_writer_instead_of_failing(
+    cli: Cli, command: tuple[str, ...]
+) -> None:
+    # The commands read (names, the plan) before they write: begun as plain readers, SQLite
+    # would refuse their first write at once ("database is locked") while someone else writes
+    with WriteLock(str(cli.db)).held() as lock:
+        lock.release_soon(0.3)
+        assert cli(*command) == 0, cli.err

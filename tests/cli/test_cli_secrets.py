@@ -19,7 +19,7 @@ import pytest
 from postgres_schemas import fresh_schema, postgres_url, search_path
 
 from snapplan.cli import main
-from snapplan.cli.commands import db_option
+from snapplan.cli.next_steps import db_option
 from snapplan.cli.problems import hide_passwords, passwords_in
 
 from .conftest import EXAMPLE, run_snapplan

@@ -12,7 +12,7 @@ import pytest
 
 import snapplan
 import snapplan.adapters.sql
-from snapplan.cli.app import build_parser
+from snapplan.cli.parser import build_parser
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

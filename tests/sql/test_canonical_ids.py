@@ -27,11 +27,13 @@ from snapplan import (
     Ingredient,
     IngredientLine,
     MaterialUnit,
+    Product,
     ProductionTarget,
     Recipe,
     create_plan,
     plan_progress,
     record_production,
+    record_purchase,
     verify_plan,
 )
 from snapplan.adapters.sql import SqlStore, metadata
@@ -49,7 +51,8 @@ ID_COLUMNS = [
 
 
 def planned(store: SqlStore) -> tuple[uuid.UUID, Recipe]:
-    """A bakery planned, with a run: every table holds a row."""
+    """A bakery planned, with a run, a product, a purchase and its price: every table holds a
+    row."""
     flour = Ingredient("Flour")
     cookies = Recipe("Cookies", lines=[IngredientLine(flour.id, "300", "g")])
     bread = Recipe("Bread", lines=[IngredientLine(flour.id, "500", "g")])
@@ -63,7 +66,9 @@ def planned(store: SqlStore) -> tuple[uuid.UUID, Recipe]:
         ],
     )
     market = Event("Market", [ProductionTarget(bread.id, 3)], [AssemblyTarget(box.id, 2)])
-    save(store, flour, cookies, bread, cookie, ribbon, box, market)
+    bag = Product(flour.id, "Flour 1 kg bag", 1, "kg")
+    save(store, flour, cookies, bread, cookie, ribbon, box, market, bag)
+    record_purchase(store.unit_of_work(), bag.id, 2, price="1.80", currency="EUR", key="r-1")
     create_plan(store.unit_of_work(), market.id)
     # A second plan, which supersedes the first (a supersedes column that is not NULL).
     plan_id = create_plan(store.unit_of_work(), market.id, force_recreate=True).plan_id
@@ -101,8 +106,9 @@ def a_new_row(connection: sa.Connection, table: str) -> dict[str, Any]:
     """A copy of one stored row of ``table``, with what must be unique made new."""
     row = dict(connection.exec_driver_sql(f"SELECT * FROM {table} LIMIT 1").mappings().one())
     row["id"] = uuid.uuid4().hex
-    if table == "snapplan_runs":
+    if table in ("snapplan_runs", "snapplan_prices", "snapplan_pantry"):
         row["seq"] += 1000
+    if "key" in row:
         row["key"] = None
     if table == "snapplan_plans":
         del row["seq"]  # a new one, from the rowid

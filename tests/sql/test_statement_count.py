@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from snapplan import (
@@ -140,3 +141,24 @@ def test_holiday_10_and_holiday_2000_plan_in_the_same_few_statements(
     planning, reading = large
     assert planning <= 25
     assert reading <= 25
+
+
+def test_an_argument_of_the_wrong_type_sends_no_statement(
+    sql_store: SqlStore, record_statements: Recorder
+) -> None:
+    flour = Ingredient("Flour")
+    add_catalog(sql_store.unit_of_work(), [flour])
+    calls: list[Callable[[Any], object]] = [
+        lambda uow: uow.ingredients.get(str(flour.id)),
+        lambda uow: uow.ingredients.get_many([flour.id, str(flour.id)]),
+        lambda uow: uow.ingredients.find_many(str(flour.id)),
+        lambda uow: uow.ingredients.remove(flour.id.hex),
+        lambda uow: uow.plans.latest(str(flour.id)),
+        lambda uow: uow.runs.for_plan(None),
+    ]
+    with sql_store.unit_of_work() as uow:
+        uow.ingredients.count()  # the transaction has begun
+        for call in calls:
+            with record_statements(sql_store.engine) as log, pytest.raises(TypeError):
+                call(uow)
+            assert log.statements == []

@@ -5,29 +5,41 @@
 - :class:`CatalogRecords`: adds the optimistic ``update`` and ``remove``;
 - :class:`PlanRecords`: adds ``for_event`` and ``latest``.
 
-Every call checks the unit of work first (entered, in its own thread, writable for writes), and
-every value added is checked against the repository's types, the same way on every store.
+Every call checks its arguments first (an id is a ``uuid.UUID``: anything else is a
+``TypeError`` naming the parameter, before any I/O), then the unit of work (entered, in its own
+thread, writable for writes, through its :class:`~snapplan.adapters.base.guard.Guard`); every
+value added is checked against the repository's types. The same way on every store.
+
+:func:`records_for` gives the class that implements a repository's port
+(``RepositorySpec.port``): a new repository of a kind that exists needs nothing here.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar
 
 import attrs
 
+from snapplan.adapters.base.guard import Guard
 from snapplan.adapters.base.table import Table
-from snapplan.domain.catalog import Definition
+from snapplan.domain.catalog import Definition, Ingredient, MaterialUnit
 from snapplan.domain.ledger import check_new_links
 from snapplan.domain.plan import Plan
+from snapplan.domain.products import Product
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
 from snapplan.errors import ConflictError, ValidationError
+from snapplan.ports.repositories import (
+    CatalogRepository,
+    PantryRepository,
+    PlanRepository,
+    PriceRepository,
+    RunRepository,
+    SnapshotRepository,
+)
 from snapplan.ports.unit_of_work import RepositorySpec
-
-if TYPE_CHECKING:
-    from snapplan.adapters.base.unit_of_work import BaseUnitOfWork
 
 
 class Identified(Protocol):
@@ -44,17 +56,20 @@ V = TypeVar("V", bound=Definition)
 class Records(Generic[T]):
     """Reads of one repository."""
 
-    def __init__(self, uow: BaseUnitOfWork, spec: RepositorySpec, table: Table[T]) -> None:
-        self._uow = uow
+    def __init__(self, guard: Guard, spec: RepositorySpec, table: Table[T]) -> None:
+        # The unit of work's guard, not the unit itself: the unit holds its repositories, and a
+        # pointer back would make every unit of work a reference cycle (see guard.py).
+        self._guard = guard
         self._spec = spec
         self._table = table
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self._spec.name} of {self._uow!r}>"
+        return f"<{type(self).__name__} {self._spec.name} ({self._guard.shown()})>"
 
     def get(self, item_id: uuid.UUID) -> T:
         """The item, or the repository's ``NotFoundError``."""
-        self._uow._require_active()
+        _check_id(item_id, "item_id")
+        self._guard.require_active()
         found = self._table.fetch([item_id])
         if item_id not in found:
             raise self._spec.not_found(item_id)
@@ -62,8 +77,8 @@ class Records(Generic[T]):
 
     def get_many(self, item_ids: Iterable[uuid.UUID]) -> tuple[T, ...]:
         """The items in the order asked; the first missing id raises."""
-        self._uow._require_active()
-        wanted = list(item_ids)
+        wanted = _ids(item_ids, "item_ids")
+        self._guard.require_active()
         found = self._table.fetch(list(dict.fromkeys(wanted)))
         for item_id in wanted:
             if item_id not in found:
@@ -72,19 +87,19 @@ class Records(Generic[T]):
 
     def find_many(self, item_ids: Iterable[uuid.UUID]) -> Mapping[uuid.UUID, T]:
         """The items that exist among ``item_ids``, by id, in the order asked."""
-        self._uow._require_active()
-        wanted = list(dict.fromkeys(item_ids))
+        wanted = list(dict.fromkeys(_ids(item_ids, "item_ids")))
+        self._guard.require_active()
         found = self._table.fetch(wanted)
         return {item_id: found[item_id] for item_id in wanted if item_id in found}
 
     def count(self) -> int:
         """How many items this unit of work sees."""
-        self._uow._require_active()
+        self._guard.require_active()
         return self._table.count()
 
     def all(self) -> tuple[T, ...]:
         """Every item, ordered by id."""
-        self._uow._require_active()
+        self._guard.require_active()
         return tuple(self._table.scan())
 
     def _check_type(self, item: object) -> None:
@@ -104,7 +119,7 @@ class AppendOnlyRecords(Records[T]):
 
     def add_many(self, items: Iterable[T]) -> None:
         """Stage many new items in one write; if any is refused, none is staged."""
-        self._uow._require_writable()
+        self._guard.require_writable()
         batch = list(items)
         for item in batch:
             self._check_type(item)
@@ -117,8 +132,11 @@ class AppendOnlyRecords(Records[T]):
             named = self._named_duplicate(batch)
             if named is None:
                 raise
-            # chained to what the store saw (the driver's error, for a SQL store)
-            raise named from error.__cause__ or error
+            try:
+                # chained to what the store saw (the driver's error, for a SQL store)
+                raise named from error.__cause__ or error
+            finally:
+                del named  # this frame, in its traceback, must not hold it: no cycle
         self._after_adding(batch)
 
     def _after_adding(self, items: list[T]) -> None:
@@ -149,11 +167,21 @@ class AppendOnlyRecords(Records[T]):
 
 
 class CatalogRecords(AppendOnlyRecords[V]):
-    """Catalog definitions or events, with optimistic versions."""
+    """Catalog definitions or events, with optimistic versions.
+
+    A product added or changed, or an ingredient or material unit changed or removed, is noted
+    on the guard: the rules across an item's products are checked when the unit commits.
+    """
+
+    def _after_adding(self, items: list[V]) -> None:
+        for item in items:
+            touched = _stocked_item(item)
+            if touched is not None:
+                self._guard.stocked_items.add(touched)
 
     def update(self, item: V) -> V:
         """Replace an item whose ``version`` is current; the stored version becomes ``+1``."""
-        self._uow._require_writable()
+        self._guard.require_writable()
         self._check_type(item)
         stored = attrs.evolve(item, version=item.version + 1)
         if not self._table.replace(stored, item.version):
@@ -164,13 +192,19 @@ class CatalogRecords(AppendOnlyRecords[V]):
                 f"{_label(item)} was changed by someone else: it is at version "
                 f"{current.version}, not {item.version} (read it again and retry)"
             )
+        touched = _stocked_item(item)
+        if touched is not None:
+            self._guard.stocked_items.add(touched)
         return stored
 
     def remove(self, item_id: uuid.UUID) -> None:
         """Remove an item; a missing id raises the repository's ``NotFoundError``."""
-        self._uow._require_writable()
+        _check_id(item_id, "item_id")
+        self._guard.require_writable()
         if not self._table.delete(item_id):
             raise self._spec.not_found(item_id)
+        if any(kind in _STOCKED for kind in self._spec.holds):
+            self._guard.stocked_items.add(item_id)
 
 
 class SnapshotRecords(AppendOnlyRecords[Snapshot]):
@@ -201,7 +235,12 @@ class SnapshotRecords(AppendOnlyRecords[Snapshot]):
                 )
 
     def _after_adding(self, items: list[Snapshot]) -> None:
-        self._uow._expect_plans((snapshot.id, snapshot.plan_id) for snapshot in items)
+        # One note per plan named (with its first snapshot, for the message), not per snapshot:
+        # a plan's thousands of snapshots name one plan.
+        first: dict[uuid.UUID, uuid.UUID] = {}
+        for snapshot in items:
+            first.setdefault(snapshot.plan_id, snapshot.id)
+        self._guard.expect_plans((snapshot_id, plan_id) for plan_id, snapshot_id in first.items())
 
 
 class PlanRecords(AppendOnlyRecords[Plan]):
@@ -209,7 +248,8 @@ class PlanRecords(AppendOnlyRecords[Plan]):
 
     def for_event(self, event_id: uuid.UUID) -> tuple[Plan, ...]:
         """The event's plans in the order recorded."""
-        self._uow._require_active()
+        _check_id(event_id, "event_id")
+        self._guard.require_active()
         return tuple(self._table.where("event_id", event_id))
 
     def latest(self, event_id: uuid.UUID) -> Plan | None:
@@ -231,12 +271,14 @@ class RunRecords(AppendOnlyRecords[Run]):
 
     def for_event(self, event_id: uuid.UUID) -> tuple[Run, ...]:
         """The event's ledger in ``seq`` order."""
-        self._uow._require_active()
+        _check_id(event_id, "event_id")
+        self._guard.require_active()
         return tuple(sorted(self._table.where("event_id", event_id), key=lambda r: r.seq))
 
     def for_plan(self, plan_id: uuid.UUID) -> tuple[Run, ...]:
         """The entries recorded against one plan, in ``seq`` order."""
-        self._uow._require_active()
+        _check_id(plan_id, "plan_id")
+        self._guard.require_active()
         return tuple(sorted(self._table.where("plan_id", plan_id), key=lambda r: r.seq))
 
 
@@ -247,15 +289,71 @@ def _label(item: Any) -> str:
     return f"{kind} {name!r} (id {item.id})" if name else f"{kind} {item.id}"
 
 
-#: The repository class of each repository name (see ``ports.REPOSITORIES``).
-RECORD_CLASSES: dict[str, type[Records[Any]]] = {
-    "ingredients": CatalogRecords,
-    "recipes": CatalogRecords,
-    "finished_units": CatalogRecords,
-    "material_units": CatalogRecords,
-    "finished_goods": CatalogRecords,
-    "events": CatalogRecords,
-    "snapshots": SnapshotRecords,
-    "plans": PlanRecords,
-    "runs": RunRecords,
+def _check_id(value: object, parameter: str) -> None:
+    """``TypeError`` naming ``parameter`` unless ``value`` is a ``uuid.UUID`` (a string is not:
+    services parse ids, repositories take them parsed)."""
+    if not isinstance(value, uuid.UUID):
+        raise TypeError(f"{parameter} must be a uuid.UUID, not {type(value).__name__}")
+
+
+def _ids(values: Iterable[uuid.UUID], parameter: str) -> list[uuid.UUID]:
+    """``values`` as a list, or ``TypeError`` naming ``parameter`` unless it is an iterable of
+    ``uuid.UUID`` (a string is not one: it would be read character by character)."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"{parameter} must be an iterable of uuid.UUID, not {type(values).__name__}"
+        )
+    listed = list(values)
+    for value in listed:
+        if not isinstance(value, uuid.UUID):
+            raise TypeError(
+                f"{parameter} must hold uuid.UUID values only, not {type(value).__name__}"
+            )
+    return listed
+
+
+#: The class that implements each repository port (``RepositorySpec.port``).
+#: What a product is of: ingredients and material units (their products are checked together).
+_STOCKED: Final = (Ingredient, MaterialUnit)
+
+
+def _stocked_item(item: object) -> uuid.UUID | None:
+    """The ingredient or material unit whose products ``item`` concerns, if any."""
+    if isinstance(item, Product):
+        return item.item_id
+    if isinstance(item, _STOCKED):
+        return item.id
+    return None
+
+
+_RECORDS: Final[Mapping[type, type[Records[Any]]]] = {
+    CatalogRepository: CatalogRecords,
+    SnapshotRepository: SnapshotRecords,
+    PlanRepository: PlanRecords,
+    RunRepository: RunRecords,
+    PriceRepository: AppendOnlyRecords,
+    PantryRepository: AppendOnlyRecords,
 }
+
+
+def records_for(spec: RepositorySpec) -> type[Records[Any]]:
+    """The repository class of ``spec`` (``TypeError`` for a port no class implements)."""
+    records = _RECORDS.get(spec.port)
+    if records is None:
+        raise TypeError(f"{spec.name}: no repository class implements {spec.port.__name__}")
+    return records
+
+
+if TYPE_CHECKING:
+    # mypy holds each class to the port it stands for in _RECORDS.
+    def _catalog(records: CatalogRecords[V]) -> CatalogRepository[V]:
+        return records
+
+    def _snapshots(records: SnapshotRecords) -> SnapshotRepository:
+        return records
+
+    def _plans(records: PlanRecords) -> PlanRepository:
+        return records
+
+    def _runs(records: RunRecords) -> RunRepository:
+        return records

@@ -9,9 +9,14 @@ and call four small hooks an adapter implements:
 - ``_rollback(failing=...)``: end the transaction, dropping whatever was not published;
 - ``_savepoint()``: a nested transaction that undoes exactly its own work on an exception;
 
-plus ``_table(spec)``, the adapter's storage for one repository. The eight repositories are
-built from :data:`snapplan.ports.REPOSITORIES`: adding one is a line there and a table per
-adapter.
+plus ``_table(spec)``, the adapter's storage for one repository. The repositories, their
+attributes and their classes are all made from :data:`snapplan.ports.REPOSITORIES`: adding one
+is an entry there (and its typed property on the ``UnitOfWork`` port) and a table per adapter.
+
+The unit owns its repositories, and they share its :class:`~snapplan.adapters.base.guard.Guard`
+(depth, thread, committed, the snapshots' plans to check) instead of pointing back at it: a
+unit of work is no reference cycle, and reference counting frees it and all it held as soon as
+it is dropped.
 
 The rules (DESIGN.md §3 and §9): nothing is visible before ``commit()``; leaving without it, or
 by an exception, rolls back; entering an entered unit joins it (only the outermost ``commit()``
@@ -25,71 +30,45 @@ from __future__ import annotations
 import abc
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar, overload
+from typing import Any, Self
 
-from snapplan.adapters.base.repositories import (
-    RECORD_CLASSES,
-    CatalogRecords,
-    PlanRecords,
-    Records,
-    RunRecords,
-    SnapshotRecords,
-)
+from snapplan.adapters.base.guard import Guard
+from snapplan.adapters.base.repositories import Records, records_for
 from snapplan.adapters.base.table import Table
-from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
-from snapplan.domain.events import Event
+from snapplan.domain.products import Product, product_problems
 from snapplan.errors import UnitOfWorkError, ValidationError
-from snapplan.ports.unit_of_work import REPOSITORIES, RepositorySpec
-
-R = TypeVar("R", bound=Records[Any])
+from snapplan.ports.unit_of_work import REPOSITORIES, RepositorySpec, UnitOfWork
 
 
-class _Repository(Generic[R]):
+class _Repository:
     """A repository attribute of a unit of work: usable only while the unit is entered."""
 
-    def __set_name__(self, owner: type, name: str) -> None:
+    def __init__(self, name: str) -> None:
         self._name = name
 
-    @overload
-    def __get__(self, uow: None, owner: type) -> Self: ...
-
-    @overload
-    def __get__(self, uow: BaseUnitOfWork, owner: type) -> R: ...
-
-    def __get__(self, uow: BaseUnitOfWork | None, owner: type) -> Self | R:
+    def __get__(self, uow: BaseUnitOfWork | None, owner: type) -> Any:
         if uow is None:
             return self
-        uow._require_active()
-        repository: R = uow._repositories[self._name]
-        return repository
+        uow._guard.require_active()
+        return uow._repositories[self._name]
 
 
-class BaseUnitOfWork(abc.ABC):
-    """A transaction over every repository (see the module docstring for the rules)."""
+class BaseUnitOfWork(UnitOfWork, abc.ABC):
+    """A transaction over every repository (see the module docstring for the rules).
 
-    ingredients: _Repository[CatalogRecords[Ingredient]] = _Repository()
-    recipes: _Repository[CatalogRecords[Recipe]] = _Repository()
-    finished_units: _Repository[CatalogRecords[FinishedUnit]] = _Repository()
-    material_units: _Repository[CatalogRecords[MaterialUnit]] = _Repository()
-    finished_goods: _Repository[CatalogRecords[FinishedGood]] = _Repository()
-    events: _Repository[CatalogRecords[Event]] = _Repository()
-    snapshots: _Repository[SnapshotRecords] = _Repository()
-    plans: _Repository[PlanRecords] = _Repository()
-    runs: _Repository[RunRecords] = _Repository()
+    It implements :class:`~snapplan.ports.UnitOfWork` explicitly: mypy sees every repository
+    with the type the port gives it; the attributes themselves are made from
+    :data:`~snapplan.ports.REPOSITORIES` below the class.
+    """
 
     def __init__(self) -> None:
-        self._depth = 0
-        self._committed = False
-        self._thread: int | None = None
-        # (snapshot id, plan id) of the snapshots added in this transaction: at commit, every
-        # plan must be stored (no snapshot without its plan).
-        self._expected_plans: list[tuple[uuid.UUID, uuid.UUID]] = []
-        self._repositories: dict[str, Any] = {
-            spec.name: RECORD_CLASSES[spec.name](self, spec, self._table(spec))
-            for spec in REPOSITORIES
+        self._guard = Guard()
+        guard = self._guard
+        self._repositories: dict[str, Records[Any]] = {
+            spec.name: records_for(spec)(guard, spec, self._table(spec)) for spec in REPOSITORIES
         }
 
     # -- the hooks an adapter implements --------------------------------------------------------
@@ -121,21 +100,22 @@ class BaseUnitOfWork(abc.ABC):
     @property
     def active(self) -> bool:
         """True while entered."""
-        return self._depth > 0
+        return self._guard.depth > 0
 
     def __enter__(self) -> Self:
         me = threading.get_ident()
-        if self._depth == 0:
+        guard = self._guard
+        if guard.depth == 0:
             self._begin()
-            self._thread = me
-            self._committed = False
-            self._expected_plans.clear()
-        elif self._thread != me:
+            guard.thread = me
+            guard.committed = False
+            guard.forget()
+        elif guard.thread != me:
             raise UnitOfWorkError(
                 "this unit of work is in use by another thread; give each thread its own "
                 "(store.unit_of_work())"
             )
-        self._depth += 1
+        guard.depth += 1
         return self
 
     def __exit__(
@@ -144,12 +124,14 @@ class BaseUnitOfWork(abc.ABC):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._depth == 0:
+        guard = self._guard
+        if guard.depth == 0:
             raise UnitOfWorkError("__exit__ without __enter__: use 'with uow:'")
-        self._require_own_thread()
-        self._depth -= 1
-        if self._depth == 0:
-            self._thread = None
+        guard.require_own_thread()
+        guard.depth -= 1
+        if guard.depth == 0:
+            guard.thread = None
+            guard.forget()
             self._rollback(failing=exc is not None)
 
     def commit(self) -> None:
@@ -157,14 +139,17 @@ class BaseUnitOfWork(abc.ABC):
 
         A failed commit persists nothing; the unit stays entered and may only read or leave.
         """
-        self._require_active()
-        if self._depth > 1:
+        guard = self._guard
+        guard.require_active()
+        if guard.depth > 1:
             return
-        if self._committed:
+        if guard.committed:
             raise UnitOfWorkError("this unit of work already committed; enter it again")
         self._refuse_orphan_snapshots()
-        self._committed = True
+        self._refuse_broken_products()
+        guard.committed = True
         self._publish()
+        guard.forget()  # checked: a commit needs them no more
 
     def rollback(self) -> None:
         """Undo the transaction's uncommitted work now; the unit stays entered and goes on in a
@@ -173,39 +158,37 @@ class BaseUnitOfWork(abc.ABC):
         Inside a joined block this undoes the outermost block's work too: it is one transaction.
         After ``commit()`` there is nothing to undo.
         """
-        self._require_active()
-        if self._committed:
+        self._guard.require_active()
+        if self._guard.committed:
             return
         self._rollback(failing=False)
-        self._expected_plans.clear()
+        self._guard.forget()
         self._begin()
 
     def savepoint(self) -> AbstractContextManager[None]:
         """A nested transaction: an exception inside undoes exactly its work and re-raises."""
-        self._require_writable()
+        self._guard.require_writable()
         return self._journaled_savepoint()
 
     @contextmanager
     def _journaled_savepoint(self) -> Iterator[None]:
-        mark = len(self._expected_plans)
+        expected = self._guard.expected_plans
+        mark = len(expected)
         try:
             with self._savepoint():
                 yield
         except BaseException:
-            del self._expected_plans[mark:]
+            del expected[mark:]
             raise
-
-    def _expect_plans(self, pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]) -> None:
-        """Note (snapshot id, plan id) pairs whose plan must be stored at commit."""
-        self._expected_plans.extend(pairs)
 
     def _refuse_orphan_snapshots(self) -> None:
         """``ValidationError`` naming a snapshot added without its plan (nothing persisted)."""
-        if not self._expected_plans:
+        expected = self._guard.expected_plans
+        if not expected:
             return
-        plan_ids = list(dict.fromkeys(plan_id for _, plan_id in self._expected_plans))
+        plan_ids = list(dict.fromkeys(plan_id for _, plan_id in expected))
         stored = self._repositories["plans"].find_many(plan_ids)
-        for snapshot_id, plan_id in self._expected_plans:
+        for snapshot_id, plan_id in expected:
             if plan_id not in stored:
                 raise ValidationError(
                     f"snapshot {snapshot_id} names plan {plan_id}, which is neither stored nor "
@@ -213,31 +196,46 @@ class BaseUnitOfWork(abc.ABC):
                     "its plan)"
                 )
 
+    def _refuse_broken_products(self) -> None:
+        """``ValidationError`` naming the products of an item this transaction touched that
+        break the rules across an item's products (nothing persisted): a product of no
+        ingredient or material unit, two preferred ones, or a pack that cannot be converted
+        to the item's other packs."""
+        touched = self._guard.stocked_items
+        if not touched:
+            return
+        products = [p for p in self._repositories["products"].all() if p.item_id in touched]
+        if not products:
+            return
+        wanted = list({p.item_id for p in products})
+        items = {
+            **self._repositories["ingredients"].find_many(wanted),
+            **self._repositories["material_units"].find_many(wanted),
+        }
+        by_item: dict[uuid.UUID, list[Product]] = {}
+        for product in products:
+            by_item.setdefault(product.item_id, []).append(product)
+        for item_id, held in sorted(by_item.items(), key=lambda kv: str(kv[0])):
+            item = items.get(item_id)
+            if item is None:
+                names = ", ".join(repr(p.name) for p in held)
+                raise ValidationError(
+                    f"product {names} is for {item_id}, which is no ingredient or material "
+                    "unit: nothing was committed (add the item, or remove its products)"
+                )
+            problems = product_problems(item.name, item.measures, held)
+            if problems:
+                raise ValidationError("; ".join(problems) + ": nothing was committed")
+
     def __repr__(self) -> str:
-        state = "entered" if self._depth else "not entered"
-        if self._depth and self._committed:
-            state = "committed"
-        return f"<{type(self).__name__} {state}>"
-
-    # -- guards, used by the repositories -----------------------------------------------------
-
-    def _require_own_thread(self) -> None:
-        if self._thread is not None and self._thread != threading.get_ident():
-            raise UnitOfWorkError(
-                "this unit of work belongs to another thread; give each thread its own "
-                "(store.unit_of_work())"
-            )
+        return f"<{type(self).__name__} {self._guard.shown()}>"
 
     def _require_active(self) -> None:
         """Raise ``UnitOfWorkError`` unless entered (by this thread)."""
-        if self._depth == 0:
-            raise UnitOfWorkError(
-                "use repositories inside 'with uow:' (the unit of work is closed)"
-            )
-        self._require_own_thread()
+        self._guard.require_active()
 
-    def _require_writable(self) -> None:
-        """Raise ``UnitOfWorkError`` unless entered and not yet committed."""
-        self._require_active()
-        if self._committed:
-            raise UnitOfWorkError("this unit of work already committed; enter it again to write")
+
+# The repository attributes, one per entry of the registry (typed for mypy by the port).
+for _spec in REPOSITORIES:
+    setattr(BaseUnitOfWork, _spec.name, _Repository(_spec.name))
+del _spec

@@ -15,15 +15,13 @@ from contextlib import contextmanager
 from typing import Any, Final
 
 from snapplan.adapters.memory.state import (
-    INDEXED,
     REMOVED,
-    UNIQUE,
     CommittedState,
     stored_version,
     unique_key,
 )
 from snapplan.errors import ConflictError
-from snapplan.ports.unit_of_work import REPOSITORY_NAMES
+from snapplan.ports.unit_of_work import REPOSITORY_NAMES, RepositorySpec
 
 _MISSING: Final[Any] = object()
 
@@ -34,15 +32,19 @@ class Staging:
     def __init__(self, state: CommittedState) -> None:
         self.state = state
         self._overlay: dict[str, dict[uuid.UUID, Any]] = {t: {} for t in REPOSITORY_NAMES}
-        self._expected: dict[tuple[str, uuid.UUID], int | None] = {}
-        # undo journal for savepoints: (table, id, previous overlay entry, had expectation)
-        self._journal: list[tuple[str, uuid.UUID, Any, bool]] = []
+        # table -> id -> the version seen committed (None: absent), for every id touched
+        self._expected: dict[str, dict[uuid.UUID, int | None]] = {t: {} for t in REPOSITORY_NAMES}
+        # Undo journal for savepoints, one entry per staging call (a batch of 30,000 snapshots
+        # is one entry, not 30,000 tuples): (table, ids, their previous overlay entries,
+        # whether each had an expectation already).
+        self._journal: list[tuple[str, list[uuid.UUID], list[Any], list[bool]]] = []
 
     def reset(self) -> None:
         """Drop every staged change."""
         for changes in self._overlay.values():
             changes.clear()
-        self._expected.clear()
+        for versions in self._expected.values():
+            versions.clear()
         self._journal.clear()
 
     def publish(self) -> None:
@@ -64,13 +66,17 @@ class Staging:
 
     def _undo_to(self, mark: int) -> None:
         while len(self._journal) > mark:
-            table, item_id, previous, had_expectation = self._journal.pop()
-            if previous is _MISSING:
-                del self._overlay[table][item_id]
-            else:
-                self._overlay[table][item_id] = previous
-            if not had_expectation:
-                del self._expected[table, item_id]
+            table, ids, previous, had_expectation = self._journal.pop()
+            overlay, expected = self._overlay[table], self._expected[table]
+            for item_id, entry, had in zip(
+                reversed(ids), reversed(previous), reversed(had_expectation), strict=True
+            ):
+                if entry is _MISSING:
+                    del overlay[item_id]
+                else:
+                    overlay[item_id] = entry
+                if not had:
+                    del expected[item_id]
 
     def current(self, table: str, item_id: uuid.UUID) -> Any:
         """The item as this unit sees it (staged over committed), or None."""
@@ -80,17 +86,19 @@ class Staging:
         with self.state.lock:
             return self.state.tables[table].get(item_id)
 
-    def stage(self, table: str, item_id: uuid.UUID, item: Any) -> None:
-        """Stage ``item`` (or ``REMOVED``) for ``item_id``, journaled for savepoints."""
-        key = (table, item_id)
-        had_expectation = key in self._expected
-        if not had_expectation:
+    def stage(self, table: str, ids: list[uuid.UUID], items: Sequence[Any]) -> None:
+        """Stage ``items`` (or ``REMOVED``) for ``ids`` (no repeats), journaled for
+        savepoints."""
+        overlay, expected = self._overlay[table], self._expected[table]
+        had = [item_id in expected for item_id in ids]
+        if not all(had):
             with self.state.lock:
-                self._expected[key] = stored_version(self.state.tables[table].get(item_id))
-        self._journal.append(
-            (table, item_id, self._overlay[table].get(item_id, _MISSING), had_expectation)
-        )
-        self._overlay[table][item_id] = item
+                committed = self.state.tables[table]
+                for item_id, seen in zip(ids, had, strict=True):
+                    if not seen:
+                        expected[item_id] = stored_version(committed.get(item_id))
+        self._journal.append((table, ids, [overlay.get(i, _MISSING) for i in ids], had))
+        overlay.update(zip(ids, items, strict=True))
 
     def staged(self, table: str) -> dict[uuid.UUID, Any]:
         """This unit's staged entries of a table (read only, please)."""
@@ -100,9 +108,11 @@ class Staging:
 class MemoryTable:
     """One repository's records as a memory unit of work sees them (a :class:`Table`)."""
 
-    def __init__(self, staging: Staging, name: str) -> None:
+    def __init__(self, staging: Staging, spec: RepositorySpec) -> None:
         self._staging = staging
-        self._name = name
+        self._name = spec.name
+        self._unique = spec.unique
+        self._indexed = spec.indexed
 
     def fetch(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
         """The records among ``ids`` this unit sees."""
@@ -129,11 +139,10 @@ class MemoryTable:
                 raise ConflictError(f"{self._name}: id {item.id} already exists")
             seen.add(item.id)
         self._check_unique(items)
-        for item in items:
-            self._staging.stage(self._name, item.id, item)
+        self._staging.stage(self._name, [item.id for item in items], items)
 
     def _check_unique(self, items: Sequence[Any]) -> None:
-        groups = UNIQUE.get(self._name, ())
+        groups = self._unique
         if not groups:
             return
         staged = [i for i in self._staging.staged(self._name).values() if i is not REMOVED]
@@ -156,14 +165,14 @@ class MemoryTable:
         current = self._staging.current(self._name, item.id)
         if current is None or current.version != expected_version:
             return False
-        self._staging.stage(self._name, item.id, item)
+        self._staging.stage(self._name, [item.id], [item])
         return True
 
     def delete(self, item_id: uuid.UUID) -> bool:
         """Stage the removal of a current record."""
         if self._staging.current(self._name, item_id) is None:
             return False
-        self._staging.stage(self._name, item_id, REMOVED)
+        self._staging.stage(self._name, [item_id], [REMOVED])
         return True
 
     def count(self) -> int:
@@ -190,7 +199,7 @@ class MemoryTable:
 
     def where(self, column: str, value: uuid.UUID) -> list[Any]:
         """Records with ``column == value``: committed ones in recording order, then staged."""
-        if column not in INDEXED.get(self._name, ()):
+        if column not in self._indexed:
             raise AssertionError(f"{self._name}.{column} is not indexed in the memory store")
         state = self._staging.state
         with state.lock:

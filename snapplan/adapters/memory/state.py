@@ -8,21 +8,21 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from snapplan.errors import ConflictError
-from snapplan.ports.unit_of_work import REPOSITORY_NAMES
+from snapplan.ports.unit_of_work import REPOSITORIES, REPOSITORY_NAMES
 
 #: Marks an id removed in a unit of work's staged changes.
 REMOVED: Final[Any] = object()
 
-#: Columns of append-only tables that ``where`` looks up, kept as indexes in recording order.
+#: Columns of append-only tables that ``where`` looks up, kept as indexes in recording order
+#: (each repository's ``RepositorySpec.indexed``).
 INDEXED: Final[Mapping[str, tuple[str, ...]]] = {
-    "plans": ("event_id",),
-    "runs": ("event_id", "plan_id"),
+    spec.name: spec.indexed for spec in REPOSITORIES if spec.indexed
 }
 
 #: Column groups of a table that no two records share (None in a group: not counted), as the
-#: SQL store's unique indexes: one ledger position and one idempotency key per event.
+#: SQL store's unique indexes (each repository's ``RepositorySpec.unique``).
 UNIQUE: Final[Mapping[str, tuple[tuple[str, ...], ...]]] = {
-    "runs": (("event_id", "seq"), ("event_id", "key")),
+    spec.name: spec.unique for spec in REPOSITORIES if spec.unique
 }
 
 
@@ -59,22 +59,24 @@ class CommittedState:
     def publish(
         self,
         changes: Mapping[str, Mapping[uuid.UUID, Any]],
-        expected: Mapping[tuple[str, uuid.UUID], int | None],
+        expected: Mapping[str, Mapping[uuid.UUID, int | None]],
     ) -> None:
         """Check every expectation, then apply every change; all or nothing.
 
-        ``expected`` maps a touched (table, id) to the version the unit of work saw committed
-        (None: absent). Any difference means another unit of work committed first.
+        ``expected`` maps each table to the ids the unit of work touched there and the version
+        it saw committed (None: absent). Any difference means another unit of work committed
+        first.
         """
         with self.lock:
-            for (table, item_id), version in expected.items():
-                current = stored_version(self.tables[table].get(item_id))
-                if current != version:
-                    if version is None:
-                        raise ConflictError(f"{table}: id {item_id} already exists")
-                    raise ConflictError(
-                        f"{table}: {item_id} was changed or removed by another unit of work"
-                    )
+            for table, versions in expected.items():
+                rows = self.tables[table]
+                for item_id, version in versions.items():
+                    if stored_version(rows.get(item_id)) != version:
+                        if version is None:
+                            raise ConflictError(f"{table}: id {item_id} already exists")
+                        raise ConflictError(
+                            f"{table}: {item_id} was changed or removed by another unit of work"
+                        )
             self._check_unique(changes)
             for table, staged in changes.items():
                 rows = self.tables[table]

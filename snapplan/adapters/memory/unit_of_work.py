@@ -25,7 +25,7 @@ class MemoryUnitOfWork(BaseUnitOfWork):
         super().__init__()
 
     def _table(self, spec: RepositorySpec) -> MemoryTable:
-        return MemoryTable(self._staging, spec.name)
+        return MemoryTable(self._staging, spec)
 
     def _begin(self) -> None:
         self._staging.reset()

@@ -9,8 +9,9 @@ else is a ``PersistenceError`` naming what could not be read: a bad row never co
 invalid value. Snapshots are checked against their digests on top of this by every service that
 reads them.
 
-A :class:`Reading` lasts one read (one bulk fetch): it remembers the ids it parsed, since the
-same ingredient or recipe id comes back in many rows.
+A :class:`Reading` lasts one transaction of a unit of work: it remembers the ids it parsed,
+since the same ingredient or recipe id comes back in many rows, and a plan's snapshots name
+each other from one read to the next (one ``UUID`` per id, not one per row that names it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+import cattrs
+
+from snapplan.adapters.converter import converter
 from snapplan.domain.catalog import (
     Component,
     ComponentKind,
@@ -33,7 +37,9 @@ from snapplan.domain.catalog import (
     SubRecipe,
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.measures import Measure, forest_problem
 from snapplan.domain.plan import Plan
+from snapplan.domain.products import Product
 from snapplan.domain.snapshots import (
     ComponentSnapshot,
     FinishedGoodSnapshot,
@@ -45,7 +51,7 @@ from snapplan.domain.snapshots import (
     SubRecipeSnapshot,
 )
 from snapplan.domain.trusted import trusted
-from snapplan.errors import PersistenceError
+from snapplan.errors import PersistenceError, ValidationError
 
 T = TypeVar("T")
 
@@ -61,6 +67,10 @@ class Reading:
 
     def __init__(self) -> None:
         self._ids: dict[str, uuid.UUID] = {}
+
+    def forget(self) -> None:
+        """Drop the ids remembered (the transaction ended: nothing it read is kept)."""
+        self._ids.clear()
 
     def id(self, value: Any) -> uuid.UUID:
         if isinstance(value, uuid.UUID):
@@ -147,7 +157,44 @@ class Reading:
 
 def ingredient(r: Reading, row: Mapping[str, Any]) -> Ingredient:
     return trusted(Ingredient, id=r.id(row["id"]), version=r.version(row["version"]),
-                   name=r.name(row["name"]))  # fmt: skip
+                   name=r.name(row["name"]), measures=measures(row["measures"]))  # fmt: skip
+
+
+def measures(value: Any) -> tuple[Measure, ...]:
+    """An item's measures, each validated, and the whole checked to be a forest (a few per
+    item at most: the full checks cost nothing that matters)."""
+    if value == []:
+        return ()
+    if not isinstance(value, list):
+        raise BadRow(f"not a list of measures: {value!r:.60}")
+    try:
+        found = tuple(converter.structure(m, Measure) for m in value)
+    except (ValidationError, cattrs.BaseValidationError, ValueError) as error:
+        raise BadRow(f"not a measure: {error}") from None
+    problem = forest_problem(found)
+    if problem is not None:
+        raise BadRow(problem)
+    return found
+
+
+def product(r: Reading, row: Mapping[str, Any]) -> Product:
+    min_packs, preferred, active = row["min_packs"], row["preferred"], row["active"]
+    if isinstance(min_packs, bool) or not isinstance(min_packs, int) or min_packs < 1:
+        raise BadRow(f"not a number of packs: {min_packs!r:.60}")
+    if not isinstance(preferred, bool) or not isinstance(active, bool):
+        raise BadRow(f"not flags: {preferred!r:.20}, {active!r:.20}")
+    return trusted(
+        Product,
+        id=r.id(row["id"]),
+        version=r.version(row["version"]),
+        name=r.name(row["name"]),
+        item_id=r.id(row["item_id"]),
+        pack_quantity=r.amount(row["pack_quantity"]),
+        pack_unit=r.name(row["pack_unit"]),
+        min_packs=min_packs,
+        preferred=preferred,
+        active=active,
+    )
 
 
 def recipe(r: Reading, row: Mapping[str, Any]) -> Recipe:
@@ -186,7 +233,7 @@ def finished_unit(r: Reading, row: Mapping[str, Any]) -> FinishedUnit:
 
 def material_unit(r: Reading, row: Mapping[str, Any]) -> MaterialUnit:
     return trusted(MaterialUnit, id=r.id(row["id"]), version=r.version(row["version"]),
-                   name=r.name(row["name"]))  # fmt: skip
+                   name=r.name(row["name"]), measures=measures(row["measures"]))  # fmt: skip
 
 
 def finished_good(r: Reading, row: Mapping[str, Any]) -> FinishedGood:
@@ -357,10 +404,12 @@ def snapshot(r: Reading, doc: Any) -> Snapshot:
     return decode(r, doc)
 
 
-def decoded(what: str, decode: Callable[[], T]) -> T:
-    """``decode()``, a bad row (or a missing key) a ``PersistenceError`` naming ``what``."""
+def decoded(what: str, decode: Callable[[Reading, Any], T], reading: Reading, data: Any) -> T:
+    """``decode(reading, data)``, a bad row (or a missing key) a ``PersistenceError`` naming
+    ``what``. (The decoder and its arguments are passed, not wrapped in a closure: one call per
+    row read, nothing allocated for it.)"""
     try:
-        return decode()
+        return decode(reading, data)
     except (BadRow, KeyError, TypeError) as error:
         detail = f"missing {error}" if isinstance(error, KeyError) else str(error)
         raise PersistenceError(f"a stored {what} could not be read back: {detail}") from error

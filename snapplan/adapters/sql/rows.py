@@ -29,7 +29,10 @@ from snapplan.adapters.sql.decoding import Reading, decoded
 from snapplan.adapters.sql.encoding import snapshot_document
 from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
 from snapplan.domain.events import Event
+from snapplan.domain.pantry_entries import PantryRecord
 from snapplan.domain.plan import Plan
+from snapplan.domain.prices import PriceQuote
+from snapplan.domain.products import Product
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
 from snapplan.errors import PersistenceError
@@ -80,6 +83,7 @@ class RowCodec(Generic[A]):
         self.columns: tuple[sa.Column[Any], ...] = tuple(table.c[name] for name in ordered)
         self._json = frozenset(c.name for c in self.columns if isinstance(c.type, sa.JSON))
         self._decode = decode
+        self._name = cls.__name__
 
     def row(self, item: A) -> dict[str, Any]:
         """The column values of ``item``."""
@@ -94,8 +98,7 @@ class RowCodec(Generic[A]):
 
     def item(self, row: sa.Row[Any], reading: Reading) -> A:
         """The value stored in ``row``."""
-        mapping: Mapping[str, Any] = dict(row._mapping)
-        return decoded(self.cls.__name__, lambda: self._decode(reading, mapping))
+        return decoded(self._name, self._decode, reading, row._mapping)
 
 
 class SnapshotCodec:
@@ -118,8 +121,7 @@ class SnapshotCodec:
 
     def item(self, row: sa.Row[Any], reading: Reading) -> Snapshot:
         """The snapshot stored in ``row``."""
-        document = row.document
-        return decoded("snapshot", lambda: decoding.snapshot(reading, document))
+        return decoded("snapshot", decoding.snapshot, reading, row.document)
 
 
 class RunCodec:
@@ -156,11 +158,39 @@ class RunCodec:
         return run
 
 
-def _decoded(data: Any, cls: Any) -> Any:
+class LedgerCodec:
+    """Entries of one append-only ledger (prices, the pantry) in one table: a tagged document
+    (the converter's form of the entry) plus the columns that order and index it. Read back
+    through the converter, every validator run (these ledgers are small)."""
+
+    def __init__(self, table: sa.Table, union: Any, name: str) -> None:
+        self.table = table
+        self.columns: tuple[sa.Column[Any], ...] = (table.c.id, table.c.document)
+        self._union = union
+        self._name = name
+        self._indexed = [c.name for c in table.columns if c.name not in ("id", "document")]
+
+    def row(self, entry: Any) -> dict[str, Any]:
+        """The row of one entry: its indexed fields beside its document."""
+        values = {
+            "id": entry.id,
+            "document": converter.unstructure(entry, unstructure_as=self._union),
+        }
+        for name in self._indexed:
+            value = getattr(entry, name)
+            values[name] = value.value if name == "kind" else value
+        return values
+
+    def item(self, row: sa.Row[Any], reading: Reading) -> Any:
+        """The entry stored in ``row``."""
+        return _decoded(row.document, self._union, self._name)
+
+
+def _decoded(data: Any, cls: Any, name: str | None = None) -> Any:
     try:
         return converter.structure(data, cls)
     except Exception as error:
-        name = getattr(cls, "__name__", "snapshot")
+        name = name or getattr(cls, "__name__", "snapshot")
         raise PersistenceError(f"a stored {name} could not be read back: {error}") from error
 
 
@@ -170,9 +200,12 @@ CODECS: Final[dict[str, Codec[Any]]] = {
     "recipes": RowCodec(Recipe, schema.recipes, decoding.recipe),
     "finished_units": RowCodec(FinishedUnit, schema.finished_units, decoding.finished_unit),
     "material_units": RowCodec(MaterialUnit, schema.material_units, decoding.material_unit),
+    "products": RowCodec(Product, schema.products, decoding.product),
     "finished_goods": RowCodec(FinishedGood, schema.finished_goods, decoding.finished_good),
     "events": RowCodec(Event, schema.events, decoding.event),
     "snapshots": SnapshotCodec(),
     "plans": RowCodec(Plan, schema.plans, decoding.plan),
     "runs": RunCodec(),
+    "prices": LedgerCodec(schema.prices, PriceQuote, "price quote"),
+    "pantry": LedgerCodec(schema.pantry, PantryRecord, "pantry entry"),
 }

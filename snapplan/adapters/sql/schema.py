@@ -15,8 +15,13 @@ Design:
 - Runs (the execution ledger) live in one table too: each entry a tagged JSON ``document``,
   beside the columns that order it (event, ``seq``) and make it unique (``(event_id, seq)``,
   ``(event_id, key)`` where a key is set).
-- Snapshots, plans and runs are append-only in the database itself: :func:`immutability_ddl` is
-  attached to their ``after_create`` events, so ``metadata.create_all`` installs the triggers.
+- Products are catalog definitions (scalar columns, versioned); ingredients and material units
+  keep their measures as JSON. Prices and the pantry are ledgers like the runs: a tagged JSON
+  ``document`` beside the columns that order it (``seq``, unique) and, for the pantry, its
+  idempotency ``key`` (unique where set).
+- Snapshots, plans, runs, prices and the pantry are append-only in the database itself:
+  :func:`immutability_ddl` is attached to their ``after_create`` events, so
+  ``metadata.create_all`` installs the triggers.
 - Every id column (``id`` and every column holding an id: ``event_id``, ``plan_id``, ...) admits
   only the canonical spelling of an id, where the engine's uuid type does not ensure it itself
   (SQLite: 32 lower-case hex characters): a ``CHECK`` named ``ck_<table>_<column>_canonical``,
@@ -76,7 +81,9 @@ def _catalog_table(name: str, *columns: sa.Column[Any]) -> sa.Table:
     )
 
 
-ingredients: Final = _catalog_table("snapplan_ingredients")
+ingredients: Final = _catalog_table(
+    "snapplan_ingredients", sa.Column("measures", _Json, nullable=False)
+)
 
 recipes: Final = _catalog_table(
     "snapplan_recipes",
@@ -90,7 +97,9 @@ finished_units: Final = _catalog_table(
     sa.Column("items_per_batch", ExactDecimal(), nullable=False),
 )
 
-material_units: Final = _catalog_table("snapplan_material_units")
+material_units: Final = _catalog_table(
+    "snapplan_material_units", sa.Column("measures", _Json, nullable=False)
+)
 
 finished_goods: Final = _catalog_table(
     "snapplan_finished_goods",
@@ -159,8 +168,50 @@ runs: Final = sa.Table(
     ),
 )
 
+products: Final = _catalog_table(
+    "snapplan_products",
+    sa.Column("item_id", sa.Uuid(), nullable=False, index=True),
+    sa.Column("pack_quantity", ExactDecimal(), nullable=False),
+    sa.Column("pack_unit", sa.Text(), nullable=False),
+    sa.Column("min_packs", sa.BigInteger(), nullable=False),
+    sa.Column("preferred", sa.Boolean(), nullable=False),
+    sa.Column("active", sa.Boolean(), nullable=False),
+)
+
+prices: Final = sa.Table(
+    "snapplan_prices",
+    metadata,
+    _identity(),
+    sa.Column("seq", sa.BigInteger(), nullable=False),
+    sa.Column("product_id", sa.Uuid(), nullable=False, index=True),
+    sa.Column("at", UtcTimestamp(), nullable=False),
+    sa.Column("document", _Json, nullable=False),
+    # one place in the price history per quote: two writers never take the same seq
+    sa.UniqueConstraint("seq", name="uq_snapplan_prices_seq"),
+)
+
+pantry: Final = sa.Table(
+    "snapplan_pantry",
+    metadata,
+    _identity(),
+    sa.Column("seq", sa.BigInteger(), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("key", sa.Text(), nullable=True),
+    sa.Column("at", UtcTimestamp(), nullable=False),
+    sa.Column("document", _Json, nullable=False),
+    # one ledger position per entry and one entry per idempotency key, in the database itself
+    sa.UniqueConstraint("seq", name="uq_snapplan_pantry_seq"),
+    sa.Index(
+        "uq_snapplan_pantry_key",
+        "key",
+        unique=True,
+        sqlite_where=sa.text("key IS NOT NULL"),
+        postgresql_where=sa.text("key IS NOT NULL"),
+    ),
+)
+
 #: The append-only tables: the database refuses UPDATE, DELETE, replacing inserts and TRUNCATE.
-IMMUTABLE_TABLES: Final = (snapshots, plans, runs)
+IMMUTABLE_TABLES: Final = (snapshots, plans, runs, prices, pantry)
 
 
 def immutability_ddl(dialect_name: str) -> list[str]:
@@ -175,7 +226,7 @@ def immutability_ddl(dialect_name: str) -> list[str]:
     manage their schema with Alembic migrations.
 
     >>> len(immutability_ddl("sqlite"))
-    9
+    15
     """
     dialect = dialect_named(dialect_name)
     return [

@@ -22,9 +22,10 @@ from snapplan.adapters.sql.session import Session
 class SqlTable:
     """Statements on one table, on the session's connection."""
 
-    def __init__(self, session: Session, codec: Codec[Any]) -> None:
+    def __init__(self, session: Session, codec: Codec[Any], reading: Reading) -> None:
         self._session = session
         self._codec = codec
+        self._reading = reading  # the unit of work's: an id is parsed once per transaction
         self._table = codec.table
         # Append-only tables with a recording order sort by it; the others by id.
         self._order = self._table.c.seq if "seq" in self._table.c else self._table.c.id
@@ -40,7 +41,7 @@ class SqlTable:
             return {}
         column = self._table.c.id
         condition = column == ids[0] if len(ids) == 1 else self._session.dialect.any_of(column, ids)
-        reading = Reading()
+        reading = self._reading
         return {
             row.id: self._codec.item(row, reading)
             for row in self._session.read(self._select().where(condition))
@@ -82,11 +83,11 @@ class SqlTable:
     def scan(self) -> list[Any]:
         """Every row, ordered by id."""
         rows = self._session.read(self._select().order_by(self._table.c.id))
-        reading = Reading()
+        reading = self._reading
         return [self._codec.item(row, reading) for row in rows]
 
     def where(self, column: str, value: uuid.UUID) -> list[Any]:
         """The rows with ``column == value``, in recording order."""
         statement = self._select().where(self._table.c[column] == value).order_by(self._order)
-        reading = Reading()
+        reading = self._reading
         return [self._codec.item(row, reading) for row in self._session.read(statement)]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from snapplan.adapters.base.unit_of_work import BaseUnitOfWork
+from snapplan.adapters.sql.decoding import Reading
 from snapplan.adapters.sql.rows import CODECS
 from snapplan.adapters.sql.session import Session
 from snapplan.adapters.sql.tables import SqlTable
@@ -40,6 +41,10 @@ class SqlUnitOfWork(BaseUnitOfWork):
         self._store = store
         self._session = Session(store.engine, connection, writing=writing)
         self._joins_caller = connection is not None
+        # One for all the unit's reads, so that an id read again (a plan's snapshots name each
+        # other from one level to the next) is parsed into one UUID, not one per read: fewer
+        # objects for the cyclic garbage collector to scan. Emptied when a transaction ends.
+        self._reading = Reading()
         super().__init__()
 
     def will_write(self) -> None:
@@ -59,7 +64,7 @@ class SqlUnitOfWork(BaseUnitOfWork):
         return self._session.connection
 
     def _table(self, spec: RepositorySpec) -> SqlTable:
-        return SqlTable(self._session, CODECS[spec.name])
+        return SqlTable(self._session, CODECS[spec.name], self._reading)
 
     def _begin(self) -> None:
         if self._store.disposed:
@@ -72,6 +77,7 @@ class SqlUnitOfWork(BaseUnitOfWork):
         self._session.commit()
 
     def _rollback(self, *, failing: bool) -> None:
+        self._reading.forget()  # the transaction ends: nothing it read is kept
         self._session.end(failing=failing)
 
     def _savepoint(self) -> AbstractContextManager[None]:

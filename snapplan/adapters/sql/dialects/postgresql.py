@@ -58,7 +58,9 @@ class PostgresqlDialect(Dialect):
     ) -> sa.ColumnElement[bool]:
         """``column = ANY(:ids)``, the ids one ``uuid[]``."""
         array = postgresql.ARRAY(sa.Uuid())
-        return column == sa.any_(sa.bindparam("ids", list(ids), type_=array))
+        # sa.func.any, not sa.any_: the latter leaves the bound parameter and its comparator
+        # pointing at each other, a reference cycle per read (tests/test_reference_cycles.py)
+        return column == sa.func.any(sa.bindparam("ids", list(ids), type_=array))
 
     def immutability_ddl(self, table: sa.Table) -> list[str]:
         """The refusing function, then the row trigger and the ``TRUNCATE`` trigger.

@@ -1,8 +1,8 @@
-"""A small bakery, planned in memory: ``python -m snapplan.example``.
+"""The sample bakery of ``snapplan demo``: a catalog, an event, and a first morning's work.
 
-The same sample catalog feeds ``snapplan demo``. It shows the things snapplan gets right: a
-frosting sub-recipe shared by two cakes, a mini box nested in a gift box, fractional component
-quantities, mixed units of one ingredient, batches rounded up with leftovers.
+It shows the things snapplan gets right: a frosting sub-recipe shared by two cakes, a mini box
+nested in a gift box, fractional component quantities, mixed units of one ingredient, batches
+rounded up with leftovers, a burnt tray made up for.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import uuid
 
 import attrs
 
-from snapplan.adapters.memory import MemoryStore
 from snapplan.domain.catalog import (
     CatalogItem,
     Component,
@@ -28,13 +27,7 @@ from snapplan.domain.catalog import (
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.runs import Run
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import (
-    add_catalog,
-    create_plan,
-    plan_requirements,
-    record_assembly,
-    record_production,
-)
+from snapplan.services import add_catalog, record_assembly, record_production
 
 
 @attrs.frozen
@@ -152,22 +145,3 @@ def sample_bakery() -> SampleBakery:
         finished_goods=(mini_box, gift_box),
         event=market,
     )
-
-
-def main() -> None:
-    """Plan the sample bakery's market in memory and print what it needs."""
-    from snapplan.cli.render import requirements_table
-
-    store = MemoryStore()
-    bakery = sample_bakery()
-    bakery.save(store.unit_of_work())
-    result = create_plan(store.unit_of_work(), bakery.event.id)
-    print(
-        f"Planned {bakery.event.name!r}: {result.snapshots_written} snapshots, "
-        f"plan {result.plan_id}\n"
-    )
-    print(requirements_table(plan_requirements(store.unit_of_work(), result.plan_id)))
-
-
-if __name__ == "__main__":
-    main()
