@@ -22,6 +22,7 @@ from snapplan import (
     Ingredient,
     IngredientLine,
     MaterialUnit,
+    Product,
     ProductionTarget,
     Recipe,
     SubRecipe,
@@ -30,6 +31,7 @@ from snapplan import (
     plan_progress,
     plan_requirements,
     record_production,
+    record_purchase,
     verify_plan,
 )
 from snapplan.adapters.sql import IMMUTABLE_TABLES, SqlStore, immutability_ddl, metadata
@@ -67,12 +69,18 @@ def bakery() -> tuple[list[object], Event]:
 
 
 def planned(store: SqlStore) -> uuid.UUID:
-    """The bakery planned, with a run in the ledger (every append-only table holds rows)."""
+    """The bakery planned, with a run in the ledger, and a purchase with its price in the pantry
+    (every append-only table holds rows)."""
     catalog, event = bakery()
     save(store, *catalog)
     plan_id = create_plan(store.unit_of_work(), event.id).plan_id
     cake = next(item for item in catalog if isinstance(item, Recipe) and item.name == "Cake")
     record_production(store.unit_of_work(), plan_id, cake.id, 1, key="first tray")
+    flour = catalog[0]
+    assert isinstance(flour, Ingredient)
+    bag = Product(flour.id, "Flour 1 kg bag", 1, "kg")
+    save(store, bag)
+    record_purchase(store.unit_of_work(), bag.id, 2, price="1.80", currency="EUR", key="r-1")
     return plan_id
 
 
@@ -194,7 +202,7 @@ def test_a_plan_reads_the_same_after_its_whole_catalog_is_removed(sql_store: Sql
     plan_id = planned(sql_store)
     before = plan_requirements(sql_store.unit_of_work(), plan_id)
     with sql_store.unit_of_work() as uow:
-        for table in ("ingredients", "recipes", "finished_units", "material_units"):
+        for table in ("products", "ingredients", "recipes", "finished_units", "material_units"):
             for item in getattr(uow, table).all():
                 getattr(uow, table).remove(item.id)
         for good in uow.finished_goods.all():
