@@ -196,7 +196,7 @@ pantry: Final = sa.Table(
     _identity(),
     sa.Column("seq", sa.BigInteger(), nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("key", sa.Text(), nullable=True),
+    sa.Column("key", BoundedText(MAX_KEY_LENGTH), nullable=True),
     sa.Column("at", UtcTimestamp(), nullable=False),
     sa.Column("document", _Json, nullable=False),
     # one ledger position per entry and one entry per idempotency key, in the database itself
