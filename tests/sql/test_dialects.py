@@ -198,3 +198,20 @@ def test_mariadb_errors_are_told_apart_by_their_number(
     assert dialect.is_lost_race(driver_error(number)) is lost_race
     assert not dialect.is_duplicate(None)
     assert not dialect.is_lost_race(ValueError("no number"))
+
+
+def test_no_indexed_column_is_unbounded_text_on_mariadb() -> None:
+    """InnoDB indexes no TEXT without a prefix length (and a prefix would make two keys that
+    share it collide): every indexed text column of a table must be bounded (``BoundedText``)."""
+    dialect = sa.create_mock_engine("mariadb+pymysql://", lambda *a, **k: None).dialect
+    indexed = 0
+    for table in metadata.sorted_tables:
+        keys = [tuple(table.primary_key.columns)]
+        keys += [tuple(c.columns) for c in table.constraints if isinstance(c, sa.UniqueConstraint)]
+        keys += [tuple(index.columns) for index in table.indexes]
+        for column in {column for key in keys for column in key}:
+            indexed += 1
+            compiled = column.type.compile(dialect)
+            assert "TEXT" not in compiled, (table.name, column.name)
+            assert "JSON" not in compiled, (table.name, column.name)
+    assert indexed > 2 * len(metadata.tables)
