@@ -227,6 +227,27 @@ def test_a_lock_wait_timeout_is_a_conflict(shared: Database) -> None:
             assert uow.events.get(event.id).name == "First"
 
 
+def test_an_update_overtaken_since_the_snapshot_is_a_conflict_that_says_so(
+    shared: Database,
+) -> None:
+    """Under REPEATABLE READ the unit still reads the version it began with: the message must
+    not claim "it is at version 1, not 1"."""
+    with shared.open() as store:
+        event = Event("Market")
+        save(store, event)
+        with store.unit_of_work() as late:
+            stale = late.events.get(event.id)  # the snapshot
+            with store.unit_of_work() as rival:
+                rival.events.update(attrs.evolve(event, name="Rival"))
+                rival.commit()
+            with pytest.raises(ConflictError) as caught:
+                late.events.update(attrs.evolve(stale, name="Late"))
+        assert "changed after this unit of work first read it" in str(caught.value)
+        assert "version 1, not 1" not in str(caught.value)
+        with store.unit_of_work() as uow:
+            assert uow.events.get(event.id).name == "Rival"
+
+
 def test_a_record_changed_since_the_snapshot_is_a_conflict(shared: Database) -> None:
     """MariaDB's ``innodb_snapshot_isolation`` (the default from 11.6) refuses to lock a row
     changed after the transaction's snapshot (error 1020) instead of reading past it."""
