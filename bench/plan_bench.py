@@ -70,11 +70,21 @@ def holiday(n: int) -> tuple[list[Any], Any, Any]:
         Ingredient,
         IngredientLine,
         MaterialUnit,
+        Measure,
+        Product,
         ProductionTarget,
         Recipe,
     )
 
-    ingredients = [Ingredient(f"Ingredient {i}") for i in range(100)]
+    # every ingredient with a density and the mass of one, sold in 500 g and 1 kg packs, so
+    # that the shopping list converts and rounds every line
+    measures = [Measure(1, "cup", 120, "g"), Measure(1, "each", 50, "g")]
+    ingredients = [Ingredient(f"Ingredient {i}", measures=measures) for i in range(100)]
+    products = [
+        Product(ingredient.id, f"{ingredient.name} {size} g", size, "g")
+        for ingredient in ingredients
+        for size in (500, 1000)
+    ]
     recipes = [
         Recipe(
             f"Recipe {i}",
@@ -90,6 +100,7 @@ def holiday(n: int) -> tuple[list[Any], Any, Any]:
     units = [FinishedUnit(f"Unit {i}", recipes[i].id, 24) for i in range(n)]
     half = max(1, n // 2)
     materials = [MaterialUnit(f"Material {j}") for j in range(half)]
+    products += [Product(m.id, f"{m.name}, pack of 10", 10, "each") for m in materials]
     goods: list[Any] = []
     for j in range(half):
         parts = [
@@ -107,7 +118,8 @@ def holiday(n: int) -> tuple[list[Any], Any, Any]:
     warm_up = Event(
         "Warm-up", [ProductionTarget(recipes[0].id, 1)], [AssemblyTarget(goods[0].id, 1)]
     )
-    return [*ingredients, *recipes, *units, *materials, *goods, event, warm_up], event, warm_up
+    items = [*ingredients, *recipes, *units, *materials, *products, *goods, event, warm_up]
+    return items, event, warm_up
 
 
 # -- stores ----------------------------------------------------------------------------------
@@ -265,7 +277,17 @@ class CollectorWatch:
 
 
 def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
-    from snapplan import create_plan, plan_requirements, record_production, verify_plan
+    from snapplan import (
+        Product,
+        create_plan,
+        plan_progress,
+        plan_requirements,
+        record_price,
+        record_production,
+        record_purchase,
+        shopping_list,
+        verify_plan,
+    )
 
     items, event, warm_up = holiday(n)
     with fresh_store(kind, folder, number) as store:
@@ -292,6 +314,17 @@ def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
             record_seconds, _ = timed(
                 lambda: record_production(store.unit_of_work(), result.plan_id, recipe_id, 1)
             )
+        # what the shop needs: prices, a stocked pantry, then progress and the shopping list
+        products = [item for item in items if isinstance(item, Product)]
+        for price, product in enumerate(products):
+            record_price(store.unit_of_work(), product.id, Decimal(price % 7 + 1), currency="EUR")
+        for product in products[::10]:
+            record_purchase(store.unit_of_work(), product.id, 2)
+        progress_seconds, _ = timed(lambda: plan_progress(store.unit_of_work(), result.plan_id))
+        shopping_seconds, shopping = timed(
+            lambda: shopping_list(store.unit_of_work(), [result.plan_id])
+        )
+        assert shopping.complete, shopping.missing[:3]
         floor = None
         if kind == "sqlite":
             floor = sqlite_floor(items, warm_up, plan_calls, folder / f"floor-{number}.sqlite")
@@ -307,6 +340,8 @@ def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
         if kind != "memory"
         else None,
         "verify_seconds": verify_seconds,
+        "progress_seconds": progress_seconds,
+        "shopping_seconds": shopping_seconds,
         "record_seconds": record_seconds,
         "record_statements": Recorder.statements(record_calls) if kind != "memory" else None,
         "snapshots": result.snapshots_written,
@@ -483,6 +518,10 @@ def one_store(kind: str, n: int, repeat: int) -> dict[str, Any]:
     )
     report["requirements_ratio"] = report["requirements_seconds"] / report["create_plan_seconds"]
     report["verify_ratio"] = report["verify_seconds"] / report["create_plan_seconds"]
+    # the shopping list's goal: no more than plan_requirements and plan_progress together
+    report["shopping_ratio"] = report["shopping_seconds"] / (
+        report["requirements_seconds"] + report["progress_seconds"]
+    )
     report["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return report
 

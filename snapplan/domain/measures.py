@@ -141,14 +141,51 @@ def within_dimension(quantity: Exact, unit: str, to_unit: str) -> Exact | None:
     Two spellings of one unknown unit (``stick``, ``stick``) convert one to one; two different
     unknown units never do.
     """
+    factor = _within(unit, to_unit)
+    if factor is None:
+        return None
+    return quantity if factor == 1 else exact(Fraction(quantity) * factor)
+
+
+def _within(unit: str, to_unit: str) -> Fraction | None:
+    """How many ``to_unit`` one ``unit`` is, within one dimension (None across dimensions)."""
     if dimension_of(unit) != dimension_of(to_unit):
         return None
     source, target = known_unit(unit), known_unit(to_unit)
-    if source is None or target is None:
-        return quantity
-    if source.symbol == target.symbol:
-        return quantity
-    return exact(Fraction(quantity) * Fraction(source.factor) / Fraction(target.factor))
+    if source is None or target is None or source.symbol == target.symbol:
+        return Fraction(1)
+    return Fraction(source.factor) / Fraction(target.factor)
+
+
+def rate(unit: str, to_unit: str, measures: Sequence[Measure] = ()) -> Fraction | None:
+    """How many ``to_unit`` one ``unit`` of an item with ``measures`` is, exactly (None when it
+    cannot be said): the factor :func:`convert` multiplies by, for code that converts many
+    amounts of one unit.
+
+    >>> rate("cup", "g", [Measure(1, "cup", 120, "g")])
+    Fraction(120, 1)
+    """
+    same = _within(unit, to_unit)
+    if same is not None:
+        return same
+    path = _path(dimension_of(unit), dimension_of(to_unit), measures)
+    if path is None:
+        return None
+    factor, spelled = Fraction(1), unit
+    for measure, forward in path:
+        here, there = (
+            (measure.unit, measure.equals_unit) if forward else (measure.equals_unit, measure.unit)
+        )
+        per, gives = (
+            (measure.quantity, measure.equals) if forward else (measure.equals, measure.quantity)
+        )
+        moved = _within(spelled, here)
+        assert moved is not None  # the path reached this measure's dimension
+        factor = factor * moved * Fraction(gives) / Fraction(per)
+        spelled = there
+    last = _within(spelled, to_unit)
+    assert last is not None  # the path ends in to_unit's dimension
+    return factor * last
 
 
 def convert(
@@ -158,7 +195,8 @@ def convert(
 
     Within a dimension by the units' own factors; across dimensions only along the one path
     the item's ``measures`` make (see the module docstring). A result whose decimal expansion
-    terminates is a ``Decimal``, any other a ``Fraction``.
+    terminates is a ``Decimal``, any other a ``Fraction``; an amount already in ``to_unit``
+    comes back as it is.
 
     >>> flour = [Measure(1, "cup", 120, "g")]
     >>> convert(Decimal(3), "cups", "g", flour)
@@ -168,27 +206,10 @@ def convert(
     >>> convert(Decimal(1), "cup", "each", flour) is None
     True
     """
-    same = within_dimension(quantity, unit, to_unit)
-    if same is not None:
-        return same
-    path = _path(dimension_of(unit), dimension_of(to_unit), measures)
-    if path is None:
+    factor = rate(unit, to_unit, measures)
+    if factor is None:
         return None
-    amount, spelled = Fraction(quantity), unit
-    for measure, forward in path:
-        here, there = (
-            (measure.unit, measure.equals_unit) if forward else (measure.equals_unit, measure.unit)
-        )
-        per, gives = (
-            (measure.quantity, measure.equals) if forward else (measure.equals, measure.quantity)
-        )
-        moved = within_dimension(amount, spelled, here)
-        assert moved is not None  # the path reached this measure's dimension
-        amount = Fraction(moved) * Fraction(gives) / Fraction(per)
-        spelled = there
-    result = within_dimension(amount, spelled, to_unit)
-    assert result is not None  # the path ends in to_unit's dimension
-    return exact(Fraction(result))
+    return quantity if factor == 1 else exact(Fraction(quantity) * factor)
 
 
 def reaches(unit: str, to_unit: str, measures: Sequence[Measure] = ()) -> bool:

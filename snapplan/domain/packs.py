@@ -97,11 +97,42 @@ def choose_packs(
         return Choice(((only, count),))
     if policy == "cheapest" and any(o.price is None for o in options):
         raise ValueError("the cheapest choice needs a price for every option")
-    return _best(need, options, policy)[1]
+    # Every amount and price is made a whole number of one common fraction of a unit (of a
+    # currency unit): the search then adds and compares Python ints, exactly and quickly.
+    sizes = [Fraction(o.size) for o in options]
+    prices = [None if o.price is None else Fraction(o.price) for o in options]
+    amount_scale = math.lcm(need.denominator, *(size.denominator for size in sizes))
+    money_scale = math.lcm(*(price.denominator for price in prices if price is not None))
+    scaled = [
+        _Scaled(
+            option,
+            int(size * amount_scale),
+            None if price is None else int(price * money_scale),
+        )
+        for option, size, price in zip(options, sizes, prices, strict=True)
+    ]
+    return _best(int(need * amount_scale), scaled, policy)[1]
+
+
+@attrs.frozen
+class _Scaled:
+    """An option with its size and price as whole numbers of the search's common units."""
+
+    option: PackOption
+    size: int
+    price: int | None
+
+    @property
+    def min_packs(self) -> int:
+        return self.option.min_packs
+
+    @property
+    def tie(self) -> tuple[str, str]:
+        return (self.option.name, str(self.option.product_id))
 
 
 def _best(
-    need: Fraction, options: Sequence[PackOption], policy: Policy
+    need: int, options: Sequence[_Scaled], policy: Policy
 ) -> tuple[tuple[object, ...], Choice]:
     """The best choice of ``options`` and its rank (see :class:`_Search`)."""
     anchor = _anchor(options, policy)
@@ -117,22 +148,12 @@ def _best(
     return min(used, unused, key=lambda ranked: ranked[0])
 
 
-def _anchor(options: Sequence[PackOption], policy: Policy) -> PackOption:
+def _anchor(options: Sequence[_Scaled], policy: Policy) -> _Scaled:
     """The option the search leaves for last: the cheapest per unit (``cheapest``; the largest
     on a tie), or the largest (``fewest``; the cheapest on a tie)."""
-
-    def tie(o: PackOption) -> tuple[str, str]:
-        return (o.name, str(o.product_id))
-
     if policy == "cheapest":
-        return min(
-            options,
-            key=lambda o: (Fraction(o.price or 0) / Fraction(o.size), -Fraction(o.size), tie(o)),
-        )
-    return min(
-        options,
-        key=lambda o: (-Fraction(o.size), o.price is None, Fraction(o.price or 0), tie(o)),
-    )
+        return min(options, key=lambda o: (Fraction(o.price or 0, o.size), -o.size, o.tie))
+    return min(options, key=lambda o: (-o.size, o.price is None, o.price or 0, o.tie))
 
 
 class _Search:
@@ -152,13 +173,15 @@ class _Search:
       would hold as much for no more money and no more packs, so an optimal choice needs no
       such run. (An anchor with a ``min_packs`` of its own is searched twice: unused, and used
       from its minimum on, so that a swap only ever adds to a count already at its minimum.)
+
+    Sizes, prices and the need are whole numbers (see :func:`choose_packs`).
     """
 
     def __init__(
         self,
-        need: Fraction,
-        options: Sequence[PackOption],
-        anchor: PackOption,
+        need: int,
+        options: Sequence[_Scaled],
+        anchor: _Scaled,
         policy: Policy,
         *,
         anchor_base: int,
@@ -170,22 +193,22 @@ class _Search:
         self.anchor_base = anchor_base
         others = [o for o in options if o is not anchor]
         # larger packs first: good choices are found early and the bounds prune the rest
-        others.sort(key=lambda o: (-Fraction(o.size), o.name, str(o.product_id)))
+        others.sort(key=lambda o: (-o.size, o.tie))
         self.options = [*others, anchor]
-        self.sizes = [Fraction(o.size) for o in self.options]
-        self.prices = [Fraction(o.price) if o.price is not None else None for o in self.options]
+        self.sizes = [o.size for o in self.options]
+        self.prices = [o.price for o in self.options]
         self.spare = _anchor_bound(self.sizes)
-        self.best_key: tuple[object, ...] | None = None
+        self.best_key: tuple[int | bool, ...] | None = None
         self.best_counts: list[int] = []
-        # the least price per unit and the largest size among options i.. (for the bounds)
-        self.cheapest_rate: list[Fraction] = []
-        self.largest_from: list[Fraction] = []
-        floor: Fraction | None = None
-        biggest = Fraction(0)
+        # the least price per unit (as price, size) and the largest size among options i..
+        self.cheapest_rate: list[tuple[int, int]] = []
+        self.largest_from: list[int] = []
+        floor: tuple[int, int] | None = None
+        biggest = 0
         for price, size in zip(reversed(self.prices), reversed(self.sizes), strict=True):
-            if price is not None:
-                floor = price / size if floor is None else min(floor, price / size)
-            self.cheapest_rate.append(floor if floor is not None else Fraction(0))
+            if price is not None and (floor is None or price * floor[1] < floor[0] * size):
+                floor = (price, size)
+            self.cheapest_rate.append(floor if floor is not None else (0, 1))
             biggest = max(biggest, size)
             self.largest_from.append(biggest)
         self.cheapest_rate.reverse()
@@ -194,39 +217,52 @@ class _Search:
     def best(self) -> tuple[tuple[object, ...], Choice]:
         """The best choice found, with its rank (lower is better)."""
         base = self.anchor_base
-        anchor_price = self.prices[-1] or Fraction(0)
+        anchor_price = self.prices[-1] or 0
         self._walk(0, [], self.sizes[-1] * base, anchor_price * base, base, self.spare)
         chosen = tuple(
-            (option, count)
-            for option, count in zip(self.options, self.best_counts, strict=True)
+            (scaled.option, count)
+            for scaled, count in zip(self.options, self.best_counts, strict=True)
             if count
         )
         assert self.best_key is not None  # the anchor alone always covers
         ordered = sorted(chosen, key=lambda oc: (oc[0].name, str(oc[0].product_id)))
-        return self.best_key, Choice(tuple(ordered))
+        return (*self.best_key, self._names(self.best_counts)), Choice(tuple(ordered))
 
-    def _offer(self, counts: list[int], bought: Fraction, cost: Fraction) -> None:
+    def _names(self, counts: list[int]) -> tuple[tuple[str, int], ...]:
+        """The last tie-break: the products' names (asked only on a tie)."""
+        return tuple(
+            sorted(
+                (o.option.name, count)
+                for o, count in zip(self.options, counts, strict=True)
+                if count
+            )
+        )
+
+    def _offer(self, counts: list[int], bought: int, cost: int) -> None:
         full = counts + [0] * (len(self.options) - len(counts))
         full[-1] += self.anchor_base
         packs = sum(full)
         left = bought - self.need
-        names = tuple(
-            sorted((o.name, count) for o, count in zip(self.options, full, strict=True) if count)
-        )
+        key: tuple[int | bool, ...]
         if self.policy == "cheapest":
-            key: tuple[object, ...] = (cost, packs, left, names)
+            key = (cost, packs, left)
         else:
             known = all(p is not None for p, c in zip(self.prices, full, strict=True) if c)
-            key = (packs, left, not known, cost if known else 0, names)
-        if self.best_key is None or key < self.best_key:
+            key = (packs, left, not known, cost if known else 0)
+        best = self.best_key
+        if (
+            best is None
+            or key < best
+            or (key == best and self._names(full) < self._names(self.best_counts))
+        ):
             self.best_key, self.best_counts = key, full
 
     def _walk(  # noqa: PLR0917  (the search's state, passed down)
         self,
         index: int,
         counts: list[int],
-        bought: Fraction,
-        cost: Fraction,
+        bought: int,
+        cost: int,
         packs: int,
         spare: int | None,
     ) -> None:
@@ -236,15 +272,14 @@ class _Search:
         if self.best_key is not None and self._hopeless(index, bought, cost, packs):
             return
         option, size = self.options[index], self.sizes[index]
-        price = self.prices[index] or Fraction(0)
+        price = self.prices[index] or 0
         remaining = self.need - bought
+        alone = -(-remaining // size)  # the packs of this size that cover the rest
         if index == len(self.options) - 1:  # the anchor covers the rest
-            more = math.ceil(remaining / size)
-            if not self.anchor_base:
-                more = max(option.min_packs, more)
+            more = alone if self.anchor_base else max(option.min_packs, alone)
             self._offer([*counts, more], bought + size * more, cost + price * more)
             return
-        most = max(option.min_packs, math.ceil(remaining / size))
+        most = max(option.min_packs, alone)
         if spare is not None:
             most = min(most, option.min_packs + spare)
         for count in range(most, option.min_packs - 1, -1):
@@ -259,22 +294,20 @@ class _Search:
             )
         self._walk(index + 1, [*counts, 0], bought, cost, packs, spare)
 
-    def _hopeless(self, index: int, bought: Fraction, cost: Fraction, packs: int) -> bool:
+    def _hopeless(self, index: int, bought: int, cost: int, packs: int) -> bool:
         """True when no completion from option ``index`` on can beat the best choice found."""
         assert self.best_key is not None
         remaining = self.need - bought
-        fewest_more = math.ceil(remaining / self.largest_from[index])
+        fewest_more = -(-remaining // self.largest_from[index])
         if self.policy == "cheapest":
-            floor_cost = cost + remaining * self.cheapest_rate[index]
+            # the floor: the rest at the cheapest price per unit still available, compared
+            # without dividing (floor = cost + remaining * price / size)
+            price, size = self.cheapest_rate[index]
             best_cost, best_packs = self.best_key[0], self.best_key[1]
-            assert isinstance(best_cost, Fraction)
-            assert isinstance(best_packs, int)
+            floor, best = cost * size + remaining * price, best_cost * size
             # no completion costs less than the floor; at the floor, none has fewer packs
-            return floor_cost > best_cost or (
-                floor_cost == best_cost and packs + fewest_more > best_packs
-            )
+            return floor > best or (floor == best and packs + fewest_more > best_packs)
         best_packs = self.best_key[0]
-        assert isinstance(best_packs, int)
         return packs + fewest_more > best_packs
 
 
@@ -282,11 +315,9 @@ class _Search:
 _MAX_SPARE = 1_000_000
 
 
-def _anchor_bound(sizes: Sequence[Fraction]) -> int | None:
+def _anchor_bound(sizes: Sequence[int]) -> int | None:
     """How many packs beyond their ``min_packs`` the options other than the anchor (the last
     size) may hold in all, at most: one less than ``anchor / gcd(sizes)`` (None: too many to
     be a useful bound)."""
-    denominator = math.lcm(*(size.denominator for size in sizes))
-    scaled = [size.numerator * (denominator // size.denominator) for size in sizes]
-    steps = scaled[-1] // math.gcd(*scaled)
+    steps = sizes[-1] // math.gcd(*sizes)
     return steps - 1 if steps <= _MAX_SPARE else None

@@ -20,6 +20,7 @@ Everything is exact; the only rounding is the ``ceil`` of ``makeup_batches``.
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
 from collections import defaultdict
@@ -35,9 +36,12 @@ from snapplan.domain.plan import Plan
 from snapplan.domain.quantities import exact_arithmetic
 from snapplan.domain.requirements import (
     PlanSnapshots,
-    compute_requirements,
+    Requirements,
+    batch_lines,
     explode_assembly,
+    finished_unit_lines,
     plan_batches,
+    requirements_of,
 )
 from snapplan.domain.runs import AssemblyRun, ProductionRun, Run, WasteRun
 from snapplan.domain.snapshots import FinishedGoodSnapshot, Snapshot
@@ -190,6 +194,18 @@ class _Lines:
         return candidates[0] if len(candidates) == 1 else None
 
 
+def work_left(
+    plan: Plan,
+    snapshots: Mapping[uuid.UUID, Snapshot],
+    ledger: Sequence[Run],
+    counted_plans: Collection[uuid.UUID],
+) -> tuple[tuple[RecipeProgress, ...], tuple[FinishedGoodProgress, ...]]:
+    """The ``recipes`` and ``goods`` of :func:`compute_progress`, alone: what is still to bake
+    (remaining and make-up batches) and to assemble, for the shopping list."""
+    with exact_arithmetic():
+        return _Progress(plan, snapshots, ledger, counted_plans).work_left()
+
+
 def compute_progress(
     plan: Plan,
     snapshots: Mapping[uuid.UUID, Snapshot],
@@ -213,13 +229,17 @@ class _Progress:
     ) -> None:
         found = PlanSnapshots(snapshots)
         self.plan = plan
-        self.requirements = compute_requirements(plan, snapshots)
         self.demand = explode_assembly(plan, found)
         self.batches = plan_batches(plan, self.demand, found)
         self.runs = [run for run in live_runs(ledger) if run.plan_id in counted_plans]
         self.recipe_lines = _Lines((r.id, r.source_id) for r in self.batches.recipes)
         self.good_lines = _Lines((g.id, g.source_id) for g in self.demand.good_snapshots)
         self.unit_ids = {u.source_id for u in self.demand.unit_snapshots}
+
+    @functools.cached_property
+    def requirements(self) -> Requirements:
+        """The plan's requirements, from the demand and batches already worked out."""
+        return requirements_of(self.plan, self.demand, self.batches)
 
     def result(self) -> Progress:
         units = self._finished_units()
@@ -233,6 +253,13 @@ class _Progress:
             ingredients=self._ingredients(),
             unmatched=tuple(run for run in self.runs if not self._matched(run)),
         )
+
+    def work_left(self) -> tuple[tuple[RecipeProgress, ...], tuple[FinishedGoodProgress, ...]]:
+        """Only the recipes and goods of :meth:`result` (what a shopping list needs), without
+        working out the ingredients and the packaging."""
+        units = self._finished_units()
+        goods = self._goods({u.finished_unit_id: u.on_hand for u in units})
+        return self._recipes({u.finished_unit_id: u for u in units}), goods
 
     # -- what each run is counted for --------------------------------------------------------
 
@@ -266,7 +293,7 @@ class _Progress:
             elif isinstance(run, WasteRun) and run.item_kind is ComponentKind.FINISHED_UNIT:
                 wasted[run.item_id] += run.quantity
         lines = []
-        for need in self.requirements.finished_units:
+        for need in finished_unit_lines(self.demand):
             unit_id = need.finished_unit_id
             made, taken, lost = produced[unit_id], consumed[unit_id], wasted[unit_id]
             lines.append(
@@ -301,7 +328,7 @@ class _Progress:
         for unit in self.demand.unit_snapshots:
             yields[unit.recipe_snapshot_id].append((unit.source_id, unit.items_per_batch))
         lines = []
-        for need in self.requirements.batches:
+        for need in batch_lines(self.batches):
             made = produced[need.snapshot_id]
             remaining = max(_ZERO, need.batches - made)
             makeup = 0

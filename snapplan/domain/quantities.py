@@ -172,6 +172,15 @@ def _spelled_out(value: Decimal) -> str:
     return ("-" if sign else "") + text
 
 
+#: The context of :func:`exact_arithmetic`, for a single operation that takes a context.
+_EXACT = decimal.Context(
+    prec=decimal.MAX_PREC,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.Inexact, decimal.Rounded, decimal.InvalidOperation],
+)
+
+
 @contextmanager
 def exact_arithmetic() -> Iterator[decimal.Context]:
     """A local decimal context that raises instead of rounding.
@@ -196,6 +205,8 @@ def exact_arithmetic() -> Iterator[decimal.Context]:
 def exact_decimal(value: Fraction) -> Decimal | Fraction:
     """``value`` as a ``Decimal`` if its decimal expansion terminates, else unchanged."""
     denominator = value.denominator
+    if denominator == 1:
+        return Decimal(value.numerator)
     twos = fives = 0
     while denominator % 2 == 0:
         denominator //= 2
@@ -207,5 +218,4 @@ def exact_decimal(value: Fraction) -> Decimal | Fraction:
         return value
     scale = max(twos, fives)
     numerator = value.numerator * (10**scale // value.denominator)
-    with exact_arithmetic():
-        return Decimal(numerator).scaleb(-scale)
+    return Decimal(numerator).scaleb(-scale, context=_EXACT)

@@ -128,25 +128,42 @@ def compute_requirements(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) ->
     with exact_arithmetic():
         found = PlanSnapshots(snapshots)
         demand = explode_assembly(plan, found)
-        batches = plan_batches(plan, demand, found)
+        return requirements_of(plan, demand, plan_batches(plan, demand, found))
+
+
+def requirements_of(plan: Plan, demand: Demand, batches: Batches) -> Requirements:
+    """The requirements of ``plan`` given its exploded ``demand`` and its ``batches`` (for code
+    that has them already: progress computes them once)."""
+    with exact_arithmetic():
         return Requirements(
             plan_id=plan.id,
-            batches=tuple(sorted(batches.lines, key=lambda r: (r.name, str(r.snapshot_id)))),
+            batches=batch_lines(batches),
             ingredients=ingredient_totals(
                 (recipe, batches.of[recipe.id]) for recipe in batches.recipes
             ),
-            finished_units=_by_name(
-                FinishedUnitRequirement(source_id, name, quantity)
-                for (source_id, name), quantity in _sum_by_source(
-                    (u.source_id, u.name, demand.units[u.id]) for u in demand.unit_snapshots
-                ).items()
-            ),
+            finished_units=finished_unit_lines(demand),
             materials=_by_name(
                 MaterialRequirement(source_id, name, quantity)
                 for (source_id, name), quantity in _sum_by_source(
                     (m.source_id, m.name, demand.materials[m.id]) for m in demand.material_snapshots
                 ).items()
             ),
+        )
+
+
+def batch_lines(batches: Batches) -> tuple[RecipeRequirement, ...]:
+    """The batches of each recipe snapshot, sorted as :class:`Requirements` sorts them."""
+    return tuple(sorted(batches.lines, key=lambda r: (r.name, str(r.snapshot_id))))
+
+
+def finished_unit_lines(demand: Demand) -> tuple[FinishedUnitRequirement, ...]:
+    """The finished units the demand needs, by catalog id, sorted by name."""
+    with exact_arithmetic():
+        return _by_name(
+            FinishedUnitRequirement(source_id, name, quantity)
+            for (source_id, name), quantity in _sum_by_source(
+                (u.source_id, u.name, demand.units[u.id]) for u in demand.unit_snapshots
+            ).items()
         )
 
 

@@ -29,9 +29,9 @@ from typing import Literal
 import attrs
 
 from snapplan.domain.catalog import ComponentKind
-from snapplan.domain.measures import Exact, convert, exact
+from snapplan.domain.measures import Exact, convert, exact, rate
 from snapplan.domain.packs import Choice, PackOption, Policy, choose_packs
-from snapplan.domain.pantry import Pantry, StockedItem, stock_unit
+from snapplan.domain.pantry import Pantry, PantryItem, StockedItem, stock_unit
 from snapplan.domain.prices import PriceQuote
 from snapplan.domain.products import Product
 from snapplan.domain.quantities import exact_arithmetic
@@ -190,6 +190,7 @@ def shopping_list(
     money = list_currency(quotes.values(), listed_products, currency)
     if policy == "preferred":
         _require_preferred(needed_items, by_item, items, needs)
+    held = {line.item_id: line for line in pantry.items}
     grouped: dict[uuid.UUID, list[Need]] = defaultdict(list)
     for need in needs:
         grouped[need.item_id].append(need)
@@ -202,7 +203,7 @@ def shopping_list(
             items,
             by_item.get(item_id, []),
             quotes,
-            pantry,
+            held.get(item_id),
             policy=policy,
             use_pantry=use_pantry,
             currency=money,
@@ -248,14 +249,13 @@ def _line(  # noqa: PLR0917  (the list's context, passed down)
     items: Mapping[uuid.UUID, StockedItem],
     products: list[Product],
     quotes: Mapping[uuid.UUID, PriceQuote],
-    pantry: Pantry,
+    held: PantryItem | None,
     *,
     policy: Policy,
     use_pantry: bool,
     currency: str | None,
 ) -> tuple[ShoppingLine, list[Why]]:
     item = items.get(item_id) or StockedItem(item_id, needs[0].item_name)
-    held = pantry.item(item_id)
     unit = (
         held.unit
         if held is not None
@@ -264,27 +264,42 @@ def _line(  # noqa: PLR0917  (the list's context, passed down)
     why: list[Why] = []
     # 1-2: every need converted, then summed
     sources: list[Source] = []
-    needed = Fraction(0)
+    # a factor whose expansion terminates is used as a Decimal (exact, and much faster than
+    # a Fraction); the few that do not stay Fractions
+    factors: dict[str, Decimal | Fraction | None] = {}
+    decimal_total = Decimal(0)
+    fraction_total = Fraction(0)
     lost: dict[str, Decimal] = {}
-    for need in needs:
-        converted = convert(need.quantity, need.unit, unit, item.measures)
-        if converted is None:
-            with exact_arithmetic():
-                lost[need.unit] = lost.get(need.unit, Decimal(0)) + need.quantity
-        else:
-            needed += Fraction(converted)
-        sources.append(
-            Source(
-                need.plan_id,
-                need.event_name,
-                need.via,
-                need.via_id,
-                need.amount,
-                need.quantity,
-                need.unit,
-                converted,
+    with exact_arithmetic():
+        for need in needs:
+            spelled = need.unit
+            if spelled not in factors:
+                found = rate(spelled, unit, item.measures)
+                factors[spelled] = None if found is None else exact(found)
+            factor = factors[spelled]
+            converted: Decimal | Fraction | None
+            if factor is None:
+                converted = None
+                lost[spelled] = lost.get(spelled, Decimal(0)) + need.quantity
+            elif isinstance(factor, Decimal):
+                converted = need.quantity if factor == 1 else need.quantity * factor
+                decimal_total += converted
+            else:
+                converted = exact(Fraction(need.quantity) * factor)
+                fraction_total += Fraction(converted)
+            sources.append(
+                Source(
+                    need.plan_id,
+                    need.event_name,
+                    need.via,
+                    need.via_id,
+                    need.amount,
+                    need.quantity,
+                    need.unit,
+                    converted,
+                )
             )
-        )
+    needed = Fraction(decimal_total) + fraction_total
     if lost:
         why.append("unconvertible")
     # 3: net once against the pantry

@@ -8,6 +8,7 @@ itself.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import attrs
@@ -64,8 +65,11 @@ _ALIASES = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)
 def known_unit(spelling: str) -> Unit | None:
-    """The known unit ``spelling`` names (case and surrounding spaces ignored), or None."""
+    """The known unit ``spelling`` names (case and surrounding spaces ignored), or None.
+
+    (Remembered per spelling: a plan's lines spell a handful of units thousands of times.)"""
     key = " ".join(spelling.strip().lower().split())
     key = _ALIASES.get(key, key)
     return _KNOWN.get(key)

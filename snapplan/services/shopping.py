@@ -15,7 +15,7 @@ from snapplan.domain.costs import plan_cost as compute_cost
 from snapplan.domain.ledger import check_chain
 from snapplan.domain.packs import POLICIES, Policy
 from snapplan.domain.plan import Plan
-from snapplan.domain.progress import compute_progress
+from snapplan.domain.progress import work_left
 from snapplan.domain.requirements import compute_requirements
 from snapplan.domain.shopping import Need, ShoppingList, list_currency, plan_needs
 from snapplan.domain.shopping import shopping_list as compute_list
@@ -45,16 +45,16 @@ def _needs(uow: UnitOfWork, plan: Plan, *, remaining: bool) -> list[Need]:
     snapshots = load_plan_snapshots(uow, plan)
     ledger = uow.runs.for_event(plan.event_id)
     check_chain(plan.event_id, ledger)
-    progress = compute_progress(plan, snapshots, ledger, _counted_plans(uow, plan))
+    recipes, goods = work_left(plan, snapshots, ledger, _counted_plans(uow, plan))
     event = uow.events.find_many([plan.event_id]).get(plan.event_id)
     event_name = event.name if event is not None else str(plan.event_id)
     if remaining:
-        batches = {r.snapshot_id: r.remaining_batches + r.makeup_batches for r in progress.recipes}
-        goods = {g.snapshot_id: g.remaining for g in progress.goods}
+        batches = {r.snapshot_id: r.remaining_batches + r.makeup_batches for r in recipes}
+        boxes = {g.snapshot_id: g.remaining for g in goods}
     else:
-        batches = {r.snapshot_id: r.planned_batches for r in progress.recipes}
-        goods = {g.snapshot_id: g.planned for g in progress.goods}
-    return plan_needs(plan.id, event_name, snapshots, batches, goods)
+        batches = {r.snapshot_id: r.planned_batches for r in recipes}
+        boxes = {g.snapshot_id: g.planned for g in goods}
+    return plan_needs(plan.id, event_name, snapshots, batches, boxes)
 
 
 def shopping_list(
