@@ -1,7 +1,7 @@
 """Benchmark "holiday-N": create_plan against the physical floor, and what a plan costs after.
 
-    python bench/plan_bench.py --store {memory,sqlite,postgres} --n N [--repeat R] [--json]
-                               [--gc-threshold T0[,T1[,T2]]] [--gc-freeze]
+    python bench/plan_bench.py --store {memory,sqlite,postgres,mariadb} --n N [--repeat R]
+                               [--json] [--gc-threshold T0[,T1[,T2]]] [--gc-freeze]
     python bench/plan_bench.py --import-time [--json]
     python bench/plan_bench.py --memory-commit [--json]
 
@@ -30,7 +30,9 @@ before it forks its workers), so that full collections no longer scan them. The 
 the collector's own time (``gc.callbacks``) and collections during ``create_plan``.
 
 PostgreSQL needs ``SNAPPLAN_BENCH_POSTGRES_URL`` (or ``SNAPPLAN_TEST_POSTGRES_URL``); the run
-works in a fresh schema it drops afterwards.
+works in a fresh schema it drops afterwards. MariaDB (or MySQL) needs
+``SNAPPLAN_BENCH_MARIADB_URL`` (or ``SNAPPLAN_TEST_MARIADB_URL``), and works in a fresh database
+it drops afterwards.
 """
 
 from __future__ import annotations
@@ -143,6 +145,10 @@ def fresh_store(kind: str, folder: Path, number: int) -> Iterator[Any]:
         return
     import sqlalchemy as sa
 
+    if kind == "mariadb":
+        with fresh_mariadb_store() as store:
+            yield store
+        return
     url = os.environ.get("SNAPPLAN_BENCH_POSTGRES_URL") or os.environ.get(
         "SNAPPLAN_TEST_POSTGRES_URL"
     )
@@ -160,6 +166,33 @@ def fresh_store(kind: str, folder: Path, number: int) -> Iterator[Any]:
         store.dispose()
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def fresh_mariadb_store() -> Iterator[Any]:
+    """A store in a new MariaDB (MySQL) database, dropped afterwards."""
+    import sqlalchemy as sa
+
+    from snapplan.adapters.sql import SqlStore
+
+    url = os.environ.get("SNAPPLAN_BENCH_MARIADB_URL") or os.environ.get(
+        "SNAPPLAN_TEST_MARIADB_URL"
+    )
+    if not url:
+        raise SystemExit("set SNAPPLAN_BENCH_MARIADB_URL to a MariaDB (MySQL) server URL")
+    database = f"snapplan_bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE `{database}`")
+    store = SqlStore.from_url(sa.make_url(url).set(database=database))
+    try:
+        store.create_schema()
+        yield store
+    finally:
+        store.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE `{database}`")
         admin.dispose()
 
 
@@ -421,8 +454,8 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--store", choices=["memory", "sqlite", "postgres", "all"], default="sqlite",
-        help="all: the three stores one after the other in this run, with their ratios",
+        "--store", choices=["memory", "sqlite", "postgres", "mariadb", "all"], default="sqlite",
+        help="all: memory, SQLite and PostgreSQL one after the other in this run, with ratios",
     )  # fmt: skip
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)

@@ -4,13 +4,17 @@ All stores come from :mod:`stores` (``make_store(kind, **options)``); the fixtur
 choose the kinds:
 
 - ``make_store`` / ``make_database``: any kind, any options (see :mod:`stores`);
-- ``store_factory`` / ``store``: parametrised over ``memory``, ``sqlite`` and ``postgres``;
-- ``sql_store_factory`` / ``sql_store``: parametrised over ``sqlite`` and ``postgres``;
-- ``sqlite_factory`` / ``postgres_factory``: one kind (extra keywords go to ``make_store``).
+- ``store_factory`` / ``store``: parametrised over ``memory``, ``sqlite``, ``postgres`` and
+  ``mariadb``;
+- ``sql_store_factory`` / ``sql_store``: parametrised over ``sqlite``, ``postgres`` and
+  ``mariadb``;
+- ``sqlite_factory`` / ``postgres_factory`` / ``mariadb_factory``: one kind (extra keywords go
+  to ``make_store``).
 
 A factory returns a fresh, empty store each time it is called. PostgreSQL tests work in one
-schema per session, emptied for each new store; they skip, saying why, when
-``SNAPPLAN_TEST_POSTGRES_URL`` is not set.
+schema per session, MariaDB tests in one database per session, emptied for each new store; they
+skip, saying why, when ``SNAPPLAN_TEST_POSTGRES_URL`` (``SNAPPLAN_TEST_MARIADB_URL``) is not
+set.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from mariadb_databases import SharedDatabase
+from mariadb_databases import mariadb_url as mariadb_server_url
 from postgres_schemas import SharedSchema
 from postgres_schemas import postgres_url as server_url
 from stores import KINDS, SQL_KINDS, Database, MakeStore, SqliteTemplate, Stores, kind_params
@@ -59,6 +65,16 @@ def postgres_schema() -> Iterator[SharedSchema]:
     schema.drop()
 
 
+@pytest.fixture(scope="session")
+def mariadb_database() -> Iterator[SharedDatabase]:
+    """The session's MariaDB database, with snapplan's tables; skips without a server."""
+    mariadb_server_url()
+    database = SharedDatabase()
+    database.create()
+    yield database
+    database.drop()
+
+
 # -- per test ---------------------------------------------------------------------------------
 
 
@@ -82,9 +98,12 @@ def make_database(stores: Stores) -> Callable[..., Database]:
     return stores.make_database
 
 
+_SHARED = {"postgres": "postgres_schema", "mariadb": "mariadb_database"}
+
+
 def _factory(request: pytest.FixtureRequest, make_store: MakeStore, kind: str) -> StoreFactory:
-    if kind == "postgres":
-        request.getfixturevalue("postgres_schema")  # set up (or skip) before the test runs
+    if kind in _SHARED:
+        request.getfixturevalue(_SHARED[kind])  # set up (or skip) before the test runs
     return functools.partial(make_store, kind)
 
 
@@ -122,6 +141,18 @@ def sqlite_factory(request: pytest.FixtureRequest, make_store: MakeStore) -> Sto
 def postgres_factory(request: pytest.FixtureRequest, make_store: MakeStore) -> StoreFactory:
     """Makes SQL stores on the emptied shared schema (``options``: more ``-c`` settings)."""
     return _factory(request, make_store, "postgres")
+
+
+@pytest.fixture
+def mariadb_factory(request: pytest.FixtureRequest, make_store: MakeStore) -> StoreFactory:
+    """Makes SQL stores on the emptied shared MariaDB database."""
+    return _factory(request, make_store, "mariadb")
+
+
+@pytest.fixture
+def mariadb_url() -> str:
+    """The MariaDB test server's URL (the test is skipped when none is configured)."""
+    return mariadb_server_url()
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """The one way tests get a store: ``make_store(kind, **options)``.
 
 Kinds are :data:`KINDS`: ``"memory"`` (a :class:`MemoryStore`), ``"sqlite"`` (a new SQLite file
-in the test's temporary directory) and ``"postgres"`` (the session's shared schema on the server
+in the test's temporary directory), ``"postgres"`` (the session's shared schema on the server
 named by ``SNAPPLAN_TEST_POSTGRES_URL``, emptied for the new store; see
-:mod:`postgres_schemas`). Every store starts empty with snapplan's schema in place.
+:mod:`postgres_schemas`) and ``"mariadb"`` (the session's shared database on the server named by
+``SNAPPLAN_TEST_MARIADB_URL``, emptied likewise; see :mod:`mariadb_databases`). Every store
+starts empty with snapplan's schema in place.
 
 A test's :class:`Stores` (the ``stores`` fixture; ``make_store`` and ``make_database`` are its
 methods, as fixtures) makes them and disposes of them all when the test ends. The fixtures of
@@ -12,10 +14,12 @@ methods, as fixtures) makes them and disposes of them all when the test ends. Th
 
 - One live store per SQL kind at a time: making a store (or a database) of a kind disposes the
   stores made before it of that kind. Property tests make one store per hypothesis example.
+  MariaDB stores made without options share the session's engine (its pool outlives them).
 - ``make_store("postgres", options="-clock_timeout=1s")`` adds ``-c`` settings to the store's
   connections; other keywords go to ``sqlalchemy.create_engine`` (``connect_args`` merged).
-- ``make_store("postgres", fresh=True)`` works in a schema of its own, created and dropped for
-  it, and is never disposed by a later ``make_store``.
+- ``make_store("postgres", fresh=True)`` works in a schema of its own (``"mariadb"``: a
+  database of its own), created and dropped for it, and is never disposed by a later
+  ``make_store``.
 - Several stores (or processes) on one database at once: ``database = make_database(kind)``, an
   empty :class:`Database` with no store open, then ``database.open()`` as often as needed (each
   is the caller's to dispose; ``with database.open() as store:``).
@@ -33,15 +37,21 @@ from typing import Any, Final, Protocol
 
 import attrs
 import pytest
+from mariadb_databases import SharedDatabase, fresh_database, url_of
 from postgres_schemas import SharedSchema, fresh_schema, postgres_url, search_path
 
-KINDS: Final = ("memory", "sqlite", "postgres")
-SQL_KINDS: Final = ("sqlite", "postgres")
+KINDS: Final = ("memory", "sqlite", "postgres", "mariadb")
+SQL_KINDS: Final = ("sqlite", "postgres", "mariadb")
+#: The kinds that need a server, each marked with its own name.
+SERVER_KINDS: Final = ("postgres", "mariadb")
 
 
 def kind_params(kinds: tuple[str, ...]) -> list[Any]:
-    """``params=`` for a fixture parametrised over store kinds (PostgreSQL marked ``postgres``)."""
-    return [pytest.param(k, marks=pytest.mark.postgres) if k == "postgres" else k for k in kinds]
+    """``params=`` for a fixture parametrised over store kinds (a server's kind marked with its
+    name: ``postgres``, ``mariadb``)."""
+    return [
+        pytest.param(k, marks=getattr(pytest.mark, k)) if k in SERVER_KINDS else k for k in kinds
+    ]
 
 
 class MakeStore(Protocol):
@@ -73,7 +83,7 @@ class Database:
             **engine_kwargs.get("connect_args", {}),
         }
         if options:
-            if self.path is not None:
+            if not self.url.startswith("postgresql"):
                 raise TypeError(f"options= are PostgreSQL settings, not for {self.url}")
             connect_args["options"] = f"{connect_args.get('options', '')} {options}".strip()
         if connect_args:
@@ -106,9 +116,10 @@ class SqliteTemplate:
 class Stores:
     """The stores and databases one test makes, all disposed (or dropped) when it ends.
 
-    ``request`` is the test's fixture request: the session's ``sqlite_template`` and
-    ``postgres_schema`` fixtures are looked up only when a store of their kind is first made, so
-    a test that makes no PostgreSQL store never needs (or skips for lack of) a server.
+    ``request`` is the test's fixture request: the session's ``sqlite_template``,
+    ``postgres_schema`` and ``mariadb_database`` fixtures are looked up only when a store of
+    their kind is first made, so a test that makes no PostgreSQL (MariaDB) store never needs (or
+    skips for lack of) that server.
     """
 
     def __init__(self, request: pytest.FixtureRequest, folder: Path) -> None:
@@ -128,6 +139,10 @@ class Stores:
             from snapplan.adapters.memory import MemoryStore
 
             return MemoryStore()
+        if kind == "mariadb" and not (fresh or options or engine_kwargs):
+            store = self._mariadb_shared().store()  # the session's engine: no new connection
+            self._live[kind].append(store)
+            return store
         store = self.make_database(kind, fresh=fresh).open(options=options, **engine_kwargs)
         if fresh:
             self._fresh.callback(store.dispose)  # runs before its schema is dropped
@@ -136,12 +151,15 @@ class Stores:
         return store
 
     def make_database(self, kind: str, *, fresh: bool = False) -> Database:
-        """An empty database of ``kind`` (``"sqlite"`` or ``"postgres"``) with no store open."""
+        """An empty database of ``kind`` (``"sqlite"``, ``"postgres"`` or ``"mariadb"``) with no
+        store open."""
         if kind == "sqlite":
             self._end(kind)  # a new file anyway: this only keeps open files few
             self._made += 1
             template: SqliteTemplate = self._request.getfixturevalue("sqlite_template")
             return template.copy(self._folder / f"store-{self._made}.sqlite")
+        if kind == "mariadb":
+            return self._mariadb_database(fresh=fresh)
         if kind != "postgres":
             raise ValueError(f"no database of kind {kind!r}; kinds: {', '.join(SQL_KINDS)}")
         if fresh:
@@ -154,6 +172,21 @@ class Stores:
         self._end(kind)  # no engine of an earlier store may hold a connection while we truncate
         shared.empty()
         return Database(shared.url, {"connect_args": shared.connect_args()})
+
+    def _mariadb_database(self, *, fresh: bool) -> Database:
+        if fresh:
+            database = Database(url_of(self._fresh.enter_context(fresh_database())))
+            with database.open() as store:
+                store.create_schema()
+            return database
+        return Database(self._mariadb_shared().url)
+
+    def _mariadb_shared(self) -> SharedDatabase:
+        """The session's database, emptied (the earlier stores of the kind disposed first)."""
+        shared: SharedDatabase = self._request.getfixturevalue("mariadb_database")
+        self._end("mariadb")
+        shared.empty()
+        return shared
 
     def _end(self, kind: str) -> None:
         live = self._live[kind]

@@ -82,6 +82,7 @@ def pie_and_box(store: Any) -> tuple[Event, Ingredient]:
 DROP_TRIGGER = {
     "sqlite": "DROP TRIGGER snapplan_snapshots_refuse_{op}",
     "postgresql": "DROP TRIGGER snapplan_snapshots_append_only ON snapplan_snapshots",
+    "mariadb": "DROP TRIGGER snapplan_snapshots_refuse_{op}",
 }
 
 
@@ -92,7 +93,7 @@ def tamper(store: Any, snapshot_id: uuid.UUID, **changes: Any) -> None:
         rows[snapshot_id] = attrs.evolve(rows[snapshot_id], **changes)
         return
     from snapplan.adapters.converter import converter
-    from snapplan.adapters.sql import immutability_ddl
+    from snapplan.adapters.sql import immutability_ddl, metadata
     from snapplan.domain.snapshots import Snapshot
 
     with store.unit_of_work() as uow:
@@ -102,9 +103,7 @@ def tamper(store: Any, snapshot_id: uuid.UUID, **changes: Any) -> None:
     with engine.begin() as conn:
         name = conn.dialect.name
         conn.exec_driver_sql(DROP_TRIGGER[name].format(op="update"))
-        table = sa.table(
-            "snapplan_snapshots", sa.column("id", sa.Uuid()), sa.column("document", sa.JSON())
-        )
+        table = metadata.tables["snapplan_snapshots"]  # its id type as each engine stores it
         conn.execute(table.update().where(table.c.id == snapshot_id).values(document=document))
         for statement in immutability_ddl(name):
             conn.exec_driver_sql(statement)
@@ -115,12 +114,12 @@ def remove_snapshot(store: Any, snapshot_id: uuid.UUID) -> None:
     if isinstance(store, MemoryStore):
         del store._state.tables["snapshots"][snapshot_id]
         return
-    from snapplan.adapters.sql import immutability_ddl
+    from snapplan.adapters.sql import immutability_ddl, metadata
 
     with store.engine.begin() as conn:
         name = conn.dialect.name
         conn.exec_driver_sql(DROP_TRIGGER[name].format(op="delete"))
-        table = sa.table("snapplan_snapshots", sa.column("id", sa.Uuid()))
+        table = metadata.tables["snapplan_snapshots"]
         conn.execute(table.delete().where(table.c.id == snapshot_id))
         for statement in immutability_ddl(name):
             conn.exec_driver_sql(statement)

@@ -101,10 +101,13 @@ def _unguarded(store: Any, change: Callable[[sa.Connection], None]) -> None:
 
     with store.engine.begin() as conn:
         name = conn.dialect.name
-        if name == "sqlite":
+        if name in ("sqlite", "mariadb"):
             triggers = conn.exec_driver_sql(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' "
                 "AND tbl_name = 'snapplan_runs'"
+                if name == "sqlite"
+                else "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+                "WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = 'snapplan_runs'"
             ).scalars()
             for trigger in list(triggers):
                 conn.exec_driver_sql(f"DROP TRIGGER {trigger}")
@@ -117,7 +120,10 @@ def _unguarded(store: Any, change: Callable[[sa.Connection], None]) -> None:
             conn.exec_driver_sql("ALTER TABLE snapplan_runs ENABLE TRIGGER USER")
 
 
-_RUNS = sa.table("snapplan_runs", sa.column("id", sa.Uuid()), sa.column("document", sa.JSON()))
+def _runs_table() -> sa.Table:
+    from snapplan.adapters.sql import metadata
+
+    return metadata.tables["snapplan_runs"]  # its id type as each engine stores it
 
 
 def replace_run(store: Any, run: Run) -> None:
@@ -128,12 +134,9 @@ def replace_run(store: Any, run: Run) -> None:
     from snapplan.adapters.converter import converter
 
     document = converter.unstructure(run, unstructure_as=Run)
-    _unguarded(
-        store,
-        lambda conn: conn.execute(
-            _RUNS.update().where(_RUNS.c.id == run.id).values(document=document)
-        ),
-    )
+    runs = _runs_table()
+    replaced = runs.update().where(runs.c.id == run.id).values(document=document)
+    _unguarded(store, lambda conn: conn.execute(replaced))
 
 
 def remove_run(store: Any, run: Run) -> None:
@@ -143,7 +146,8 @@ def remove_run(store: Any, run: Run) -> None:
         for column in ("event_id", "plan_id"):
             store._state.indexes["runs", column][getattr(run, column)].remove(run.id)
         return
-    _unguarded(store, lambda conn: conn.execute(_RUNS.delete().where(_RUNS.c.id == run.id)))
+    runs = _runs_table()
+    _unguarded(store, lambda conn: conn.execute(runs.delete().where(runs.c.id == run.id)))
 
 
 def _edited(run: Run) -> Run:
@@ -297,6 +301,19 @@ def test_thirteen_items_edited_to_ninety_three_in_the_sql_database_is_caught(
         from snapplan.adapters.sql import SqlStore
 
         store = SqlStore(sa.create_engine(engine.url))
+    elif engine.dialect.name == "mariadb":
+        store = sql_store
+
+        def edit(conn: sa.Connection) -> None:
+            document = conn.exec_driver_sql(
+                "SELECT document FROM snapplan_runs WHERE seq = 1"
+            ).scalar_one()
+            conn.execute(
+                sa.text("UPDATE snapplan_runs SET document = :d WHERE seq = 1"),
+                {"d": _bytes_edited(document)},
+            )
+
+        _unguarded(store, edit)
     else:
         store = sql_store
         with engine.begin() as conn:
@@ -329,7 +346,7 @@ def test_a_run_stored_without_a_digest_says_the_store_must_be_upgraded(sql_store
     k = kitchen(sql_store)
 
     def strip(conn: sa.Connection) -> None:
-        if conn.dialect.name == "sqlite":
+        if conn.dialect.name in ("sqlite", "mariadb"):
             conn.exec_driver_sql(
                 "UPDATE snapplan_runs SET document = json_remove(document, '$.digest')"
             )

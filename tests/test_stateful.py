@@ -1,5 +1,5 @@
-"""The lockstep state machine: a SQLite file store against the MemoryStore, and proof that the
-machine catches a store that breaks the rules.
+"""The lockstep state machine: a SQLite file store, and a MariaDB one, against the MemoryStore,
+and proof that the machine catches a store that breaks the rules.
 
 Budgets follow the hypothesis profile (``SNAPPLAN_HYPOTHESIS_PROFILE``, see conftest.py): quick
 by default, thorough in CI.
@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from decimal import Context, Decimal
 from pathlib import Path
 from types import TracebackType
@@ -56,6 +57,16 @@ TestSqliteLockstep.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@pytest.mark.mariadb
+def test_mariadb_agrees_with_the_memory_store(mariadb_factory: Callable[[], Store]) -> None:
+    """The lockstep machine on MariaDB: a store per example on the session's database, emptied
+    for it (InnoDB's REPEATABLE READ, binary collations, JSON_TABLE reads, its triggers)."""
+    machine = lockstep_machine(
+        mariadb_factory, close_store=lambda store: store.dispose(), name="MariadbLockstep"
+    )
+    run_state_machine_as_test(machine, settings=TestSqliteLockstep.settings)
 
 
 # -- the machine has teeth -----------------------------------------------------------------------

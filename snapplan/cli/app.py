@@ -66,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 _MISSING_EXTRA = {
     "sqlalchemy": "the snapplan command needs SQLAlchemy: pip install 'snapplan[sql]'",
     "psycopg": "PostgreSQL needs the psycopg driver: pip install 'snapplan[postgres]'",
+    "pymysql": "MySQL and MariaDB need the PyMySQL driver: pip install 'snapplan[mysql]'",
 }
 
 

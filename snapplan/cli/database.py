@@ -1,10 +1,11 @@
 """Which database ``--db`` names, and opening a store on it carefully.
 
 ``--db`` takes a SQLAlchemy URL (``sqlite:///bakery.sqlite``,
-``postgresql+psycopg://user@host/db``) or a bare file path, which means SQLite. The command
-line never creates a SQLite file just to find it empty: commands that read require the file and
-snapplan's tables to exist, and only ``load`` and ``demo`` create them. A PostgreSQL connection
-attempt gives up after 10 seconds unless the URL sets its own ``connect_timeout``.
+``postgresql+psycopg://user@host/db``, ``mariadb+pymysql://user@host/db``) or a bare file
+path, which means SQLite. The command line never creates a SQLite file just to find it empty:
+commands that read require the file and snapplan's tables to exist, and only ``load`` and
+``demo`` create them. A PostgreSQL connection attempt gives up after 10 seconds unless the URL
+sets its own ``connect_timeout`` (PyMySQL's own default for MariaDB and MySQL is 10 seconds).
 
 A URL is never printed with its password: messages use :func:`shown`, suggested commands
 :func:`as_option`.
@@ -148,15 +149,27 @@ def _table_names(url: sa.URL) -> set[str]:
         engine.dispose()
 
 
+#: snapplan's driver for each server engine: (the engine, the driver's URL name, the driver,
+#: the extra that installs it).
+_DRIVERS: Final = {
+    "postgresql": ("PostgreSQL", "psycopg", "psycopg 3", "postgres"),
+    "mysql": ("MySQL/MariaDB", "pymysql", "PyMySQL", "mysql"),
+    "mariadb": ("MySQL/MariaDB", "pymysql", "PyMySQL", "mysql"),
+}
+
+
 def _missing_driver(url: sa.URL, error: ImportError) -> str:
-    """Why a driver cannot be loaded, and what to install (snapplan's own PostgreSQL driver)."""
-    if url.get_backend_name() != "postgresql":
+    """Why a driver cannot be loaded, and what to install (snapplan's own driver of the
+    engine, in the extra that brings it)."""
+    backend = url.get_backend_name()
+    if backend not in _DRIVERS:
         return str(error)
-    if url.get_driver_name() == "psycopg":
-        return f"the PostgreSQL driver is not installed ({error}): pip install 'snapplan[postgres]'"
+    engine, name, driver, extra = _DRIVERS[backend]
+    if url.get_driver_name() == name:
+        return f"the {engine} driver is not installed ({error}): pip install 'snapplan[{extra}]'"
     return (
-        f"{error}; snapplan's PostgreSQL driver is psycopg 3: pip install 'snapplan[postgres]' "
-        "and use a postgresql+psycopg:// URL"
+        f"{error}; snapplan's {engine} driver is {driver}: pip install 'snapplan[{extra}]' "
+        f"and use a {backend}+{name}:// URL"
     )
 
 

@@ -38,8 +38,9 @@ made to match the file; `load` adds a fresh copy), then `plan` an event and read
 catalog is a TOML file:
 {catalog_files}
 
---db takes a SQLAlchemy URL (sqlite:///bakery.sqlite, postgresql+psycopg://user@host/db) or a
-file path, which means SQLite. Its default is the SNAPPLAN_DB environment variable, if set.
+--db takes a SQLAlchemy URL (sqlite:///bakery.sqlite, postgresql+psycopg://user@host/db,
+mariadb+pymysql://user@host/db) or a file path, which means SQLite. Its default is the
+SNAPPLAN_DB environment variable, if set.
 --db and --traceback may be given before or after the command.
 """
 

@@ -162,6 +162,35 @@ def test_postgresql_with_another_driver_points_at_psycopg(
     assert "pip install 'snapplan[postgres]' and use a postgresql+psycopg:// URL" in err
 
 
+@pytest.mark.parametrize("scheme", ["mysql+pymysql", "mariadb+pymysql"])
+def test_mariadb_without_pymysql_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], scheme: str
+) -> None:
+    monkeypatch.setitem(sys.modules, "pymysql", None)  # `import pymysql` now fails
+
+    status = status_of("plan", "X", "--db", f"{scheme}://app:pw@127.0.0.1:1/bakery")
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err == (
+        f"snapplan: error: cannot use {scheme}://app:***@127.0.0.1:1/bakery: the "
+        "MySQL/MariaDB driver is not installed (import of pymysql halted; None in "
+        "sys.modules): pip install 'snapplan[mysql]'\n"
+    )
+
+
+def test_mariadb_with_another_driver_points_at_pymysql(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "MySQLdb", None)
+
+    assert status_of("plan", "X", "--db", "mysql+mysqldb://app@127.0.0.1:1/bakery") == 1
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "pip install 'snapplan[mysql]' and use a mysql+pymysql:// URL" in err
+
+
 def test_without_sqlalchemy_the_command_says_which_extra_to_install(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -67,6 +67,20 @@ CATALOG_CASES = {
     ),
     "NaN quantity": (cookies("nan"), "line 2, quantity: amounts must be finite"),
     "duplicate name": (FLOUR + FLOUR, "duplicate ingredient name 'Flour'"),
+    # 'Butter' and 'Butter ' would load as two ingredients nobody can tell apart
+    "a name with a trailing space": (
+        FLOUR + '[[ingredient]]\nname = "Flour "\n',
+        "ingredient 'Flour ': name: must not start or end with white space: 'Flour '",
+    ),
+    # what Python's Decimal accepts but a person does not type
+    "an amount with an underscore": (
+        cookies('"1_000"'),
+        "recipe 'Sugar Cookies', line 2, quantity: not a number: '1_000'",
+    ),
+    "an amount in Arabic-Indic digits": (
+        cookies('"\u0661\u0662"'),
+        "recipe 'Sugar Cookies', line 2, quantity: not a number",
+    ),
     "malformed id": (
         '[[ingredient]]\nname = "Flour"\nid = "42"\n',
         "ingredient 'Flour', id: not a UUID: '42'",

@@ -20,7 +20,9 @@ A page whose example imports a framework that is not installed (Flask, Alembic: 
 extra has them) is skipped, saying which.
 
 Pages that need PostgreSQL get a fresh schema's URL in ``$BAKERY_POSTGRES_URL`` and are skipped
-without ``SNAPPLAN_TEST_POSTGRES_URL``, as every PostgreSQL test is.
+without ``SNAPPLAN_TEST_POSTGRES_URL``, as every PostgreSQL test is; pages that need MariaDB get
+a fresh database's URL in ``$BAKERY_MARIADB_URL`` and are skipped without
+``SNAPPLAN_TEST_MARIADB_URL``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from unittest import mock
 
 import attrs
 import pytest
+from mariadb_databases import fresh_database, url_of
 from postgres_schemas import fresh_schema, postgres_url
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,6 +53,7 @@ COMMANDS = ("snapplan", "alembic")
 #: Third-party modules an example may need; without them its page is skipped.
 OPTIONAL = frozenset({"flask", "alembic"})
 POSTGRES_VARIABLE = "BAKERY_POSTGRES_URL"
+MARIADB_VARIABLE = "BAKERY_MARIADB_URL"
 
 _FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+)(?P<info>[^`\n]*)$")
 _TITLE = re.compile(r'title="(?P<title>[^"]+)"')
@@ -237,6 +241,10 @@ def needs_postgres(page: Path) -> bool:
     return POSTGRES_VARIABLE in page.read_text(encoding="utf-8")
 
 
+def needs_mariadb(page: Path) -> bool:
+    return MARIADB_VARIABLE in page.read_text(encoding="utf-8")
+
+
 @pytest.fixture
 def postgres_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """``$BAKERY_POSTGRES_URL``: a fresh schema of the test server, dropped afterwards."""
@@ -246,12 +254,23 @@ def postgres_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def mariadb_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """``$BAKERY_MARIADB_URL``: a fresh database on the test server, dropped afterwards (skips,
+    saying why, without a server)."""
+    with fresh_database("snapplan_docs") as database:
+        monkeypatch.setenv(MARIADB_VARIABLE, url_of(database))
+        yield
+
+
 @pytest.mark.parametrize("page", pages(), ids=lambda p: p.relative_to(REPO).as_posix())
 def test_the_examples_of_a_page_run(
     page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     if needs_postgres(page):
         request.getfixturevalue("postgres_environment")
+    if needs_mariadb(page):
+        request.getfixturevalue("mariadb_environment")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SNAPPLAN_DB", raising=False)
     run_page(page, tmp_path)

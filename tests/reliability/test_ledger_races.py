@@ -13,6 +13,11 @@ write lock and none loses a race.
 
 Then ``WORKERS`` workers record the same production with one idempotency key: one run is
 written and every worker gets that run back.
+
+The retries are counted. On PostgreSQL and MariaDB a lost race is a rival's committed run at
+the ``seq`` the loser wanted, so no worker needs more attempts than there are workers: more
+would mean lost races without a winner (deadlocks), which a retry loop would only absorb by
+luck. (``bench/ledger_retries.py`` measures them over many rounds.)
 """
 
 from __future__ import annotations
@@ -75,9 +80,11 @@ def kitchen(database: Database) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
 def in_threads(
     database: Database, release: str, action: Any, *args: Any, **kwargs: Any
 ) -> list[tuple[str, Any]]:
-    """``WORKERS`` threads, one store, each its own units of work, retrying lost races."""
+    """``WORKERS`` threads, one store, each its own units of work, retrying lost races; on a
+    server, none needs more attempts than there are workers."""
     barrier = threading.Barrier(WORKERS, timeout=WAIT)
     outcomes: list[tuple[str, Any]] = [("error", "did not finish")] * WORKERS
+    attempts = [0] * WORKERS
 
     with database.open() as store:
 
@@ -93,6 +100,7 @@ def in_threads(
                 if release == "start":
                     barrier.wait()
                 for _ in range(100):
+                    attempts[number] += 1
                     try:
                         faulty = FaultyStore(store, on_write=before_write)
                         run = call(release, action, faulty.unit_of_work(), *args, **kwargs)
@@ -112,6 +120,8 @@ def in_threads(
         for thread in threads:
             thread.join(4 * WAIT)
         assert not any(thread.is_alive() for thread in threads), "a worker hangs"
+    if database.path is None:
+        assert max(attempts) <= WORKERS, (attempts, outcomes)
     return outcomes
 
 
@@ -166,9 +176,12 @@ def test_processes_boxing_the_last_brownies_never_oversell(
     kinds = sorted(message["outcome"] for message in outcomes)
     assert kinds == ["recorded", "recorded"] + ["shortage"] * (WORKERS - 2), outcomes
     check_ledger(database, plan, boxes=10)
+    attempts = [message["attempts"] for message in outcomes]
     if database.path is not None and release == "start":
         # SQLite: each recorder began as a writer and waited for its turn; none lost a race.
-        assert [message["attempts"] for message in outcomes] == [1] * WORKERS, outcomes
+        assert attempts == [1] * WORKERS, outcomes
+    if database.path is None:  # a server: every lost race was a rival's run
+        assert max(attempts) <= WORKERS, outcomes
 
 
 def test_threads_retrying_one_key_write_one_run(database: Database) -> None:

@@ -3,8 +3,9 @@
 SQLite stores ids as 32 hexadecimal characters (``sqlalchemy.Uuid``), read back through
 ``uuid.UUID``: a raw insert under another spelling of an existing run's id (upper-case, dashed)
 was a second row that reads back as the same id, and doubled what progress reported produced.
-A ``CHECK`` on every id column admits only the canonical spelling; PostgreSQL's ``uuid`` type
-is canonical by itself, so there the same insert is a duplicate key.
+A ``CHECK`` on every id column admits only the canonical spelling (on MariaDB and MySQL too,
+where ids are ``CHAR(32)``); PostgreSQL's ``uuid`` type is canonical by itself, so there the
+same insert is a duplicate key.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def a_new_row(connection: sa.Connection, table: str) -> dict[str, Any]:
 
 
 def insert(connection: sa.Connection, table: str, row: dict[str, Any]) -> None:
-    columns = ", ".join(row)
+    columns = ", ".join(map(connection.dialect.identifier_preparer.quote, row))
     values = ", ".join(f":{name}" for name in row)
     connection.execute(sa.text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), row)
 
@@ -141,6 +142,33 @@ def test_sqlite_refuses_any_other_spelling_of_an_id(
             assert connection.execute(sa.text(copies), row).scalar_one() == 0, spelling
 
 
+def test_mariadb_refuses_any_other_spelling_of_an_id(mariadb_factory: SqliteFactory) -> None:
+    store = mariadb_factory()
+    planned(store)
+    spellings = 0
+    for table, column in ID_COLUMNS:
+        with store.engine.connect() as connection:
+            row = a_new_row(connection, table)
+        canonical = row[column] or uuid.uuid4().hex  # supersedes may be NULL
+        with store.engine.connect() as connection, connection.begin() as transaction:
+            insert(connection, table, {**row, column: canonical})  # the row as it is: accepted
+            transaction.rollback()
+        for spelling, value in other_spellings(canonical).items():
+            if isinstance(value, bytes):
+                continue  # MariaDB converts it to the column's text: the one spelling itself
+            # Too long for CHAR(32) (strict mode), or the CHECK.
+            refused = pytest.raises(
+                sa.exc.DBAPIError, match=f"ck_{table}_{column}_canonical|Data too long"
+            )
+            with refused, store.engine.begin() as connection:
+                insert(connection, table, {**row, column: value})
+            with store.engine.connect() as connection:
+                copies = f"SELECT count(*) FROM {table} WHERE id = :id"
+                assert connection.execute(sa.text(copies), row).scalar_one() == 0, spelling
+            spellings += 1
+    assert spellings == 5 * len(ID_COLUMNS)
+
+
 RESPELLED_RUN = {
     # The issue's forgery: the same run again under its upper-case id, at the next position.
     "sqlite": "SELECT upper(id), event_id, seq + 1, plan_id, kind, key, recorded_at, document",
@@ -148,6 +176,7 @@ RESPELLED_RUN = {
         "SELECT CAST(upper(CAST(id AS text)) AS uuid), event_id, seq + 1, plan_id, kind, key, "
         "recorded_at, document"
     ),
+    "mariadb": "SELECT UPPER(id), event_id, seq + 1, plan_id, kind, `key`, recorded_at, document",
 }
 
 
@@ -157,12 +186,16 @@ def test_a_run_cannot_be_inserted_again_under_another_spelling_of_its_id(
     plan_id, _ = planned(sql_store)
     progress = plan_progress(sql_store.unit_of_work(), plan_id)
     assert [r.produced_batches for r in progress.recipes if r.name == "Bread"] == [1]
-    select = RESPELLED_RUN[sql_store.engine.dialect.name]
-    with pytest.raises(sa.exc.IntegrityError), sql_store.engine.begin() as connection:
+    name = sql_store.engine.dialect.name
+    select = RESPELLED_RUN[name]
+    key = sql_store.engine.dialect.identifier_preparer.quote("key")
+    # MariaDB reports a failed CHECK as an operational error (4025), not an integrity error.
+    refused = sa.exc.OperationalError if name == "mariadb" else sa.exc.IntegrityError
+    with pytest.raises(refused), sql_store.engine.begin() as connection:
         connection.execute(
             sa.text(
                 "INSERT INTO snapplan_runs "
-                "(id, event_id, seq, plan_id, kind, key, recorded_at, document) "
+                f"(id, event_id, seq, plan_id, kind, {key}, recorded_at, document) "
                 f"{select} FROM snapplan_runs"
             )
         )
@@ -170,14 +203,14 @@ def test_a_run_cannot_be_inserted_again_under_another_spelling_of_its_id(
     assert verify_plan(sql_store.unit_of_work(), plan_id).ok
 
 
-def test_the_checks_are_sqlites_only(sql_store: SqlStore) -> None:
+def test_the_checks_are_where_ids_are_text(sql_store: SqlStore) -> None:
     names = {
         check["name"]
         for table in metadata.sorted_tables
         for check in sa.inspect(sql_store.engine).get_check_constraints(table.name)
     }
     canonical = {name for name in names if name.endswith("_canonical")}
-    if sql_store.engine.dialect.name == "sqlite":
+    if sql_store.engine.dialect.name in ("sqlite", "mariadb"):
         assert canonical == {f"ck_{table}_{column}_canonical" for table, column in ID_COLUMNS}
     else:  # the native uuid type admits one spelling
         assert canonical == set()

@@ -74,6 +74,11 @@ def _break_connection(store: SqlStore, connection: sa.Connection) -> None:
     if store.engine.dialect.name == "sqlite":
         connection.connection.dbapi_connection.close()  # type: ignore[union-attr]
         return
+    if store.engine.dialect.name == "mariadb":
+        session = connection.exec_driver_sql("SELECT CONNECTION_ID()").scalar_one()
+        with store.engine.connect() as other:
+            other.exec_driver_sql(f"KILL CONNECTION {int(session)}")
+        return
     pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
     with store.engine.connect() as other:
         other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})

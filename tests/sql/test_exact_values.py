@@ -1,12 +1,16 @@
-"""Values come back from the SQL store exactly: 30-digit decimals, hostile names, timestamps."""
+"""Values come back from the SQL store exactly: 30-digit decimals, hostile names, timestamps, and
+every amount and time the domain accepts, its extremes included, on every engine."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from snapplan import (
     AssemblyTarget,
@@ -18,6 +22,7 @@ from snapplan import (
     Ingredient,
     IngredientLine,
     MaterialUnit,
+    Plan,
     ProductionTarget,
     Recipe,
     RecipeSnapshot,
@@ -26,7 +31,8 @@ from snapplan import (
     plan_requirements,
 )
 from snapplan.adapters.sql import SqlStore
-from snapplan.testing.catalog import save
+from snapplan.domain.quantities import MAX_ADJUSTED_EXPONENT, MAX_DIGITS, to_decimal
+from snapplan.testing.catalog import add_all, save
 
 THIRTY_DIGITS = Decimal("123456789012345.678901234567890")
 HOSTILE_NAMES = [
@@ -136,3 +142,54 @@ def test_hostile_names_round_trip_exactly_through_catalog_snapshots_and_plans(
     assert names == set(HOSTILE_NAMES)
     with sql_store.engine.connect() as conn:  # nothing was dropped by a name
         assert conn.execute(sa.text("SELECT count(*) FROM snapplan_recipes")).scalar_one() == 2
+
+
+# -- the domain's extremes, on every engine ----------------------------------------------------
+
+
+@st.composite
+def domain_amounts(draw: st.DrawFn) -> Decimal:
+    """Any positive amount the domain accepts: up to MAX_DIGITS digits (trailing zeros count),
+    its adjusted exponent within -MAX_ADJUSTED_EXPONENT .. +MAX_ADJUSTED_EXPONENT; the bounds
+    themselves often (MariaDB's DECIMAL would stop at 65 digits and 30 decimals)."""
+    count = draw(st.one_of(st.just(MAX_DIGITS), st.just(1), st.integers(1, MAX_DIGITS)))
+    first = draw(st.sampled_from([1, 9]) | st.integers(1, 9))
+    rest = draw(st.lists(st.sampled_from([0, 9]) | st.integers(0, 9), min_size=count - 1,
+                         max_size=count - 1))  # fmt: skip
+    digits = (first, *rest)
+    lowest = -MAX_ADJUSTED_EXPONENT - count + 1
+    highest = MAX_ADJUSTED_EXPONENT - count + 1
+    exponent = draw(st.one_of(st.just(lowest), st.just(highest), st.integers(lowest, highest)))
+    return Decimal((0, digits, exponent))
+
+
+#: Every aware UTC time Python has, to the microsecond.
+domain_times = st.datetimes(
+    min_value=datetime.datetime(1, 1, 1),
+    max_value=datetime.datetime(9999, 12, 31, 23, 59, 59, 999999),
+    timezones=st.just(datetime.UTC),
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # one store, many rows
+@given(amount=domain_amounts(), moment=domain_times)
+def test_every_amount_and_time_the_domain_accepts_comes_back_exactly(
+    sql_store: SqlStore, amount: Decimal, moment: datetime.datetime
+) -> None:
+    assert to_decimal(amount) == amount  # the strategy stays inside the domain
+    flour = Ingredient("Flour")
+    dough = Recipe("Dough", lines=[IngredientLine(flour.id, amount, "g")])
+    cookie = FinishedUnit("Cookie", dough.id, amount)  # a column of its own
+    plan = Plan(event_id=uuid.uuid4(), created_at=moment)
+    with sql_store.unit_of_work() as uow:
+        add_all(uow, [flour, dough, cookie])
+        uow.plans.add(plan)
+        uow.commit()
+    with sql_store.unit_of_work() as uow:
+        stored_cookie = uow.finished_units.get(cookie.id)
+        stored_line = uow.recipes.get(dough.id).lines[0]
+        stored_plan = uow.plans.get(plan.id)
+    assert stored_cookie.items_per_batch.as_tuple() == amount.as_tuple()
+    assert stored_line.quantity.as_tuple() == amount.as_tuple()
+    assert stored_plan.created_at == moment
+    assert stored_plan.created_at.tzinfo is datetime.UTC

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from mariadb_databases import fresh_database, url_of
 from postgres_schemas import fresh_schema, postgres_url, search_path
 from stores import SQL_KINDS, kind_params
 
@@ -114,6 +115,9 @@ EMPTYING = {
     # SQLite has no TRUNCATE; its truncate optimisation of a DELETE without WHERE is off on a
     # table with triggers, so the DELETE trigger refuses it.
     "sqlite": ["DELETE FROM {table}"],
+    # MariaDB deletes row by row, firing the DELETE trigger, when the table has one. TRUNCATE
+    # fires no trigger there: privileges keep it from the application's user (below).
+    "mariadb": ["DELETE FROM {table}", "DELETE FROM {table} LIMIT 1"],
 }
 
 
@@ -145,6 +149,22 @@ REPLACING = {
         "recorded_at, document FROM snapplan_runs",
         "INSERT INTO snapplan_snapshots SELECT * FROM snapplan_snapshots "
         "WHERE true ON CONFLICT (id) DO UPDATE SET digest = excluded.digest",
+    ],
+    # REPLACE deletes the row it replaces (the DELETE trigger fires); an upsert updates it.
+    "mariadb": [
+        "REPLACE INTO snapplan_snapshots SELECT id, kind, source_id, plan_id, captured_at, "
+        "digest, JSON_SET(document, '$.lines[0].quantity', '9999') FROM snapplan_snapshots",
+        "REPLACE INTO snapplan_plans SELECT * FROM snapplan_plans",
+        "REPLACE INTO snapplan_runs SELECT id, event_id, seq, plan_id, kind, 'forged', "
+        "recorded_at, document FROM snapplan_runs",
+        "INSERT INTO snapplan_snapshots SELECT * FROM snapplan_snapshots "
+        "ON DUPLICATE KEY UPDATE digest = VALUES(digest)",
+        "INSERT INTO snapplan_runs SELECT * FROM snapplan_runs "
+        "ON DUPLICATE KEY UPDATE `key` = 'forged'",
+        "INSERT INTO snapplan_plans SELECT * FROM snapplan_plans "
+        "ON DUPLICATE KEY UPDATE event_id = VALUES(event_id)",
+        "INSERT IGNORE INTO snapplan_runs SELECT * FROM snapplan_runs "
+        "ON DUPLICATE KEY UPDATE kind = VALUES(kind)",
     ],
     "postgresql": [
         "INSERT INTO snapplan_snapshots SELECT * FROM snapplan_snapshots "
@@ -204,25 +224,34 @@ def test_no_table_has_a_foreign_key() -> None:
     assert all(not table.foreign_keys for table in metadata.tables.values())
 
 
-def test_immutability_ddl_is_offered_for_sqlite_and_postgresql_only() -> None:
-    for dialect in ("sqlite", "postgresql"):
+def test_immutability_ddl_is_offered_for_the_supported_engines_only() -> None:
+    for dialect in ("sqlite", "postgresql", "mariadb", "mysql"):
         statements = immutability_ddl(dialect)
         assert all(table in " ".join(statements) for table in APPEND_ONLY)
         assert not any("%" in s for s in statements)  # safe for DB-API parameter styles
     truncate_triggers = [s for s in immutability_ddl("postgresql") if "BEFORE TRUNCATE" in s]
     assert len(truncate_triggers) == len(APPEND_ONLY)
-    with pytest.raises(ValidationError, match=r"'mysql'.*postgresql, sqlite"):
-        immutability_ddl("mysql")
+    assert immutability_ddl("mysql") == immutability_ddl("mariadb")
+    signals = [s for s in immutability_ddl("mariadb") if "SIGNAL SQLSTATE '45000'" in s]
+    assert len(signals) == 2 * len(APPEND_ONLY)  # UPDATE and DELETE (REPLACE deletes)
+    with pytest.raises(ValidationError, match=r"'oracle'.*postgresql, sqlite"):
+        immutability_ddl("oracle")
 
 
 @pytest.fixture(params=kind_params(SQL_KINDS))
 def blank_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
-    """An engine on an empty database (SQLite file, or a fresh PostgreSQL schema of its own:
-    these tests create snapplan's tables themselves)."""
+    """An engine on an empty database (SQLite file, or a fresh PostgreSQL schema or MariaDB
+    database of its own: these tests create snapplan's tables themselves)."""
     if request.param == "sqlite":
         engine = sa.create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
         yield engine
         engine.dispose()
+        return
+    if request.param == "mariadb":
+        with fresh_database("snapplan_migrated") as database:
+            engine = sa.create_engine(url_of(database))
+            yield engine
+            engine.dispose()
         return
     with fresh_schema("snapplan_migrated") as schema:
         engine = sa.create_engine(postgres_url(), connect_args=search_path(schema))

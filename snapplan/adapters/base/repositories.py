@@ -188,9 +188,15 @@ class CatalogRecords(AppendOnlyRecords[V]):
             current = self._table.fetch([item.id]).get(item.id)
             if current is None:
                 raise self._spec.not_found(item.id)
+            # A unit that reads from a snapshot (MariaDB's REPEATABLE READ) still sees the
+            # version it read: the change was committed after its first read.
+            moved = (
+                f"it is at version {current.version}, not {item.version}"
+                if current.version != item.version
+                else "it changed after this unit of work first read it"
+            )
             raise ConflictError(
-                f"{_label(item)} was changed by someone else: it is at version "
-                f"{current.version}, not {item.version} (read it again and retry)"
+                f"{_label(item)} was changed by someone else: {moved} (read it again and retry)"
             )
         touched = _stocked_item(item)
         if touched is not None:

@@ -1,4 +1,5 @@
-"""The SQL store: SQLAlchemy 2 Core on SQLite (the embedded default) and PostgreSQL.
+"""The SQL store: SQLAlchemy 2 Core on SQLite (the embedded default), PostgreSQL, MariaDB and
+MySQL.
 
 An engine of another dialect is refused by name (``ValidationError``); each supported engine is
 one module of :mod:`snapplan.adapters.sql.dialects`.

@@ -26,6 +26,12 @@ Design:
   only the canonical spelling of an id, where the engine's uuid type does not ensure it itself
   (SQLite: 32 lower-case hex characters): a ``CHECK`` named ``ck_<table>_<column>_canonical``,
   whose expression the engine's dialect gives and which is created only on such engines.
+- Where an engine would not keep a column's values as the others do (MariaDB's native ``UUID``
+  type, its 64 KiB ``TEXT``, its case-insensitive default collation), every table carries that
+  engine's column type as a variant and its table options
+  (:meth:`~snapplan.adapters.sql.dialects.Dialect.column_type`,
+  :meth:`~snapplan.adapters.sql.dialects.Dialect.table_options`), set below for every table of
+  :data:`metadata`.
 
 Hosts writing Alembic migrations by hand emit the same triggers with::
 
@@ -43,7 +49,8 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.ddl import BaseDDLElement
 
 from snapplan.adapters.sql.dialects import DIALECTS, dialect_named
-from snapplan.adapters.sql.types import ExactDecimal, UtcTimestamp
+from snapplan.adapters.sql.types import BoundedText, ExactDecimal, UtcTimestamp
+from snapplan.domain.validators import MAX_KEY_LENGTH
 
 #: Every table of the SQL store. Constraint names follow a convention, for Alembic.
 metadata: Final = sa.MetaData(
@@ -145,7 +152,7 @@ runs: Final = sa.Table(
     sa.Column("seq", sa.BigInteger(), nullable=False),
     sa.Column("plan_id", sa.Uuid(), nullable=False, index=True),
     sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("key", sa.Text(), nullable=True),
+    sa.Column("key", BoundedText(MAX_KEY_LENGTH), nullable=True),
     sa.Column("recorded_at", UtcTimestamp(), nullable=False),
     sa.Column("document", _Json, nullable=False),
     # One ledger position per event (two recorders never take the same seq) and one run per
@@ -189,7 +196,7 @@ pantry: Final = sa.Table(
     _identity(),
     sa.Column("seq", sa.BigInteger(), nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("key", sa.Text(), nullable=True),
+    sa.Column("key", BoundedText(MAX_KEY_LENGTH), nullable=True),
     sa.Column("at", UtcTimestamp(), nullable=False),
     sa.Column("document", _Json, nullable=False),
     # one ledger position per entry and one entry per idempotency key, in the database itself
@@ -211,8 +218,10 @@ def immutability_ddl(dialect_name: str) -> list[str]:
     """The SQL that makes the append-only tables refuse UPDATE, DELETE, replacing inserts and
     (on PostgreSQL) TRUNCATE.
 
-    ``dialect_name`` is ``"sqlite"`` or ``"postgresql"`` (``engine.dialect.name``); another
-    dialect is a ``ValidationError`` (a ``ValueError``) naming the supported ones.
+    ``dialect_name`` is ``"sqlite"``, ``"postgresql"``, ``"mariadb"`` or ``"mysql"``
+    (``engine.dialect.name``; the last two give the same statements); another dialect is a
+    ``ValidationError`` (a ``ValueError``) naming the supported ones. MariaDB and MySQL fire
+    no trigger on ``TRUNCATE``: there, only privileges keep it from the application's user.
     ``metadata.create_all`` already runs these statements; this function is for hosts that
     manage their schema with Alembic migrations.
 
@@ -275,6 +284,12 @@ def _needs_id_checks(
 
 
 for _table in metadata.tables.values():
+    for _engine in dict.fromkeys(DIALECTS.values()):
+        _table.dialect_kwargs.update(_engine.table_options())
+        for _column in _table.columns:
+            _variant = _engine.column_type(_column.type)
+            if _variant is not None:
+                _column.type = _column.type.with_variant(_variant, *_engine.names)
     for _column in _table.columns:
         if isinstance(_column.type, sa.Uuid):
             _table.append_constraint(

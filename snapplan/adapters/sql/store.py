@@ -1,5 +1,5 @@
-"""``SqlStore``: snapplan's storage on SQLAlchemy Core, for SQLite and PostgreSQL (the engines of
-:mod:`snapplan.adapters.sql.dialects`)."""
+"""``SqlStore``: snapplan's storage on SQLAlchemy Core, for SQLite, PostgreSQL, MariaDB and MySQL
+(the engines of :mod:`snapplan.adapters.sql.dialects`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from snapplan.errors import UnitOfWorkError
 
 
 class SqlStore:
-    """A store on a SQLAlchemy engine (SQLite, the embedded default, or PostgreSQL).
+    """A store on a SQLAlchemy engine (SQLite, the embedded default, PostgreSQL, MariaDB or
+    MySQL).
 
     ``SqlStore(engine)`` uses the host's engine; :meth:`from_url` makes one (and
     :meth:`dispose` releases it). Nothing connects until a unit of work is entered. An engine
@@ -38,7 +39,11 @@ class SqlStore:
 
     PostgreSQL runs with the engine's isolation level (READ COMMITTED by default); concurrent
     writers of one row are serialised by row locks and the optimistic version check, so the
-    loser gets ``ConflictError``.
+    loser gets ``ConflictError``. MariaDB and MySQL (``mariadb+pymysql://`` or
+    ``mysql+pymysql://``, the ``mysql`` extra) likewise run at the engine's level (InnoDB's
+    REPEATABLE READ by default), where unique keys and row locks, checked against committed
+    rows, turn the same races into ``ConflictError`` (see
+    :mod:`snapplan.adapters.sql.dialects.mariadb`).
 
     >>> store = SqlStore.from_url("sqlite://")
     >>> store.create_schema()

@@ -6,10 +6,14 @@
 - :class:`UtcTimestamp` takes and returns aware UTC datetimes, bound as the engine's dialect
   says (:meth:`~snapplan.adapters.sql.dialects.Dialect.bind_timestamp`): a ``timestamptz`` on
   PostgreSQL (read back in UTC whatever the session's time zone), a naive UTC value on SQLite,
-  which has no time zones.
+  which has no time zones, and on MariaDB/MySQL, in a ``DATETIME(6)``
+  (:meth:`~snapplan.adapters.sql.dialects.Dialect.timestamp_type`).
+- :class:`BoundedText` is indexed text of at most a given length (an idempotency key): ``TEXT``
+  where the engine indexes that, ``VARCHAR(n)`` where it does not
+  (:meth:`~snapplan.adapters.sql.dialects.Dialect.bounded_text_type`).
 
 Identities use SQLAlchemy's own :class:`sqlalchemy.Uuid` (native ``uuid`` on PostgreSQL, 32 hex
-characters on SQLite, kept to one spelling by a ``CHECK``: see
+characters on SQLite, MariaDB and MySQL, kept to one spelling by a ``CHECK``: see
 :mod:`snapplan.adapters.sql.schema`); both sort like :class:`uuid.UUID` does.
 """
 
@@ -21,7 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from snapplan.adapters.sql.dialects import dialect_named
+from snapplan.adapters.sql.dialects import DIALECTS, dialect_named
 from snapplan.domain.quantities import to_decimal
 
 
@@ -44,11 +48,38 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
         return Decimal(value)
 
 
+class BoundedText(sa.types.TypeDecorator[str]):
+    """Text of at most ``length`` characters that an index covers (the domain bounds it)."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def __init__(self, length: int) -> None:
+        # The bound is the impl's length too, so that repr() (and Alembic's autogenerate, which
+        # writes the column type from it) says BoundedText(length=200).
+        super().__init__(length)
+        self.length = length
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        """The engine's type for it (``TEXT``, or ``VARCHAR(length)``)."""
+        engine = DIALECTS.get(dialect.name)
+        if engine is None:  # DDL rendered for another engine (SQLAlchemy's default dialect)
+            return self.impl_instance
+        return engine.bounded_text_type(self.length)
+
+
 class UtcTimestamp(sa.types.TypeDecorator[datetime.datetime]):
     """An aware UTC ``datetime`` (naive values are refused rather than guessed at)."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        """The engine's type for an instant to the microsecond."""
+        engine = DIALECTS.get(dialect.name)
+        if engine is None:  # DDL rendered for another engine (SQLAlchemy's default dialect)
+            return self.impl_instance
+        return engine.timestamp_type()
 
     def process_bind_param(
         self, value: datetime.datetime | None, dialect: sa.Dialect

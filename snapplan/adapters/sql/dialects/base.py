@@ -17,7 +17,7 @@ from __future__ import annotations
 import abc
 import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final
 
 import sqlalchemy as sa
@@ -64,6 +64,26 @@ class Dialect(abc.ABC):
         return utc
 
     # -- schema -----------------------------------------------------------------------------------
+
+    def table_options(self) -> Mapping[str, str]:
+        """Dialect keyword arguments every snapplan table is created with (``<name>_charset``
+        and the like, one key per SQLAlchemy name of the engine); none by default."""
+        return {}
+
+    def column_type(self, generic: sa.types.TypeEngine[Any]) -> sa.types.TypeEngine[Any] | None:
+        """The type this engine stores a column of snapplan's ``generic`` type as (an id, an
+        unbounded text) when SQLAlchemy's own choice would not keep snapplan's values the same
+        as on the other engines; None (the default) keeps SQLAlchemy's."""
+        return None
+
+    def timestamp_type(self) -> sa.types.TypeEngine[Any]:
+        """The column type of an aware UTC instant, kept to the microsecond."""
+        return sa.DateTime(timezone=True)
+
+    def bounded_text_type(self, length: int) -> sa.types.TypeEngine[Any]:
+        """The column type of indexed text of at most ``length`` characters (an idempotency
+        key): unbounded ``TEXT`` by default, where an engine can index that."""
+        return sa.Text()
 
     @abc.abstractmethod
     def immutability_ddl(self, table: sa.Table) -> list[str]:
