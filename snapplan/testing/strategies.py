@@ -502,6 +502,9 @@ class LedgerCase:
     plan: Plan
     snapshots: tuple[Any, ...]
     runs: tuple[Any, ...]
+    #: True when a void was let go past a shortage (``void_run(..., allow_shortage=True)``
+    #: recorded where stock could not cover it): a void does not say so itself.
+    void_went_short: bool = False
 
     def items(self) -> tuple[Any, ...]:
         """Every value to store, in dependency order."""
@@ -542,6 +545,7 @@ def planned_ledgers(
     units = [s for s in snapshots.values() if isinstance(s, FinishedUnitSnapshot)]
     goods = [s for s in snapshots.values() if isinstance(s, FinishedGoodSnapshot)]
     recorded: list[Any] = []
+    went_short = False
     for _ in range(draw(st.integers(0, max_runs))):
         kinds = ["produce"] * bool(recipes) + ["assemble"] * bool(goods)
         victims = [r for r in recorded if r.kind.value != "void"]
@@ -574,16 +578,26 @@ def planned_ledgers(
                 ))  # fmt: skip
             else:
                 victim = draw(st.sampled_from(victims))
-                recorded.append(void_run(
-                    store.unit_of_work(), victim.id, reason="mistake", clock=lambda: clock,
-                    allow_shortage=draw(st.booleans()),
-                ))  # fmt: skip
+                if draw(st.booleans()):
+                    try:  # would it have gone short? then allowing it lets stock go negative
+                        with store.unit_of_work() as probe:
+                            void_run(probe, victim.id, reason="probe", clock=lambda: clock)
+                    except ShortageError:
+                        went_short = True
+                    recorded.append(void_run(
+                        store.unit_of_work(), victim.id, reason="mistake", clock=lambda: clock,
+                        allow_shortage=True,
+                    ))  # fmt: skip
+                else:
+                    recorded.append(void_run(
+                        store.unit_of_work(), victim.id, reason="mistake", clock=lambda: clock,
+                    ))  # fmt: skip
         except ShortageError:
             continue
     with store.unit_of_work() as uow:
         runs = uow.runs.for_plan(plan_id)
     ordered = tuple(snapshots[i] for i in _children_first(snapshots, plan.snapshot_ids()))
-    return LedgerCase(case, plan, ordered, runs)
+    return LedgerCase(case, plan, ordered, runs, void_went_short=went_short)
 
 
 def _children_first(
