@@ -9,7 +9,7 @@ from hypothesis import given
 
 from snapplan import create_plan, plan_snapshots
 from snapplan.adapters.memory import MemoryStore
-from snapplan.domain.trusted import trusted
+from snapplan.domain._trusted import trusted
 from snapplan.testing import strategies as sps
 
 

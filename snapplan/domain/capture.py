@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Literal, NoReturn, TypeVar
 
+from snapplan.domain._trusted import trusted
 from snapplan.domain.catalog import (
     CapturedDefinition,
     CatalogView,
@@ -40,7 +41,6 @@ from snapplan.domain.snapshots import (
     SnapshotKind,
     SubRecipeSnapshot,
 )
-from snapplan.domain.trusted import trusted
 from snapplan.domain.validators import new_id
 from snapplan.errors import (
     CycleError,
@@ -269,7 +269,7 @@ class Capture:
 
     def _draft(self, kind: type[S], definition: CapturedDefinition, **fields: object) -> S:
         """A snapshot of ``definition`` built from its already validated parts (see
-        :mod:`snapplan.domain.trusted`), its digest still to be set by :meth:`_keep`."""
+        :mod:`snapplan.domain._trusted`), its digest still to be set by :meth:`_keep`."""
         return trusted(
             kind,
             id=new_id(),

@@ -15,9 +15,9 @@ from snapplan.domain.validators import parse_id
 from snapplan.errors import ShortageError
 from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
-from snapplan.services.atomic import atomic
-from snapplan.services.recording import Recording, optional_id
+from snapplan.services import _arguments as arguments
+from snapplan.services._atomic import atomic
+from snapplan.services._recording import Recording, optional_id
 
 
 def record_assembly(

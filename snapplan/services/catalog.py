@@ -9,8 +9,8 @@ from snapplan.domain.catalog import CatalogItem
 from snapplan.domain.events import Event
 from snapplan.ports.repositories import CatalogRepository
 from snapplan.ports.unit_of_work import REPOSITORY_NAMES, UnitOfWork, repository_of
-from snapplan.services import arguments
-from snapplan.services.atomic import atomic
+from snapplan.services import _arguments as arguments
+from snapplan.services._atomic import atomic
 
 
 def add_catalog(uow: UnitOfWork, items: Iterable[CatalogItem | Event]) -> None:

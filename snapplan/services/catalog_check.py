@@ -5,7 +5,7 @@ from __future__ import annotations
 from snapplan.domain.catalog import CatalogView
 from snapplan.domain.catalog_check import CatalogReport, check_definitions
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
+from snapplan.services import _arguments as arguments
 
 
 def check_catalog(uow: UnitOfWork) -> CatalogReport:

@@ -22,8 +22,8 @@ from snapplan.domain.prices import PriceQuote, prices_as_of
 from snapplan.domain.quantities import AmountLike
 from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import REPOSITORIES, UnitOfWork, repository_of
-from snapplan.services import arguments
-from snapplan.services.atomic import atomic
+from snapplan.services import _arguments as arguments
+from snapplan.services._atomic import atomic
 
 #: The repositories a sync reads and writes, in dependency order.
 _SYNCED = tuple(spec.name for spec in REPOSITORIES if set(spec.holds) & set(KINDS))

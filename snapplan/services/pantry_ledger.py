@@ -44,8 +44,8 @@ from snapplan.errors import (
 )
 from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
-from snapplan.services.atomic import atomic
+from snapplan.services import _arguments as arguments
+from snapplan.services._atomic import atomic
 
 E = TypeVar("E", Receipt, StockCount, StockUse, PantryVoid)
 

@@ -8,19 +8,19 @@ from collections.abc import Mapping
 
 import attrs
 
+from snapplan.domain._trusted import trusted
 from snapplan.domain.capture import Capture
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.limits import Limits
 from snapplan.domain.plan import Plan
 from snapplan.domain.snapshots import FinishedGoodSnapshot, RecipeSnapshot, Snapshot
-from snapplan.domain.trusted import trusted
 from snapplan.domain.validators import new_id, parse_id
 from snapplan.domain.verification import plan_root_digest
 from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
-from snapplan.services.atomic import atomic
-from snapplan.services.loading import load_for_capture
+from snapplan.services import _arguments as arguments
+from snapplan.services._atomic import atomic
+from snapplan.services._loading import load_for_capture
 
 
 @attrs.frozen

@@ -15,9 +15,9 @@ from snapplan.domain.validators import parse_id
 from snapplan.errors import ValidationError
 from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
-from snapplan.services.atomic import atomic
-from snapplan.services.recording import Recording, optional_id
+from snapplan.services import _arguments as arguments
+from snapplan.services._atomic import atomic
+from snapplan.services._recording import Recording, optional_id
 
 
 def record_production(
@@ -47,7 +47,7 @@ def record_production(
       burnt tray, or more).
     - ``with_sub_recipes``: the sub-recipes were made along (recursively), and their batches
       and ingredients are recorded in this run too.
-    - ``key``: an idempotency key (see :mod:`snapplan.services.recording` for the order of the
+    - ``key``: an idempotency key (see :mod:`snapplan.services._recording` for the order of the
       checks); ``amends``: a voided run of the event this run corrects.
 
     The run records the ingredients used, computed exactly from the snapshots' lines.

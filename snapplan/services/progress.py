@@ -8,8 +8,8 @@ from snapplan.domain.ledger import check_chain
 from snapplan.domain.progress import Progress, compute_progress
 from snapplan.domain.validators import parse_id
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
-from snapplan.services.loading import load_plan_snapshots
+from snapplan.services import _arguments as arguments
+from snapplan.services._loading import load_plan_snapshots
 
 
 def plan_progress(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Progress:

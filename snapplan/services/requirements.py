@@ -7,8 +7,8 @@ import uuid
 from snapplan.domain.requirements import Requirements, compute_requirements
 from snapplan.domain.validators import parse_id
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
-from snapplan.services.loading import load_plan_snapshots
+from snapplan.services import _arguments as arguments
+from snapplan.services._loading import load_plan_snapshots
 
 
 def plan_requirements(uow: UnitOfWork, plan_id: uuid.UUID | str) -> Requirements:

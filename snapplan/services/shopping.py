@@ -23,8 +23,8 @@ from snapplan.domain.validators import parse_id
 from snapplan.errors import SupersededPlanError, ValidationError
 from snapplan.ports.clock import utc_now
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
-from snapplan.services.loading import load_plan_snapshots
+from snapplan.services import _arguments as arguments
+from snapplan.services._loading import load_plan_snapshots
 from snapplan.services.stock import StockFacts
 
 

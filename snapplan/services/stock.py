@@ -19,7 +19,7 @@ from snapplan.domain.products import Product
 from snapplan.domain.runs import Run
 from snapplan.ports.clock import utc_now
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
+from snapplan.services import _arguments as arguments
 
 
 @attrs.frozen

@@ -16,8 +16,8 @@ from snapplan.domain.verification import (
 )
 from snapplan.errors import ValidationError
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
-from snapplan.services.loading import load_plan_snapshots
+from snapplan.services import _arguments as arguments
+from snapplan.services._loading import load_plan_snapshots
 
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 

@@ -19,8 +19,8 @@ from snapplan.domain.validators import parse_id
 from snapplan.errors import ShortageError, ValidationError
 from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services import arguments
-from snapplan.services.atomic import atomic
+from snapplan.services import _arguments as arguments
+from snapplan.services._atomic import atomic
 
 
 def void_run(

@@ -37,7 +37,7 @@ from snapplan import (
     verify_plan,
 )
 from snapplan.adapters.sql import SqlStore
-from snapplan.services.atomic import atomic
+from snapplan.services._atomic import atomic
 from snapplan.testing.catalog import save
 
 SqliteFactory = Callable[..., SqlStore]

@@ -3,7 +3,7 @@
 A :class:`RowCodec` maps an attrs class onto a table whose columns are named like its fields:
 JSON columns hold the converter's unstructured form of the field, every other column the value
 itself (its column type keeps it exact). The store's own rows are read back without the full
-validators, with the constant-time checks of :mod:`snapplan.adapters.sql.decoding`: a row that
+validators, with the constant-time checks of :mod:`snapplan.adapters.sql._decoding`: a row that
 does not make a valid value (written by someone else into a shared database) is a
 ``PersistenceError``.
 
@@ -24,8 +24,9 @@ import sqlalchemy as sa
 from attrs import AttrsInstance
 
 from snapplan.adapters.converter import converter
-from snapplan.adapters.sql import decoding, schema
-from snapplan.adapters.sql.decoding import Reading, decoded
+from snapplan.adapters.sql import _decoding as decoding
+from snapplan.adapters.sql import schema
+from snapplan.adapters.sql._decoding import Reading, decoded
 from snapplan.adapters.sql.encoding import snapshot_document
 from snapplan.domain.catalog import FinishedGood, FinishedUnit, Ingredient, MaterialUnit, Recipe
 from snapplan.domain.events import Event
@@ -59,13 +60,13 @@ class Codec(Protocol[T]):
 
     def item(self, row: sa.Row[Any], reading: Reading) -> T:
         """The value stored in ``row`` (selected with :attr:`columns`), read with the cheap
-        checks of :mod:`snapplan.adapters.sql.decoding` (``reading`` lasts one fetch)."""
+        checks of :mod:`snapplan.adapters.sql._decoding` (``reading`` lasts one fetch)."""
         ...
 
 
 class RowCodec(Generic[A]):
     """Converts one attrs class to rows of one table and back (``decode``: the fast reader of
-    :mod:`snapplan.adapters.sql.decoding` for it)."""
+    :mod:`snapplan.adapters.sql._decoding` for it)."""
 
     def __init__(
         self,

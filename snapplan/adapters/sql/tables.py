@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from snapplan.adapters.sql.decoding import Reading
+from snapplan.adapters.sql._decoding import Reading
 from snapplan.adapters.sql.rows import Codec
 from snapplan.adapters.sql.session import Session
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from snapplan.adapters.base.unit_of_work import BaseUnitOfWork
-from snapplan.adapters.sql.decoding import Reading
+from snapplan.adapters.sql._decoding import Reading
 from snapplan.adapters.sql.rows import CODECS
 from snapplan.adapters.sql.session import Session
 from snapplan.adapters.sql.tables import SqlTable

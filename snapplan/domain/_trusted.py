@@ -5,7 +5,7 @@ values are then built again from parts that were validated already: capture turn
 definitions into snapshots, and a store reads back rows it wrote itself. Running every validator
 again there costs a third of a plan's time and checks nothing new; :func:`trusted` builds such a
 value directly. It is for snapplan's own code on values it validated (a store adds cheap checks
-of its own on what it reads, see :mod:`snapplan.adapters.sql.decoding`), never for input.
+of its own on what it reads, see :mod:`snapplan.adapters.sql._decoding`), never for input.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reading the SQL store's own rows back into values, fast, and still refusing bad rows.
 
 Every value was validated by the domain types before the store wrote it, so reading it back does
-not run the full validators again (:mod:`snapplan.domain.trusted`). What a row written by someone
+not run the full validators again (:mod:`snapplan.domain._trusted`). What a row written by someone
 else into a shared database could get wrong is still checked, each in constant time: an id
 parses, an amount is a finite positive ``Decimal`` (a count or a version a positive int), a name
 is non-blank text, a time is an aware UTC ``datetime``, a kind is one snapplan knows. Anything
@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import cattrs
 
 from snapplan.adapters.converter import converter
+from snapplan.domain._trusted import trusted
 from snapplan.domain.catalog import (
     Component,
     ComponentKind,
@@ -50,7 +51,6 @@ from snapplan.domain.snapshots import (
     Snapshot,
     SubRecipeSnapshot,
 )
-from snapplan.domain.trusted import trusted
 from snapplan.errors import PersistenceError, ValidationError
 
 T = TypeVar("T")

@@ -33,7 +33,7 @@ from snapplan.errors import (
     ValidationError,
 )
 from snapplan.ports.unit_of_work import UnitOfWork
-from snapplan.services.loading import load_plan_snapshots
+from snapplan.services._loading import load_plan_snapshots
 
 S = TypeVar("S", bound=CapturedSnapshot)
 R = TypeVar("R", ProductionRun, AssemblyRun, WasteRun)
