@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -173,11 +173,6 @@ def content(entry: Run) -> tuple[object, ...]:
 def optional_id(value: uuid.UUID | str | None, parameter: str) -> uuid.UUID | None:
     """An optional id argument."""
     return None if value is None else parse_id(value, parameter)
-
-
-def names_listed(snapshots: Iterable[Snapshot]) -> str:
-    """``'Large' 1f…, 'Small' 2e…`` for messages."""
-    return ", ".join(f"{s.name!r} ({s.id})" for s in snapshots)
 
 
 def first(items: Sequence[S]) -> S:
