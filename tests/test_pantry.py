@@ -274,6 +274,8 @@ def test_at_most_one_preferred_active_product_per_item(store: Any) -> None:
          "packs must be 1 or more"),
         (lambda s, b: record_purchase(s.unit_of_work(), b.bag.id, 1.5), TypeError,
          "packs must be a whole number"),
+        (lambda s, b: record_purchase(s.unit_of_work(), b.bag.id, "2.5"), ValidationError,
+         "packs must be a whole number, not '2.5'"),
         (lambda s, b: record_purchase(s.unit_of_work(), b.shortbread.id, 1), ProductNotFound,
          "product"),
         (lambda s, b: record_stock_count(s.unit_of_work(), b.shortbread.id, 1, "kg"),
@@ -351,3 +353,43 @@ def test_two_entries_never_share_a_seq(store: Any) -> None:
         taken = uow.pantry.all()[0]
         with pytest.raises(ConflictError):
             uow.pantry.add(attrs.evolve(taken, id=Ingredient("x").id, key=None))
+
+
+def test_packs_from_a_web_form_come_as_digits(store: Any) -> None:
+    b = bakery(store)
+    receipt = record_purchase(store.unit_of_work(), b.bag.id, " 3 ", clock=clock(1))
+    assert (receipt.packs, receipt.quantity) == (3, 3)
+
+
+def test_the_stock_unit_is_the_unit_of_the_oldest_thing_the_ledgers_say_of_an_item(
+    store: Any,
+) -> None:
+    # butter has no product and no measure: a bake took 250 g at 8:00, then a slice of toast
+    # took a stick at 9:00; the figures stay in grams (the older of the two), the stick listed
+    b = bakery(store)
+    with store.unit_of_work() as uow:
+        uow.products.remove(b.block.id)
+        uow.commit()
+    record_production(store.unit_of_work(), b.plan_id, b.shortbread.id, 1, clock=clock(60))
+    before = pantry(store.unit_of_work(), as_of=at(61)).item(b.butter.id)
+    record_stock_use(
+        store.unit_of_work(), b.butter.id, 1, "stick", reason="toast", clock=clock(120)
+    )
+    after = pantry(store.unit_of_work(), as_of=at(61)).item(b.butter.id)
+    now = pantry(store.unit_of_work(), as_of=at(121)).item(b.butter.id)
+    assert before is not None
+    assert after is not None
+    assert now is not None
+    assert (before.on_hand, before.unit) == (after.on_hand, after.unit) == (-250, "g")
+    assert (now.on_hand, now.unit, now.unconvertible) == (-250, "g", ((Decimal(-1), "stick"),))
+
+
+def test_the_memory_store_takes_writing_like_the_sql_store() -> None:
+    from snapplan import MemoryStore
+
+    store = MemoryStore()
+    with store.unit_of_work(writing=True) as uow:
+        uow.ingredients.add(Ingredient("Flour"))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.ingredients.count() == 1

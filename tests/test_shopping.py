@@ -265,3 +265,24 @@ def test_what_a_tin_a_hamper_and_the_plan_cost(store: Any) -> None:
     assert cost.total == Decimal("10.50")
     assert not cost.complete
     assert [(m.name, m.why) for m in cost.missing] == [("Ribbon", "no product")]
+
+
+def test_a_plans_total_counts_every_line_whose_price_is_known(store: Any) -> None:
+    # Custard: 500 ml milk (a product without a price) and 100 g flour (2.00 a kilo); 2
+    # batches. The flour's 0.40 counts; the milk is missing, so the total is a floor
+    milk, flour = Ingredient("Milk"), Ingredient("Flour")
+    carton = Product(milk.id, "Milk 1 l", 1, "l")
+    bag = Product(flour.id, "Flour 1 kg", 1, "kg")
+    custard = Recipe(
+        "Custard", lines=[IngredientLine(milk.id, 500, "ml"), IngredientLine(flour.id, 100, "g")]
+    )
+    event = Event("Tea", [ProductionTarget(custard.id, 2)])
+    add_catalog(store.unit_of_work(), [milk, flour, carton, bag, custard, event])
+    plan = create_plan(store.unit_of_work(), event.id).plan_id
+    record_price(store.unit_of_work(), bag.id, "2.00", currency="EUR")
+    cost = plan_cost(store.unit_of_work(), plan)
+    assert cost.total == Decimal("0.40")
+    assert [(r.name, r.batch_cost) for r in cost.recipes] == [("Custard", None)]
+    assert not cost.complete
+    assert [(m.name, m.why) for m in cost.missing] == [("Milk", "no price")]
+    assert shopping_list(store.unit_of_work(), [plan]).total == Decimal("2.00")  # one bag

@@ -75,8 +75,9 @@ class FinishedGoodCost:
 @attrs.frozen
 class PlanCost:
     """A plan's costs, each tuple sorted by name: per recipe batch, per finished unit, per
-    finished good; ``total`` (what the plan costs, as baked: the known parts; 0 when none is
-    known); ``complete`` (False when a price, a product or a conversion is missing) and
+    finished good; ``total`` (what the plan costs, as baked: every recipe line and packaging
+    whose cost is known, added up; 0 when none is — so an incomplete plan's total is a
+    floor); ``complete`` (False when a price, a product or a conversion is missing) and
     ``missing`` (what, per item, and why); ``currency`` (None when no price is known)."""
 
     plan_id: uuid.UUID
@@ -241,11 +242,20 @@ def plan_cost(
 
     for good_id in goods:
         cost_of_good(good_id)
+    # the total adds every line whose cost is known (a recipe with one unpriced line still
+    # counts its other lines), as the shopping list adds every item whose cost is known
     total = Fraction(0)
     for line in requirements.batches:
-        cost = own.get(line.snapshot_id)
-        if cost is not None:
-            total += cost * Fraction(line.batches)
+        recipe = recipes[line.snapshot_id]
+        for ingredient in recipe.lines:
+            cost = prices.of(
+                ingredient.ingredient_id,
+                ingredient.ingredient_name,
+                ingredient.quantity,
+                ingredient.unit,
+            )
+            if cost is not None:
+                total += cost * Fraction(line.batches)
     for material in requirements.materials:
         cost = prices.of(material.material_unit_id, material.name, material.quantity, "each")
         if cost is not None:

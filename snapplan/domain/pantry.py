@@ -99,8 +99,10 @@ def stock_unit(
 
     The base unit (``g``, ``ml``, ``each`` or a unit of its own) of the dimension of the item's
     preferred active product's pack, else of its first active product (by name); with no
-    active product, ``g`` when its measures reach mass; else the unit of its oldest pantry entry;
-    else the first unit the caller met for it (a shopping list's first need). None when there
+    active product, ``g`` when its measures reach mass; else the unit of the oldest thing the
+    ledgers say of it (its oldest pantry entry, or an older use by a kitchen run: what a run
+    took off the shelf is part of the pantry's story too); else the first unit the caller met
+    for it (a shopping list's first need). None when there
     is nothing to go by.
     """
     active = sorted((p for p in products if p.active), key=lambda p: (p.name, str(p.id)))
@@ -140,18 +142,19 @@ class KitchenUse:
     at: datetime.datetime
 
 
-def kitchen_uses(runs: Iterable[Run], as_of: datetime.datetime) -> list[KitchenUse]:
+def kitchen_uses(runs: Iterable[Run], as_of: datetime.datetime | None) -> list[KitchenUse]:
     """What the live runs (of every event) at or before ``as_of`` used: production runs'
-    ingredients and assembly runs' packaging, as the runs recorded them."""
+    ingredients and assembly runs' packaging, as the runs recorded them. ``as_of=None``:
+    everything every run ever recorded, voided or not."""
     ledger = list(runs)
     voided = {
         entry.run_id
         for entry in ledger
-        if isinstance(entry, RunVoid) and entry.recorded_at <= as_of
+        if isinstance(entry, RunVoid) and as_of is not None and entry.recorded_at <= as_of
     }
     uses: list[KitchenUse] = []
     for run in ledger:
-        if run.id in voided or run.recorded_at > as_of:
+        if run.id in voided or (as_of is not None and run.recorded_at > as_of):
             continue
         if isinstance(run, ProductionRun):
             uses.extend(
@@ -184,13 +187,20 @@ def compute_pantry(
     by_item: dict[uuid.UUID, list[Product]] = defaultdict(list)
     for product in products:
         by_item[product.item_id].append(product)
+    runs_all = list(runs)
     live = live_pantry(entries, as_of)
-    used = kitchen_uses(runs, as_of)
+    used = kitchen_uses(runs_all, as_of)
+    # The oldest thing the ledgers say of an item, a pantry entry or what a run took off the
+    # shelf, whenever it was and whatever was voided since: its unit stays the item's stock
+    # unit (when no product or measure says otherwise), so every figure of the item, past ones
+    # included, is in one unit.
+    said: list[tuple[datetime.datetime, int, uuid.UUID, str]] = [
+        (e.at, 1, e.item_id, e.unit) for e in entries if not isinstance(e, PantryVoid)
+    ]
+    said += [(u.at, 0, u.item_id, u.unit) for u in kitchen_uses(list(runs_all), None)]
     oldest: dict[uuid.UUID, str] = {}
-    for entry in sorted(
-        (e for e in entries if not isinstance(e, PantryVoid)), key=lambda e: (e.at, e.seq)
-    ):
-        oldest.setdefault(entry.item_id, entry.unit)
+    for _, _, item_id, spelled in sorted(said, key=lambda s: (s[0], s[1])):
+        oldest.setdefault(item_id, spelled)
     names: dict[uuid.UUID, str] = {use.item_id: use.name for use in used}
     known = {*by_item, *(e.item_id for e in entries if not isinstance(e, PantryVoid))}
     known |= {use.item_id for use in used}
@@ -198,12 +208,7 @@ def compute_pantry(
     for item_id in known:
         item = items.get(item_id) or StockedItem(item_id, names.get(item_id, str(item_id)))
         mine = [u for u in used if u.item_id == item_id]
-        unit = stock_unit(
-            item.measures,
-            by_item.get(item_id, ()),
-            oldest.get(item_id),
-            mine[0].unit if mine else None,
-        )
+        unit = stock_unit(item.measures, by_item.get(item_id, ()), oldest.get(item_id))
         entries_of_item = [e for e in live if e.item_id == item_id]
         lines.append(_item_line(item, unit or "each", entries_of_item, mine))
     return Pantry(as_of=as_of, items=tuple(sorted(lines, key=lambda i: (i.name, str(i.item_id)))))

@@ -94,8 +94,14 @@ def moment(value: Any, parameter: str) -> datetime.datetime | None:
 
 
 def whole(value: Any, parameter: str) -> int:
-    """A whole number of 1 or more (packs, a ledger number): ``TypeError`` for what is no int,
-    ``ValidationError`` for zero or less."""
+    """A whole number of 1 or more (packs, a ledger number): an ``int``, or its ASCII digits as
+    text (what a web form sends). ``TypeError`` for any other type, ``ValidationError`` for
+    text that is no whole number, or for zero or less."""
+    if isinstance(value, str):
+        digits = value.strip(" \t")
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+            raise ValidationError(f"{parameter} must be a whole number, not {value!r:.40}")
+        value = int(digits)
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{parameter} must be a whole number (int), not {value!r:.40}")
     if value < 1:

@@ -181,7 +181,7 @@ def record_stock_use(
 def record_purchase(
     uow: UnitOfWork,
     product_id: uuid.UUID | str,
-    packs: int,
+    packs: int | str,
     *,
     price: AmountLike | None = None,
     currency: str | None = None,
@@ -191,9 +191,9 @@ def record_purchase(
     by: str | None = None,
     clock: Clock | None = None,
 ) -> Receipt:
-    """``packs`` of a product bought: a receipt of its item, ``packs`` x its pack, in the
-    pack's unit; with ``price`` (per pack, in ``currency``) also a price quote, in the same
-    commit.
+    """``packs`` of a product bought (an int, or its digits as text, as a web form sends it):
+    a receipt of its item, ``packs`` x its pack, in the pack's unit; with ``price`` (per pack,
+    in ``currency``) also a price quote, in the same commit.
 
     A retry with the same ``key`` returns the first receipt and records no second quote.
     ``ProductNotFound`` for an unknown product.

@@ -19,8 +19,15 @@ class MemoryStore:
     def __init__(self) -> None:
         self._state = CommittedState()
 
-    def unit_of_work(self) -> MemoryUnitOfWork:
-        """A new, not yet entered unit of work on this store."""
+    def unit_of_work(self, *, writing: bool = False) -> MemoryUnitOfWork:
+        """A new, not yet entered unit of work on this store.
+
+        ``writing`` is accepted for code written against
+        :meth:`SqlStore.unit_of_work <snapplan.adapters.sql.SqlStore.unit_of_work>` (where it
+        makes a writer wait for SQLite's write lock): the memory store has no lock to wait for,
+        so a host's tests can run the same code on it.
+        """
+        del writing
         return MemoryUnitOfWork(self._state)
 
     def __repr__(self) -> str:
