@@ -100,7 +100,8 @@ class ShoppingLine:
     negative), ``to_buy`` (``needed`` less what is on hand, never below zero), the ``packs``
     chosen and what they hold (``bought``), ``left_over`` (on hand, or 0 when negative, plus
     bought, less needed; never below zero), ``cost`` (the packs' prices summed: 0 when nothing
-    is bought, None when a price is missing or the item has no product), ``complete`` (False
+    is bought, None when a price is missing, the item has no product or a need could not be
+    converted), ``complete`` (False
     when something is missing: see :class:`ShoppingList`), ``unconvertible`` (the summed needs,
     per unit, that could not be put in ``unit``) and ``sources`` (every contribution).
     """
@@ -308,6 +309,8 @@ def _line(  # noqa: PLR0917  (the list's context, passed down)
     to_buy = max(needed - usable, Fraction(0))
     # 4: round to packs
     choice, cost, priced = _packs(to_buy, products, quotes, unit, item, policy, currency)
+    if lost:
+        cost = None  # what the unconvertible needs cost is unknown: never shown as 0
     if not products:
         why.append("no product")
     elif not priced:

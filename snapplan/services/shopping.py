@@ -95,7 +95,13 @@ def shopping_list(
     arguments.flag(use_pantry, "use_pantry")
     when = arguments.moment(as_of, "as_of") or utc_now()
     with uow:
-        plans = sorted(uow.plans.get_many(wanted), key=lambda p: str(p.id))
+        found = uow.plans.get_many(wanted)
+        names = {
+            event.id: event.name
+            for event in uow.events.find_many([p.event_id for p in found]).values()
+        }
+        # sources come by event name (then plan id): readable, and whatever order was asked
+        plans = sorted(found, key=lambda p: (names.get(p.event_id, ""), str(p.id)))
         events: dict[uuid.UUID, Plan] = {}
         for plan in plans:
             if plan.event_id in events:
