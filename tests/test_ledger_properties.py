@@ -7,7 +7,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
+from store_properties import on_every_store
 
 from snapplan import ComponentKind, plan_progress
 from snapplan.domain.ledger import live_runs, on_hand
@@ -16,11 +17,8 @@ from snapplan.domain.quantities import exact_arithmetic
 from snapplan.testing import strategies as sps
 from snapplan.testing.catalog import add_all
 
-reuse_factory = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-
-@reuse_factory
-@given(case=sps.planned_ledgers())
+@on_every_store(case=sps.planned_ledgers())
 def test_a_ledger_stored_anywhere_reads_back_and_gives_the_same_progress(
     store_factory: Any, case: sps.LedgerCase
 ) -> None:

@@ -15,8 +15,9 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from store_properties import on_every_store
 
 from snapplan import CycleError, Limits, PersistenceError, create_plan, plan_requirements
 from snapplan.domain.quantities import exact_arithmetic
@@ -24,8 +25,6 @@ from snapplan.testing import strategies as sps
 from snapplan.testing.contents import store_contents
 from snapplan.testing.faults import FaultyStore, InjectedFault, count_writes
 
-# The store factory is a fixture: each example makes its own fresh store from it.
-reuse_factory = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 GENEROUS = Limits(goods=100, recipes=100)
 
 
@@ -37,8 +36,7 @@ def stocked(store_factory: Any, case: sps.CatalogCase) -> Any:
     return store
 
 
-@reuse_factory
-@given(case=sps.catalogs())
+@on_every_store(case=sps.catalogs())
 def test_a_plan_links_every_target_and_reads_only_snapshots(
     store_factory: Any, case: sps.CatalogCase
 ) -> None:
@@ -78,8 +76,7 @@ def test_a_plan_links_every_target_and_reads_only_snapshots(
     assert [plan_requirements(store.unit_of_work(), p.id) for p in plans] == before
 
 
-@reuse_factory
-@given(case=sps.catalogs(), fail_at_commit=st.booleans())
+@on_every_store(case=sps.catalogs(), fail_at_commit=st.booleans())
 def test_a_failure_at_any_write_leaves_the_store_as_it_was(
     store_factory: Any, case: sps.CatalogCase, fail_at_commit: bool
 ) -> None:
@@ -128,8 +125,7 @@ def edited(item: Any, draw: st.DrawFn) -> Any:
     return attrs.evolve(item, **changes)
 
 
-@reuse_factory
-@given(case=sps.catalogs(), data=st.data())
+@on_every_store(case=sps.catalogs(), data=st.data())
 def test_catalog_edits_after_planning_never_change_requirements(
     store_factory: Any, case: sps.CatalogCase, data: st.DataObject
 ) -> None:
@@ -147,8 +143,7 @@ def test_catalog_edits_after_planning_never_change_requirements(
         assert plan_requirements(store.unit_of_work(), plan_id) == before
 
 
-@reuse_factory
-@given(case=sps.catalogs(), factor=st.integers(2, 7))
+@on_every_store(case=sps.catalogs(), factor=st.integers(2, 7))
 def test_scaling_targets_scales_units_and_packaging_exactly(
     store_factory: Any, case: sps.CatalogCase, factor: int
 ) -> None:
@@ -182,8 +177,7 @@ def test_scaling_targets_scales_units_and_packaging_exactly(
             }
 
 
-@reuse_factory
-@given(case=sps.catalogs(cycle=True))
+@on_every_store(case=sps.catalogs(cycle=True))
 def test_a_planted_cycle_is_always_reported_as_a_valid_loop(
     store_factory: Any, case: sps.CatalogCase
 ) -> None:
