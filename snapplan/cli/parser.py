@@ -377,7 +377,7 @@ def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> N
     produce = command("produce", "record batches baked", _PRODUCE, database, who, keyed)
     produce.add_argument("plan", metavar="PLAN", help=plan_help)
     produce.add_argument("recipe", metavar="RECIPE", help="recipe name or id")
-    produce.add_argument("batches", metavar="BATCHES", help="batches baked (2, 0.5...)")
+    produce.add_argument("batches", metavar="BATCHES", help="batches baked (2, 0.5, 1 1/2...)")
     produce.add_argument("--unit", metavar="NAME", help="the finished unit made (when several)")
     produce.add_argument("--items", metavar="N", help="items that came out (a burnt tray...)")
     produce.add_argument(
@@ -387,7 +387,7 @@ def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> N
     assemble = command("assemble", "record goods boxed", _ASSEMBLE, database, who, keyed)
     assemble.add_argument("plan", metavar="PLAN", help=plan_help)
     assemble.add_argument("good", metavar="GOOD", help="finished good name or id")
-    assemble.add_argument("quantity", metavar="QUANTITY", help="how many were boxed")
+    assemble.add_argument("quantity", metavar="QUANTITY", help="how many were boxed (12, 1/2...)")
     assemble.add_argument(
         "--allow-shortage",
         action="store_true",
