@@ -131,6 +131,9 @@ exactly from the plan's snapshots: later catalog edits do not change it.
 With --json, amounts are exact strings: decimals in plain notation without trailing zeros
 ("2", "0.5", "2751.796185"); needed_batches is a fraction in lowest terms ("25/3") when no
 decimal says it exactly; leftover_units is null when it is not defined.
+
+The tables read as a baker measures, exactly: 8 ⅓ batches, 15 ¾ cups, 2 cups + 1 tbsp (cups
+and spoons only where they add up to the amount); --exact shows the decimals, units apart.
 """
 
 _DRIFT = """\
