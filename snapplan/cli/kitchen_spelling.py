@@ -24,7 +24,7 @@ from typing import Final
 
 from snapplan.domain.kitchen_amounts import VULGAR
 from snapplan.domain.quantities import canonical_decimal
-from snapplan.domain.units import known_unit
+from snapplan.domain.units import canonical_unit, known_unit
 
 #: The fractions on a baker's measuring cups and spoons, and how they are written.
 BAKERS_FRACTIONS: Final = {
@@ -93,6 +93,22 @@ def kitchen_volume(quantity: Decimal, unit: str) -> str | None:
     if spoons:
         parts.append(f"{kitchen_number(spoons)} tsp")
     return " + ".join(parts)
+
+
+def measure(quantity: Decimal, unit: str) -> str:
+    """An ingredient's amount as measured, exact: cups and spoons where they say it, a count
+    alone, else the number and its unit (``2 cups + 1 tbsp``, ``6``, ``2751.796185 g``)."""
+    spelled = kitchen_volume(quantity, unit)
+    if spelled is not None:
+        return spelled
+    if canonical_unit(unit) == "each":
+        return kitchen_number(quantity)  # 6 eggs, not 6 each eggs
+    return f"{canonical_decimal(quantity)} {unit}"
+
+
+def batches_of(batches: Decimal) -> str:
+    """``2 batches``, ``½ batch``, ``1 batch``."""
+    return f"{kitchen_number(batches)} {'batch' if batches <= 1 else 'batches'}"
 
 
 def _largest_cup_measure(cups: Fraction) -> Fraction:

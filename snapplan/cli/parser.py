@@ -363,7 +363,27 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
 
     _execution_commands(command, database)
     _buying_commands(command, database)
+    _sheet_command(command, database)
     return parser
+
+
+_SHEET = """\
+Print a plan's kitchen sheet: one card per recipe, scaled to the planned batches (--remaining:
+to what is left to bake, make-up batches included), ingredients as a baker measures them (⅓ cup,
+1 ½ tsp, 2 cups + 1 tbsp; exact, every digit where no cup or spoon says it), sub-recipes before
+the recipes that use them; then a packing list per finished good, inner goods first.
+
+--html FILE writes it as one self-contained page that prints one card per page (no external
+assets), instead of printing the text.
+"""
+
+
+def _sheet_command(command: Callable[..., _Parser], database: _Parser) -> None:
+    """sheet (issue 17: the kitchen sheets)."""
+    sheet = command("sheet", "recipe cards and packing lists to work from", _SHEET, database)
+    sheet.add_argument("plan", metavar="PLAN", help="plan id, or an event (id or name)")
+    sheet.add_argument("--remaining", action="store_true", help="only what is left to make")
+    sheet.add_argument("--html", metavar="FILE", help="write a printable HTML page to FILE")
 
 
 def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> None:
