@@ -10,9 +10,19 @@ butter and 3 cups of sugar; 500 g of flour and 6 eggs.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+
+from snapplan.adapters.memory import MemoryStore
+from snapplan.cli.sample import sample_bakery
+from snapplan.domain.catalog import ComponentKind
+from snapplan.domain.units import dimension_of, known_unit
+from snapplan.services import create_plan, plan_requirements
+from snapplan.services.sheets import plan_sheet
 
 from .test_cli_kitchen import Cli
 
@@ -173,3 +183,43 @@ def test_an_unknown_plan_is_one_line(fair: Cli) -> None:
     assert re.match(
         r"snapplan: error: no event with id or name 'Fiar'", fair.fails("sheet", "Fiar")
     )
+
+
+def test_the_cards_and_packing_lists_add_up_to_what_the_plan_needs() -> None:
+    bakery = sample_bakery()
+    store = MemoryStore()
+    with store.unit_of_work(writing=True) as uow:
+        bakery.save(uow)
+        plan_id = create_plan(uow, bakery.event.id).plan_id
+        uow.commit()
+
+    found = plan_sheet(store.unit_of_work(), plan_id)
+    needs = plan_requirements(store.unit_of_work(), plan_id)
+
+    assert {c.snapshot_id: c.batches for c in found.cards} == {
+        r.snapshot_id: r.batches for r in needs.batches
+    }
+    on_cards: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
+    for card in found.cards:
+        for line in card.lines:
+            on_cards[line.ingredient, dimension_of(line.unit)] += in_base_unit(
+                line.quantity, line.unit
+            )
+    assert on_cards == {
+        (i.name, dimension_of(i.unit)): in_base_unit(i.quantity, i.unit) for i in needs.ingredients
+    }
+    packed: dict[tuple[ComponentKind, str], Decimal] = defaultdict(Decimal)
+    for packing in found.packing:
+        for line in packing.lines:
+            packed[line.kind, line.name] += line.total
+    assert {
+        name: n for (kind, name), n in packed.items() if kind is ComponentKind.FINISHED_UNIT
+    } == {u.name: u.quantity for u in needs.finished_units}
+    assert {
+        name: n for (kind, name), n in packed.items() if kind is ComponentKind.MATERIAL_UNIT
+    } == {m.name: m.quantity for m in needs.materials}
+
+
+def in_base_unit(quantity: Decimal, unit: str) -> Fraction:
+    known = known_unit(unit)
+    return Fraction(quantity) * (Fraction(known.factor) if known is not None else 1)
