@@ -79,8 +79,7 @@ def assemble(args: argparse.Namespace, out: Output) -> int:
         good = _in_plan(snapshots, args.good, "finished good", FinishedGoodSnapshot)
         run = record_assembly(
             uow, plan.id, good.id, _exact(args.quantity, "QUANTITY"),
-            allow_shortage=args.allow_shortage,
-            key=args.key, note=args.note, by=args.by,
+            allow_shortage=args.allow_shortage, key=args.key, note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
     _recorded(out, run)
@@ -107,9 +106,8 @@ def waste(args: argparse.Namespace, out: Output) -> int:
             FinishedGoodSnapshot,
         )
         run = record_waste(
-            uow, plan.id, item.id, _exact(args.quantity, "QUANTITY"), reason=args.reason,
-            key=args.key,
-            note=args.note, by=args.by,
+            uow, plan.id, item.id, _exact(args.quantity, "QUANTITY"),
+            reason=args.reason, key=args.key, note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
     _recorded(out, run)
