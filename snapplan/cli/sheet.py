@@ -14,7 +14,7 @@ from pathlib import Path
 
 from snapplan.cli.database import Access, database_url, open_store
 from snapplan.cli.lookup import find_plan
-from snapplan.cli.problems import EXIT_OK
+from snapplan.cli.problems import EXIT_OK, CommandError
 from snapplan.cli.sheet_html import sheet_html
 from snapplan.cli.sheet_text import sheet_text
 from snapplan.cli.terminal import Output
@@ -51,6 +51,9 @@ def _write(path: Path, text: str) -> None:
     try:
         partial.write_text(text, encoding="utf-8", newline="\n")
         partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

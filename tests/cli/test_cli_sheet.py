@@ -179,6 +179,13 @@ def test_names_are_escaped_for_the_terminal_and_for_html(
     assert "<b>" not in page
 
 
+def test_a_page_that_cannot_be_written_is_one_line_naming_it(fair: Cli) -> None:
+    line = fair.fails("sheet", "Fair", "--html", "no/such/folder/fair.html")
+    assert (
+        line == "snapplan: error: cannot write no/such/folder/fair.html: No such file or directory"
+    )
+
+
 def test_an_unknown_plan_is_one_line(fair: Cli) -> None:
     assert re.match(
         r"snapplan: error: no event with id or name 'Fiar'", fair.fails("sheet", "Fiar")
