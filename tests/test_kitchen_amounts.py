@@ -11,8 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from snapplan import ValidationError
+from snapplan.cli.kitchen_spelling import kitchen_number, kitchen_volume
 from snapplan.domain.kitchen_amounts import FAMILIES, fraction_value, kitchen_amount
 from snapplan.domain.measures import convert
+from snapplan.domain.units import known_unit
 
 
 @pytest.mark.parametrize(
@@ -67,3 +69,76 @@ def test_whatever_unit_it_lands_in_the_amount_is_the_same(
         return
     # the amount in its new unit is the same amount, exactly
     assert convert(quantity, landed, unit) == value
+
+
+# -- spelled as a baker reads them (issue 17, item 5) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "spelled"),
+    [
+        (Fraction(25, 3), "8 ⅓"),  # the demo's sugar cookies
+        (Decimal("0.5"), "½"),
+        (Decimal("2.75"), "2 ¾"),
+        (Decimal("0.375"), "⅜"),
+        (Decimal(9), "9"),
+        (Decimal("2.00"), "2"),
+        (Decimal("0.2"), "0.2"),  # no measuring cup holds a fifth: the decimal, exact
+        (Fraction(20, 9), "2 2/9"),
+        (Decimal("-0.5"), "-0.5"),
+    ],
+)
+def test_a_number_reads_as_a_whole_and_a_measuring_fraction(
+    value: Decimal | Fraction, spelled: str
+) -> None:
+    assert kitchen_number(value) == spelled
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit", "spelled"),
+    [
+        ("0.3333333333333333333333333333", "cup", None),  # not a third: never "⅓ cup"
+        ("16", "tsp", "⅓ cup"),
+        ("1.5", "tsp", "1 ½ tsp"),
+        ("99", "tsp", "2 cups + 1 tbsp"),
+        ("15.75", "cup", "15 ¾ cups"),
+        ("1", "cup", "1 cup"),
+        ("5", "tbsp", "¼ cup + 1 tbsp"),
+        ("2", "tbsp", "2 tbsp"),
+        ("4.6875", "cup", "4 ⅔ cups + 1 tsp"),
+        ("2", "fl_oz", "¼ cup"),
+        ("0.125", "teaspoons", "⅛ tsp"),
+        ("0", "cup", "0 cups"),
+        ("0.1", "cup", None),  # 4.8 tsp: no set of spoons says it
+        ("250", "ml", None),  # metric volumes stay decimals
+        ("2", "kg", None),
+        ("-1", "cup", None),
+    ],
+)
+def test_a_us_volume_reads_as_cups_and_spoons_only_when_exact(
+    quantity: str, unit: str, spelled: str | None
+) -> None:
+    assert kitchen_volume(Decimal(quantity), unit) == spelled
+
+
+@given(
+    st.decimals(min_value=0, max_value=1000, places=4, allow_nan=False),
+    st.sampled_from(["cup", "fl_oz", "tbsp", "tsp"]),
+)
+def test_cups_and_spoons_add_up_to_the_amount_exactly(quantity: Decimal, unit: str) -> None:
+    spelled = kitchen_volume(quantity, unit)
+    if spelled is None:
+        return
+    total = Fraction(0)
+    for part in spelled.split(" + "):
+        number, _, part_unit = part.rpartition(" ")
+        value = Fraction(int(number)) if number.isdigit() else fraction_value(number)
+        assert value is not None, part
+        total += value * _factor(part_unit.removesuffix("s"))
+    assert total == Fraction(quantity) * _factor(unit)
+
+
+def _factor(unit: str) -> Fraction:
+    known = known_unit(unit)
+    assert known is not None
+    return Fraction(known.factor)

@@ -188,6 +188,6 @@ def test_the_wheel_installed_in_a_fresh_venv_runs_help_and_demo(
     for path in pointed_at:
         assert path.is_file()
         assert path.is_relative_to(venv)  # the installed copy, not the source tree's
-    assert re.search(r"Sugar Cookies\s+9\s+25/3\s+24\n", demo)
+    assert re.search(r"Sugar Cookies\s+9\s+8 ⅓\s+24\n", demo)
     assert "5 ingredients, 5 recipes" in loaded
     assert run("-V") == "snapplan 0.1.0\n"

@@ -10,7 +10,10 @@ sells (``pack = "250 g"``), with an optional price per pack.
 
 Amounts are exact. TOML integers and strings (``"0.75"``) are exact already; TOML float literals
 (``0.5``) are read from their text as ``Decimal`` (``tomllib`` with ``parse_float=Decimal``), so
-no float is ever involved. ``nan``, ``inf``, zero and negative amounts are refused.
+no float is ever involved. A string may hold a fraction as a baker writes it (``"1/3"``,
+``"1 1/2"``, ``"½"``), read exactly: a recipe line's ``"1/3"`` cup becomes ``16 tsp``, and an
+amount of no unit (batches, a component's quantity) must have an exact decimal (``"1/2"``).
+``nan``, ``inf``, zero and negative amounts are refused.
 
 Every problem is a :class:`CatalogFileError` saying where it is::
 
@@ -56,7 +59,12 @@ from snapplan.domain.catalog import (
     SubRecipe,
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
-from snapplan.domain.kitchen_amounts import VULGAR, kitchen_amount
+from snapplan.domain.kitchen_amounts import (
+    VULGAR,
+    exact_amount,
+    is_fraction_text,
+    kitchen_amount,
+)
 from snapplan.domain.measures import Measure
 from snapplan.domain.prices import CURRENCIES
 from snapplan.domain.products import Product
@@ -220,11 +228,26 @@ def _string(where: str, value: Any) -> str:
 
 
 def _amount(where: str, value: Any) -> Decimal:
+    """A positive amount of no unit: ``12``, ``0.5``, ``"0.5"``, or a fraction with an exact
+    decimal (``"1/2"``, ``"1 1/2"``, ``"½"``); ``"1/3"`` is refused (see
+    :func:`snapplan.domain.kitchen_amounts.exact_amount`)."""
     if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
         raise _problem(where, f'expected an amount (12, 0.5 or "0.5"), not {_describe(value)}')
     with _at(where):
+        if isinstance(value, str) and is_fraction_text(value):
+            return positive_amount(exact_amount(value))
         # A Decimal goes in as its text, so that a message quotes it as it was written.
         return positive_amount(str(value) if isinstance(value, Decimal) else value)
+
+
+def _line_amount(where: str, value: Any, unit: str) -> tuple[Decimal, str]:
+    """A recipe line's quantity in its unit; a fraction with no exact decimal in the unit is
+    kept exact in a smaller unit of its family (``"1/3"`` cup is 16 tsp), or refused."""
+    if isinstance(value, str) and is_fraction_text(value):
+        with _at(where):
+            quantity, unit = kitchen_amount(value, unit)
+            return positive_amount(quantity), unit
+    return _amount(where, value), unit
 
 
 def _id(where: str, value: Any) -> uuid.UUID:
@@ -476,8 +499,8 @@ class _CatalogReader:
             where, item, "lines", "line", allowed=(*line_keys, "note"), required=line_keys
         ):
             ingredient_id = self.ref(at, "ingredient", line["ingredient"])
-            quantity = _amount(f"{at}, quantity", line["quantity"])
             unit = _string(f"{at}, unit", line["unit"])
+            quantity, unit = _line_amount(f"{at}, quantity", line["quantity"], unit)
             note = _string(f"{at}, note", line.get("note", ""))
             with _at(at):
                 lines.append(IngredientLine(ingredient_id, quantity, unit, note))

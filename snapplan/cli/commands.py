@@ -41,6 +41,7 @@ from snapplan.cli.render import (
     to_json,
 )
 from snapplan.cli.sample import sample_bakery
+from snapplan.cli.sheet import sheet
 from snapplan.cli.sync import sync
 from snapplan.cli.terminal import Output
 from snapplan.domain.events import Event
@@ -340,3 +341,5 @@ __all__ = [
 ]  # fmt: skip
 # The buying commands (snapplan.cli.buying), kept apart from the list above.
 __all__ += ["buy", "cost", "count", "pantry", "price", "shop", "use"]
+# The kitchen sheet (snapplan.cli.sheet).
+__all__ += ["sheet"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import uuid
-from typing import TypeVar
+from decimal import Decimal
+from typing import TypeVar, overload
 
 from snapplan.cli.buying import void_pantry
 from snapplan.cli.database import Access, database_url, open_store
@@ -21,6 +22,7 @@ from snapplan.cli.progress import progress_json, progress_table, run_summary
 from snapplan.cli.render import preferred_units, to_json
 from snapplan.cli.tables import amount
 from snapplan.cli.terminal import Output
+from snapplan.domain.kitchen_amounts import exact_amount, is_fraction_text
 from snapplan.domain.plan import Plan
 from snapplan.domain.runs import AssemblyRun, Run
 from snapplan.domain.snapshots import (
@@ -30,7 +32,7 @@ from snapplan.domain.snapshots import (
     RecipeSnapshot,
     Snapshot,
 )
-from snapplan.errors import NotFoundError
+from snapplan.errors import NotFoundError, ValidationError
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import (
     plan_progress,
@@ -58,8 +60,8 @@ def produce(args: argparse.Namespace, out: Output) -> int:
             else None
         )
         run = record_production(
-            uow, plan.id, recipe.id, args.batches,
-            finished_unit_id=unit.id if unit else None, items=args.items,
+            uow, plan.id, recipe.id, _exact(args.batches, "BATCHES"),
+            finished_unit_id=unit.id if unit else None, items=_exact(args.items, "--items"),
             with_sub_recipes=args.with_sub_recipes, key=args.key, note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
@@ -76,8 +78,8 @@ def assemble(args: argparse.Namespace, out: Output) -> int:
         plan, snapshots = _plan(uow, args.plan)
         good = _in_plan(snapshots, args.good, "finished good", FinishedGoodSnapshot)
         run = record_assembly(
-            uow, plan.id, good.id, args.quantity, allow_shortage=args.allow_shortage,
-            key=args.key, note=args.note, by=args.by,
+            uow, plan.id, good.id, _exact(args.quantity, "QUANTITY"),
+            allow_shortage=args.allow_shortage, key=args.key, note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
     _recorded(out, run)
@@ -104,8 +106,8 @@ def waste(args: argparse.Namespace, out: Output) -> int:
             FinishedGoodSnapshot,
         )
         run = record_waste(
-            uow, plan.id, item.id, args.quantity, reason=args.reason, key=args.key,
-            note=args.note, by=args.by,
+            uow, plan.id, item.id, _exact(args.quantity, "QUANTITY"),
+            reason=args.reason, key=args.key, note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
     _recorded(out, run)
@@ -209,6 +211,22 @@ def _run_id(uow: UnitOfWork, text: str, plan_text: str | None) -> uuid.UUID:
         if entry.seq == int(text):
             return entry.id
     raise CommandError(f"the event's ledger has no run {text}")
+
+
+@overload
+def _exact(text: str, what: str) -> str | Decimal: ...
+@overload
+def _exact(text: None, what: str) -> None: ...
+def _exact(text: str | None, what: str) -> str | Decimal | None:
+    """An amount argument written as a fraction (``1/2``, ``1 1/2``, ``½``) as its exact
+    decimal, refused when it has none (``1/3``); any other text goes on to the service, which
+    reads decimals and says what is wrong."""
+    if text is None or not is_fraction_text(text):
+        return text
+    try:
+        return exact_amount(text)
+    except ValidationError as error:
+        raise CommandError(f"{what}: {error}") from None
 
 
 def _recorded(out: Output, run: Run) -> None:

@@ -131,6 +131,9 @@ exactly from the plan's snapshots: later catalog edits do not change it.
 With --json, amounts are exact strings: decimals in plain notation without trailing zeros
 ("2", "0.5", "2751.796185"); needed_batches is a fraction in lowest terms ("25/3") when no
 decimal says it exactly; leftover_units is null when it is not defined.
+
+The tables read as a baker measures, exactly: 8 ⅓ batches, 15 ¾ cups, 2 cups + 1 tbsp (cups
+and spoons only where they add up to the amount); --exact shows the decimals, units apart.
 """
 
 _DRIFT = """\
@@ -360,7 +363,27 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
 
     _execution_commands(command, database)
     _buying_commands(command, database)
+    _sheet_command(command, database)
     return parser
+
+
+_SHEET = """\
+Print a plan's kitchen sheet: one card per recipe, scaled to the planned batches (--remaining:
+to what is left to bake, make-up batches included), ingredients as a baker measures them (⅓ cup,
+1 ½ tsp, 2 cups + 1 tbsp; exact, every digit where no cup or spoon says it), sub-recipes before
+the recipes that use them; then a packing list per finished good, inner goods first.
+
+--html FILE writes it as one self-contained page that prints one card per page (no external
+assets), instead of printing the text.
+"""
+
+
+def _sheet_command(command: Callable[..., _Parser], database: _Parser) -> None:
+    """sheet (issue 17: the kitchen sheets)."""
+    sheet = command("sheet", "recipe cards and packing lists to work from", _SHEET, database)
+    sheet.add_argument("plan", metavar="PLAN", help="plan id, or an event (id or name)")
+    sheet.add_argument("--remaining", action="store_true", help="only what is left to make")
+    sheet.add_argument("--html", metavar="FILE", help="write a printable HTML page to FILE")
 
 
 def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> None:
@@ -377,7 +400,7 @@ def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> N
     produce = command("produce", "record batches baked", _PRODUCE, database, who, keyed)
     produce.add_argument("plan", metavar="PLAN", help=plan_help)
     produce.add_argument("recipe", metavar="RECIPE", help="recipe name or id")
-    produce.add_argument("batches", metavar="BATCHES", help="batches baked (2, 0.5...)")
+    produce.add_argument("batches", metavar="BATCHES", help="batches baked (2, 0.5, 1 1/2...)")
     produce.add_argument("--unit", metavar="NAME", help="the finished unit made (when several)")
     produce.add_argument("--items", metavar="N", help="items that came out (a burnt tray...)")
     produce.add_argument(
@@ -387,7 +410,7 @@ def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> N
     assemble = command("assemble", "record goods boxed", _ASSEMBLE, database, who, keyed)
     assemble.add_argument("plan", metavar="PLAN", help=plan_help)
     assemble.add_argument("good", metavar="GOOD", help="finished good name or id")
-    assemble.add_argument("quantity", metavar="QUANTITY", help="how many were boxed")
+    assemble.add_argument("quantity", metavar="QUANTITY", help="how many were boxed (12, 1/2...)")
     assemble.add_argument(
         "--allow-shortage",
         action="store_true",

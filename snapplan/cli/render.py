@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from snapplan.adapters.converter import converter
-from snapplan.cli.tables import amount, readable, tables
+from snapplan.cli.tables import amount, counted, readable, tables
 from snapplan.cli.terminal import escape
 from snapplan.domain.drift import Drift
 from snapplan.domain.plan import Plan
@@ -56,7 +56,12 @@ def requirements_table(
             "Batches",
             ("recipe", "batches", "needed", "leftover units"),
             [
-                (r.name, amount(r.batches), amount(r.needed_batches), amount(r.leftover_units))
+                (
+                    r.name,
+                    counted(r.batches, exact=exact),
+                    counted(r.needed_batches, exact=exact),
+                    counted(r.leftover_units, exact=exact),
+                )
                 for r in requirements.batches
             ],
         ),
@@ -79,12 +84,12 @@ def requirements_table(
         (
             "Finished units",
             ("finished unit", "quantity"),
-            [(u.name, amount(u.quantity)) for u in requirements.finished_units],
+            [(u.name, counted(u.quantity, exact=exact)) for u in requirements.finished_units],
         ),
         (
             "Packaging",
             ("material", "quantity"),
-            [(m.name, amount(m.quantity)) for m in requirements.materials],
+            [(m.name, counted(m.quantity, exact=exact)) for m in requirements.materials],
         ),
     )
 

@@ -2,8 +2,9 @@
 
 :func:`amount` spells an exact amount plainly (``3.00`` as ``3``, a fraction as ``25/3``).
 :func:`readable` shows an ingredient total the way a baker reads it: in the unit the recipes use
-most when the total converts to it exactly (``1109.00735859375 ml`` is ``4.6875 cup``), and with
-at most three decimals, marked ``~`` when rounded for display (``~4699.685 g``). The library's
+most when the total converts to it exactly (``1109.00735859375 ml`` is ``4 ⅔ cups + 1 tsp``),
+cups and spoons as a baker measures them, and with at most three decimals, marked ``~`` when
+rounded for display (``~4699.685 g``). The library's
 values stay exact; ``--exact`` tables and ``--json`` show every digit.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
+from snapplan.cli.kitchen_spelling import is_kitchen_volume, kitchen_number, kitchen_volume
 from snapplan.cli.terminal import escape
 from snapplan.domain.quantities import canonical_decimal
 from snapplan.domain.units import dimension_of, known_unit
@@ -31,12 +33,22 @@ def amount(value: Decimal | Fraction | None) -> str:
     return canonical_decimal(value) if isinstance(value, Decimal) else str(value)
 
 
+def counted(value: Decimal | Fraction | None, *, exact: bool = False) -> str:
+    """A count for the kitchen (batches, items): ``8 ⅓``, ``½`` (see
+    :func:`~snapplan.cli.kitchen_spelling.kitchen_number`); with ``exact``, :func:`amount`."""
+    if exact or value is None:
+        return amount(value)
+    return kitchen_number(value)
+
+
 def readable(
     quantity: Decimal, unit: str, *, preferred: str | None = None, exact: bool = False
 ) -> tuple[str, str]:
     """(amount, unit) for a table: in ``preferred`` (a unit of the same dimension) when the
     conversion is exact, else as given; at most :data:`PLACES` decimals, ``~`` when rounded.
-    With ``exact``, every digit in the unit given."""
+    A US volume reads as cups and spoons (``("2 cups + 1 tbsp", "")``, see
+    :mod:`snapplan.cli.kitchen_spelling`), its unit in the amount. With ``exact``, every digit
+    in the unit given."""
     if exact:
         return amount(quantity), unit
     shown_unit = unit
@@ -44,6 +56,11 @@ def readable(
         converted = convert_exactly(quantity, unit, preferred)
         if converted is not None:
             quantity, shown_unit = converted, preferred
+    if is_kitchen_volume(shown_unit):
+        # Cups and spoons, unit included in the amount (2 cups + 1 tbsp): the unit column stays
+        # empty, for every amount of the row alike.
+        spelled = kitchen_volume(quantity, shown_unit)
+        return spelled or f"{rounded(quantity)} {shown_unit}", ""
     return rounded(quantity), shown_unit
 
 

@@ -119,6 +119,27 @@ def kitchen_amount(text: str, unit: str) -> tuple[Decimal, str]:
     )
 
 
+def exact_amount(text: str) -> Decimal:
+    """``text`` (a decimal or a fraction) of no unit — batches, items, a component's quantity —
+    exactly: ``1/2`` is 0.5; ``1/3`` has no exact decimal and no smaller unit to move to, so it
+    is refused (``ValidationError``), never rounded.
+
+    >>> exact_amount("1 1/2"), exact_amount("¾"), exact_amount("2.5")
+    (Decimal('1.5'), Decimal('0.75'), Decimal('2.5'))
+    """
+    value = fraction_value(text)
+    if value is None:
+        return to_decimal(text)
+    exact = exact_decimal(value)
+    if isinstance(exact, Decimal):
+        return exact
+    shown = f"{value.numerator}/{value.denominator}"
+    raise ValidationError(
+        f"{text.strip()} ({shown}) has no exact decimal: write it another way"
+        f" (snapplan never rounds it to {_rounded(value)}...)"
+    )
+
+
 def _factor(symbol: str) -> Decimal:
     unit = known_unit(symbol)
     assert unit is not None

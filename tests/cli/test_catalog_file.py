@@ -82,6 +82,67 @@ def test_integers_strings_and_decimals_are_exact(written: str, expected: str | N
     assert str(quantity) == (expected or written.strip('"'))
 
 
+@pytest.mark.parametrize(
+    ("written", "unit", "expected"),
+    [
+        ('"1/2"', "cup", (Decimal("0.5"), "cup")),
+        ('"1 1/2"', "tsp", (Decimal("1.5"), "tsp")),
+        ('"½"', "cup", (Decimal("0.5"), "cup")),
+        ('"1/3"', "cup", (Decimal(16), "tsp")),  # a cup is 48 teaspoons: exact, never 0.33
+        ('"2 ⅔"', "cups", (Decimal(128), "tsp")),
+    ],
+)
+def test_a_recipe_line_may_be_written_as_a_fraction_and_is_read_exactly(
+    written: str, unit: str, expected: tuple[Decimal, str]
+) -> None:
+    line = f'{{ingredient = "Flour", quantity = {written}, unit = "{unit}"}}'
+    (read,) = parse_catalog(recipe_with(line)).recipes[0].lines
+    assert (read.quantity, read.unit) == expected
+
+
+def test_batches_components_and_targets_may_be_fractions_with_an_exact_decimal() -> None:
+    catalog = parse_catalog(
+        FLOUR
+        + '[[recipe]]\nname = "Cream"\n'
+        + '[[recipe]]\nname = "Cake"\nsub_recipes = [{recipe = "Cream", batches = "1/2"}]\n'
+        + '[[finished_unit]]\nname = "Slice"\nrecipe = "Cake"\nitems_per_batch = "12 1/2"\n'
+        + '[[finished_good]]\nname = "Box"\n'
+        + 'components = [{finished_unit = "Slice", quantity = "¼"}]\n'
+        + '[[event]]\nname = "Fair"\nproduction = [{recipe = "Cake", batches = "1 3/4"}]\n'
+        + 'assembly = [{finished_good = "Box", quantity = "2 1/2"}]\n'
+    )
+    cake = next(r for r in catalog.recipes if r.name == "Cake")
+    assert cake.sub_recipes[0].batches == Decimal("0.5")
+    assert catalog.finished_units[0].items_per_batch == Decimal("12.5")
+    assert catalog.finished_goods[0].components[0].quantity == Decimal("0.25")
+    (event,) = catalog.events
+    assert event.production_targets[0].batches == Decimal("1.75")
+    assert event.assembly_targets[0].quantity == Decimal("2.5")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (recipe_with('{ingredient = "Flour", quantity = "1/3", unit = "kg"}'),
+         "recipe 'Bread', line 1, quantity: 1/3 kg (1/3) has no exact decimal in kg"),
+        (recipe_with('{ingredient = "Flour", quantity = "1/3", unit = "pinch"}'),
+         "recipe 'Bread', line 1, quantity: 1/3 pinch (1/3) has no exact decimal in pinch:"),
+        (recipe_with('{ingredient = "Flour", quantity = "0/2", unit = "cup"}'),
+         "recipe 'Bread', line 1, quantity: amount must be positive"),
+        ('[[recipe]]\nname = "Cream"\n[[recipe]]\nname = "Cake"\n'
+         'sub_recipes = [{recipe = "Cream", batches = "1/3"}]\n',
+         "recipe 'Cake', sub-recipe 1, batches: 1/3 (1/3) has no exact decimal: write it another "
+         "way (snapplan never rounds it to 0.3333...)"),
+    ],
+)  # fmt: skip
+def test_a_fraction_that_nothing_makes_exact_is_refused_where_it_is(
+    text: str, message: str
+) -> None:
+    with pytest.raises(CatalogFileError) as caught:
+        parse_catalog(text)
+    assert str(caught.value).startswith(message)
+
+
 def test_references_may_point_forward_and_ids_may_be_given() -> None:
     given = "0b5c7a52-94a4-4b9f-8a31-4f0e63f7a3c1"
     catalog = parse_catalog(

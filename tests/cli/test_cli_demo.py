@@ -23,7 +23,7 @@ def test_demo_prints_the_requirements_and_runs_twice_in_a_row(run: Run, tmp_path
         assert result.returncode == 0, result.stderr
         assert result.stderr == ""
         assert "Sample bakery planned in snapplan-demo.sqlite" in result.stdout
-        assert re.search(r"Sugar Cookies\s+9\s+25/3\s+24\n", result.stdout)
+        assert re.search(r"Sugar Cookies\s+9\s+8 ⅓\s+24\n", result.stdout)
         assert re.search(r"Flour\s+6500\s+g\n", result.stdout)
     assert "each demo run adds a fresh copy" in second.stdout
     assert f"entry 2  bought 6 {X} Butter 250 g block (1500 g of Butter)" in first.stdout

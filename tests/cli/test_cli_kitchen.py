@@ -254,3 +254,41 @@ def test_a_writing_command_waits_for_another_writer_instead_of_failing(
     with WriteLock(str(cli.db)).held() as lock:
         lock.release_soon(0.3)
         assert cli(*command) == 0, cli.err
+
+
+# -- amounts written as fractions (issue 17, item 4) --------------------------------------------
+
+
+def test_batches_and_quantities_may_be_written_as_fractions_and_are_exact(cli: Cli) -> None:
+    cli.ok("produce", "Christmas Fair", "Shortbread", "1 1/2", "--items", "23 1/2")
+    cli.ok("assemble", "Christmas Fair", "Tin", "½", "--allow-shortage")
+    cli.ok("waste", "Christmas Fair", "Wedge", "1/4", "--reason", "a corner broke")
+
+    done = json.loads(cli.ok("progress", "Christmas Fair", "--json"))
+    (shortbread,) = done["recipes"]
+    assert shortbread["produced_batches"] == "1.5"
+    (wedge,) = done["finished_units"]
+    # 23.5 made, 4 boxed in half a tin, a quarter wasted
+    assert (wedge["produced"], wedge["consumed"], wedge["wasted"]) == ("23.5", "4", "0.25")
+    (tin,) = done["goods"]
+    assert tin["assembled"] == "0.5"
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (("produce", "Christmas Fair", "Shortbread", "1/3"),
+         "snapplan: error: BATCHES: 1/3 (1/3) has no exact decimal: write it another way"),
+        (("produce", "Christmas Fair", "Shortbread", "1", "--items", "2/3"),
+         "snapplan: error: --items: 2/3 (2/3) has no exact decimal"),
+        (("waste", "Christmas Fair", "Wedge", "1 1/3", "--reason", "x"),
+         "snapplan: error: QUANTITY: 1 1/3 (4/3) has no exact decimal"),
+    ],
+)  # fmt: skip
+def test_a_fraction_with_no_exact_decimal_is_refused_and_nothing_is_written(
+    cli: Cli, command: tuple[str, ...], message: str
+) -> None:
+    assert cli.fails(*command).startswith(message)
+    done = json.loads(cli.ok("progress", "Christmas Fair", "--json"))
+    assert done["recipes"][0]["produced_batches"] == "0"
+    assert done["finished_units"][0]["wasted"] == "0"

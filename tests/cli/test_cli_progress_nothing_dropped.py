@@ -38,8 +38,8 @@ def test_a_renamed_ingredient_still_shows_what_it_was_used_for(run: Run, tmp_pat
     data = json.loads(run("progress", "Fair", "--json", *db, check=True).stdout)
 
     rows = [line.split() for line in table.splitlines()]
-    assert ["Butter", "(not", "in", "this", "plan)", "0", "3", "0", "cup"] in rows
-    assert ["Unsalted", "butter", "9", "0", "9", "cup"] in rows
+    assert ["Butter", "(not", "in", "this", "plan)", "0", "cups", "3", "cups", "0", "cups"] in rows
+    assert ["Unsalted", "butter", "9", "cups", "0", "cups", "9", "cups"] in rows
     lines = {i["name"]: i for i in data["ingredients"]}
     assert set(lines) == {"Butter", "Unsalted butter"}
     assert (lines["Butter"]["planned"], lines["Butter"]["used"]) == ("0", "3")

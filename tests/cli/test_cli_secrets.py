@@ -230,4 +230,4 @@ def test_with_snapplan_db_the_hints_leave_db_out_and_work_as_printed(
 
     assert "--db" not in plan_hint + requirements_hint
     assert re.fullmatch(rf"  snapplan requirements {UUID}", requirements_hint)
-    assert re.search(r"Sugar Cookies\s+9\s+25/3\s+24\n", requirements.stdout)
+    assert re.search(r"Sugar Cookies\s+9\s+8 ⅓\s+24\n", requirements.stdout)

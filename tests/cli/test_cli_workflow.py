@@ -121,12 +121,18 @@ def test_requirements_as_json_are_exact_strings(planned: Planned) -> None:
 
 def test_requirements_as_tables(planned: Planned) -> None:
     out = planned.run("requirements", planned.plan_id, "--db", planned.db).stdout
-    assert re.search(r"Sugar Cookies\s+9\s+25/3\s+24\n", out)
+    assert re.search(r"Sugar Cookies\s+9\s+8 ⅓\s+24\n", out)
     # readable: three decimals at most, marked when rounded (the JSON keeps every digit)
     assert re.search(r"Butter\s+~2751\.796\s+g\n", out)
     assert re.search(r"Ribbon, 6 inch\s+80", out)
+    # cups as a baker measures them, exact: 15.75 cup is 15 ¾ cups, the unit in the amount
+    assert re.search(r"Sugar\s+15 ¾ cups\n", out)
+    assert re.search(r"Cocoa\s+3 cups\n", out)
     exact = planned.run("requirements", planned.plan_id, "--db", planned.db, "--exact").stdout
     assert re.search(r"Butter\s+2751\.796185\s+g\n", exact)
+    # --exact keeps today's decimals, units apart
+    assert re.search(r"Sugar Cookies\s+9\s+25/3\s+24\n", exact)
+    assert re.search(r"Sugar\s+15\.75\s+cup\n", exact)
 
 
 def test_snapplan_db_is_the_default_database(planned: Planned) -> None:
