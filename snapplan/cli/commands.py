@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import shlex
-import uuid
 from collections import Counter
 
 from snapplan.cli.buying import buy, cost, count, price, shop, use
@@ -27,7 +26,7 @@ from snapplan.cli.catalog_warnings import (
 )
 from snapplan.cli.database import Access, database_url, open_store, shown
 from snapplan.cli.execution import assemble, produce, progress, void, waste
-from snapplan.cli.lookup import find_event
+from snapplan.cli.lookup import find_event, find_plan
 from snapplan.cli.next_steps import db_option, print_next_steps
 from snapplan.cli.problems import EXIT_DRIFT, EXIT_OK, EXIT_PROBLEMS, CommandError
 from snapplan.cli.progress import progress_table, run_summary
@@ -223,8 +222,8 @@ def plan(args: argparse.Namespace, out: Output) -> int:
 
 def requirements(args: argparse.Namespace, out: Output) -> int:
     """Print what a plan needs, as tables or JSON."""
-    plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        plan_id = find_plan(uow, args.plan).id
         needs = plan_requirements(uow, plan_id)
         _, snapshots = plan_snapshots(uow, plan_id)
     if args.json:
@@ -237,8 +236,8 @@ def requirements(args: argparse.Namespace, out: Output) -> int:
 
 def drift(args: argparse.Namespace, out: Output) -> int:
     """Print whether the live catalog still matches a plan's snapshots."""
-    plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        plan_id = find_plan(uow, args.plan).id
         found = plan_drift(uow, plan_id)
         _, snapshots = plan_snapshots(uow, plan_id)
     names = {s.source_id: s.name for s in snapshots.values()}
@@ -251,8 +250,9 @@ def drift(args: argparse.Namespace, out: Output) -> int:
 
 def verify(args: argparse.Namespace, out: Output) -> int:
     """Check a plan against its digests (and a root digest kept elsewhere)."""
-    plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store:
+        with store.unit_of_work() as uow:
+            plan_id = find_plan(uow, args.plan).id
         checked = verify_plan(store.unit_of_work(), plan_id, expected_root=args.expect_root)
     if checked.ok:
         kept = " and matches the root digest kept for it" if args.expect_root else ""
@@ -299,9 +299,8 @@ _CATALOG_NAMES = (
 
 def export(args: argparse.Namespace, out: Output) -> int:
     """Print a plan and all its snapshots as JSON."""
-    plan_id = _plan_id(args.plan)
-    with open_store(database_url(args.db), Access.EXISTING) as store:
-        the_plan, snapshots = plan_snapshots(store.unit_of_work(), plan_id)
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        the_plan, snapshots = plan_snapshots(uow, find_plan(uow, args.plan).id)
     print(to_json(export_json(the_plan, snapshots)), file=out)
     return EXIT_OK
 
@@ -323,15 +322,6 @@ def _count(n: int, singular: str) -> str:
 
 def _event_label(event: Event) -> str:
     return f"{event.name!r}" + (f" ({event.date.isoformat()})" if event.date else "")
-
-
-def _plan_id(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        raise CommandError(
-            f"not a plan id: {text!r} (a plan id is a UUID, as printed by snapplan plan)"
-        ) from None
 
 
 __all__ = [

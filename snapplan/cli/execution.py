@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from snapplan.cli.buying import void_pantry
 from snapplan.cli.database import Access, database_url, open_store
-from snapplan.cli.lookup import find_event
+from snapplan.cli.lookup import find_plan
 from snapplan.cli.problems import EXIT_OK, CommandError
 from snapplan.cli.progress import progress_json, progress_table, run_summary
 from snapplan.cli.render import preferred_units, to_json
@@ -153,17 +153,7 @@ def progress(args: argparse.Namespace, out: Output) -> int:
 
 def _plan(uow: UnitOfWork, text: str) -> tuple[Plan, dict[uuid.UUID, Snapshot]]:
     """The plan ``text`` names (a plan id, or an event's id or name: its latest plan)."""
-    try:
-        wanted = uuid.UUID(text)
-    except ValueError:
-        wanted = None
-    if wanted is not None and uow.plans.find_many([wanted]):
-        return plan_snapshots(uow, wanted)
-    event = find_event(uow, text)
-    latest = uow.plans.latest(event.id)
-    if latest is None:
-        raise CommandError(f"event {event.name!r} has no plan yet: snapplan plan {text!r} first")
-    return plan_snapshots(uow, latest.id)
+    return plan_snapshots(uow, find_plan(uow, text).id)
 
 
 def _in_plan(snapshots: dict[uuid.UUID, Snapshot], text: str, what: str, *kinds: type[S]) -> S:

@@ -194,6 +194,10 @@ each snapshot tagged with its "kind". The top level is
 """
 
 
+#: What PLAN is, wherever a command takes one.
+_PLAN_HELP = "plan id, or an event (id or name) for its latest plan"
+
+
 def reference_files() -> tuple[Path, Path]:
     """The catalog format description and the worked example, where this installation has them.
 
@@ -329,14 +333,14 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
     )
 
     requirements = command("requirements", "print what a plan needs", _REQUIREMENTS, database)
-    requirements.add_argument("plan", metavar="PLAN", help="plan id")
+    requirements.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
     requirements.add_argument("--json", action="store_true", help="print JSON, not tables")
     requirements.add_argument(
         "--exact", action="store_true", help="every digit, in the unit computed (no rounding)"
     )
 
     drift = command("drift", "compare a plan with the live catalog", _DRIFT, database)
-    drift.add_argument("plan", metavar="PLAN", help="plan id")
+    drift.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
     drift.add_argument(
         "--exit-code",
         action="store_true",
@@ -346,10 +350,10 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
     drift.add_argument("--json", action="store_true", help="print JSON, not text")
 
     export = command("export", "print a plan and its snapshots as JSON", _EXPORT, database)
-    export.add_argument("plan", metavar="PLAN", help="plan id")
+    export.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
 
     verify = command("verify", "check a plan against its digests", _VERIFY, database)
-    verify.add_argument("plan", metavar="PLAN", help="plan id")
+    verify.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
     verify.add_argument(
         "--expect-root",
         metavar="DIGEST",
@@ -372,7 +376,7 @@ def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> N
     keyed.add_argument(
         "--key", help="an idempotency key: the same request again returns the first run"
     )
-    plan_help = "plan id, or an event (id or name) for its latest plan"
+    plan_help = _PLAN_HELP
 
     produce = command("produce", "record batches baked", _PRODUCE, database, who, keyed)
     produce.add_argument("plan", metavar="PLAN", help=plan_help)
