@@ -21,6 +21,7 @@ from snapplan.cli.progress import progress_json, progress_table, run_summary
 from snapplan.cli.render import preferred_units, to_json
 from snapplan.cli.tables import amount
 from snapplan.cli.terminal import Output
+from snapplan.domain.ledger import voids_by_run
 from snapplan.domain.plan import Plan
 from snapplan.domain.runs import AssemblyRun, Run
 from snapplan.domain.snapshots import (
@@ -51,6 +52,7 @@ def produce(args: argparse.Namespace, out: Output) -> int:
         store.unit_of_work(writing=True) as uow,
     ):
         plan, snapshots = _plan(uow, args.plan)
+        earlier = _keyed(uow, plan, args.key)
         recipe = _in_plan(snapshots, args.recipe, "recipe", RecipeSnapshot)
         unit = (
             _in_plan(snapshots, args.unit, "finished unit", FinishedUnitSnapshot)
@@ -63,7 +65,7 @@ def produce(args: argparse.Namespace, out: Output) -> int:
             with_sub_recipes=args.with_sub_recipes, key=args.key, note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
-    _recorded(out, run)
+    _recorded(out, run, earlier)
     return EXIT_OK
 
 
@@ -74,13 +76,14 @@ def assemble(args: argparse.Namespace, out: Output) -> int:
         store.unit_of_work(writing=True) as uow,
     ):
         plan, snapshots = _plan(uow, args.plan)
+        earlier = _keyed(uow, plan, args.key)
         good = _in_plan(snapshots, args.good, "finished good", FinishedGoodSnapshot)
         run = record_assembly(
             uow, plan.id, good.id, args.quantity, allow_shortage=args.allow_shortage,
             key=args.key, note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
-    _recorded(out, run)
+    _recorded(out, run, earlier)
     if isinstance(run, AssemblyRun):
         taken = ", ".join(f"{amount(c.quantity)} {c.name}" for c in run.consumed)
         print(f"  took {taken}" if taken else "  took nothing", file=out)
@@ -96,6 +99,7 @@ def waste(args: argparse.Namespace, out: Output) -> int:
         store.unit_of_work(writing=True) as uow,
     ):
         plan, snapshots = _plan(uow, args.plan)
+        earlier = _keyed(uow, plan, args.key)
         item = _in_plan(
             snapshots,
             args.item,
@@ -108,7 +112,7 @@ def waste(args: argparse.Namespace, out: Output) -> int:
             note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
-    _recorded(out, run)
+    _recorded(out, run, earlier)
     return EXIT_OK
 
 
@@ -122,11 +126,19 @@ def void(args: argparse.Namespace, out: Output) -> int:
     ):
         run_id = _run_id(uow, args.run, args.plan)
         voided = uow.runs.get(run_id)
+        already = voids_by_run(uow.runs.for_event(voided.event_id)).get(voided.id)
         entry = void_run(
             uow, run_id, reason=args.reason, allow_shortage=args.allow_shortage, by=args.by
         )
         uow.commit()
-    print(f"Run {voided.seq} voided by run {entry.seq}: {run_summary(voided)}", file=out)
+    if already is not None:
+        print(
+            f"Run {voided.seq} was already voided by run {already.seq} "
+            f"({already.reason}): nothing new written",
+            file=out,
+        )
+    else:
+        print(f"Run {voided.seq} voided by run {entry.seq}: {run_summary(voided)}", file=out)
     return EXIT_OK
 
 
@@ -201,5 +213,20 @@ def _run_id(uow: UnitOfWork, text: str, plan_text: str | None) -> uuid.UUID:
     raise CommandError(f"the event's ledger has no run {text}")
 
 
-def _recorded(out: Output, run: Run) -> None:
-    print(f"Recorded run {run.seq}: {run_summary(run)}", file=out)
+def _keyed(uow: UnitOfWork, plan: Plan, key: str | None) -> frozenset[uuid.UUID]:
+    """The ids of the event's runs recorded with ``key`` (none without a key): a retry returns
+    one of them, and the command then says that nothing new was written."""
+    if key is None:
+        return frozenset()
+    return frozenset(run.id for run in uow.runs.for_event(plan.event_id) if run.key == key)
+
+
+def _recorded(out: Output, run: Run, earlier: frozenset[uuid.UUID]) -> None:
+    if run.id in earlier:
+        print(
+            f"Already recorded as run {run.seq} (same key): nothing new written "
+            f"({run_summary(run)})",
+            file=out,
+        )
+    else:
+        print(f"Recorded run {run.seq}: {run_summary(run)}", file=out)
