@@ -26,6 +26,7 @@ from snapplan.cli.catalog_warnings import (
 )
 from snapplan.cli.database import Access, database_url, open_store, shown
 from snapplan.cli.execution import assemble, produce, progress, void, waste
+from snapplan.cli.ledger import runs
 from snapplan.cli.lookup import find_event, find_plan
 from snapplan.cli.next_steps import db_option, print_next_steps
 from snapplan.cli.problems import EXIT_DRIFT, EXIT_OK, EXIT_PROBLEMS, CommandError
@@ -330,3 +331,5 @@ __all__ = [
 ]  # fmt: skip
 # The buying commands (snapplan.cli.buying), kept apart from the list above.
 __all__ += ["buy", "cost", "count", "pantry", "price", "shop", "use"]
+# The ledger and the pictures (issue 17), kept apart too.
+__all__ += ["runs"]

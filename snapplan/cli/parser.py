@@ -364,6 +364,7 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
 
     _execution_commands(command, database)
     _buying_commands(command, database)
+    _ledger_and_picture_commands(command, database)
     return parser
 
 
@@ -584,6 +585,23 @@ def _buying_commands(command: Callable[..., _Parser], database: _Parser) -> None
     cost = command("cost", "what a plan costs", _COST, database, as_of, money)
     cost.add_argument("plan", metavar="PLAN", help="plan id, or an event (id or name)")
     cost.add_argument("--json", action="store_true", help="print exact JSON, not tables")
+
+
+# -- runs, graph (issue 17) ------------------------------------------------------------------
+
+_RUNS = """\
+List the ledger of a plan's event, entry by entry: its number (what `snapplan void N --plan
+PLAN` takes), when it was recorded, what it recorded, who recorded it, its idempotency key, and
+the void that cancelled it. Runs recorded under an earlier plan of the event are listed too,
+with that plan's id (they still count). With --json, times are ISO 8601 UTC.
+"""
+
+
+def _ledger_and_picture_commands(command: Callable[..., _Parser], database: _Parser) -> None:
+    """runs, graph."""
+    runs = command("runs", "list the ledger of a plan's event (run numbers)", _RUNS, database)
+    runs.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
+    runs.add_argument("--json", action="store_true", help="print JSON, not a table")
 
 
 def _positive_int(text: str) -> int:
