@@ -135,8 +135,9 @@ decimal says it exactly; leftover_units is null when it is not defined.
 
 _DRIFT = """\
 Compare a plan's snapshots with the live catalog: each target is changed or unchanged, and the
-catalog definitions that changed or were removed since the plan are listed. The exit status is 0
-either way, unless --exit-code is given.
+catalog definitions that changed or were removed since the plan are listed; apart from them,
+the event's targets added, removed or given another amount since the plan (drift too). The
+exit status is 0 either way, unless --exit-code is given.
 """
 
 _VERIFY = """\
