@@ -147,7 +147,7 @@ def progress_json(progress: Progress) -> dict[str, Any]:
                 "planned_batches": json_amount(r.planned_batches),
                 "produced_batches": json_amount(r.produced_batches),
                 "remaining_batches": json_amount(r.remaining_batches),
-                "makeup_batches": r.makeup_batches,
+                "makeup_batches": str(r.makeup_batches),
             }
             for r in progress.recipes
         ],
