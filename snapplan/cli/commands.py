@@ -29,6 +29,7 @@ from snapplan.cli.execution import assemble, produce, progress, void, waste
 from snapplan.cli.ledger import runs
 from snapplan.cli.lookup import find_event, find_plan
 from snapplan.cli.next_steps import db_option, print_next_steps
+from snapplan.cli.pictures import graph
 from snapplan.cli.problems import EXIT_DRIFT, EXIT_OK, EXIT_PROBLEMS, CommandError
 from snapplan.cli.progress import progress_table, run_summary
 from snapplan.cli.render import (
@@ -332,4 +333,4 @@ __all__ = [
 # The buying commands (snapplan.cli.buying), kept apart from the list above.
 __all__ += ["buy", "cost", "count", "pantry", "price", "shop", "use"]
 # The ledger and the pictures (issue 17), kept apart too.
-__all__ += ["runs"]
+__all__ += ["graph", "runs"]

@@ -597,12 +597,25 @@ the void that cancelled it. Runs recorded under an earlier plan of the event are
 with that plan's id (they still count). With --json, times are ISO 8601 UTC.
 """
 
+_GRAPH = """\
+Print a plan's snapshot tree as a picture: the event, its targets, and below them the finished
+goods, finished units, recipes, sub-recipes and packaging the plan captured, each shared
+snapshot drawn once, amounts on the edges (batches, quantities, items a batch). --format
+mermaid (the default) renders in Markdown (GitHub, MkDocs Material); --format dot is for
+Graphviz: snapplan graph PLAN --format dot | dot -Tsvg > plan.svg
+"""
+
 
 def _ledger_and_picture_commands(command: Callable[..., _Parser], database: _Parser) -> None:
     """runs, graph."""
     runs = command("runs", "list the ledger of a plan's event (run numbers)", _RUNS, database)
     runs.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
     runs.add_argument("--json", action="store_true", help="print JSON, not a table")
+    graph = command("graph", "draw a plan's snapshot tree (Mermaid, DOT)", _GRAPH, database)
+    graph.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
+    graph.add_argument(
+        "--format", choices=("mermaid", "dot"), default="mermaid", help="(default: %(default)s)"
+    )
 
 
 def _positive_int(text: str) -> int:
