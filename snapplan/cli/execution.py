@@ -17,7 +17,13 @@ from snapplan.cli.buying import void_pantry
 from snapplan.cli.database import Access, database_url, open_store
 from snapplan.cli.lookup import find_plan
 from snapplan.cli.problems import EXIT_OK, CommandError
-from snapplan.cli.progress import progress_json, progress_table, run_summary
+from snapplan.cli.progress import (
+    ASCII_BAR_CHARACTERS,
+    BAR_CHARACTERS,
+    progress_json,
+    progress_table,
+    run_summary,
+)
 from snapplan.cli.render import preferred_units, to_json
 from snapplan.cli.tables import amount
 from snapplan.cli.terminal import Output
@@ -155,9 +161,23 @@ def progress(args: argparse.Namespace, out: Output) -> int:
     state = "complete" if done.complete else "in progress"
     print(f"Plan {plan.id} for {name}: {state}", file=out)
     print(file=out)
-    table = progress_table(done, preferred=preferred_units(snapshots), exact=args.exact)
+    table = progress_table(
+        done, preferred=preferred_units(snapshots), exact=args.exact, bars=bar_characters(out)
+    )
     print(table.rstrip() or "The plan has no targets.", file=out)
     return EXIT_OK
+
+
+def bar_characters(out: Output) -> str:
+    """The characters of progress bars for ``out``: none unless it is a terminal (a pipe, a
+    file and a script get the table alone); block characters where its encoding has them."""
+    if not getattr(out, "isatty", lambda: False)():
+        return ""
+    try:
+        BAR_CHARACTERS.encode(getattr(out, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return ASCII_BAR_CHARACTERS
+    return BAR_CHARACTERS
 
 
 # -- naming things -------------------------------------------------------------------------------
