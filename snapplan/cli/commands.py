@@ -118,6 +118,8 @@ def demo(args: argparse.Namespace, out: Output) -> int:
         out,
         [
             f"snapplan progress {plan}{db}",
+            f"snapplan runs {plan}{db}   # the ledger: the numbers snapplan void takes",
+            f"snapplan graph {plan}{db}   # the plan's tree, as a Mermaid picture",
             f"snapplan produce {plan} 'Sugar Cookies' 2{db}",
             f"snapplan assemble {plan} 'Holiday Gift Box' 4{db}",
             f"snapplan shop {plan}{db} --explain Butter   # where every gram comes from",

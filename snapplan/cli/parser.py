@@ -173,8 +173,9 @@ on hand goes down. More than is on hand is refused.
 
 _VOID = """\
 Cancel a run: a new ledger entry reverses exactly what the run recorded (nothing is ever changed
-or deleted). A void that would take back what was already used (cookies already boxed) is
-refused: void the later run first, or --allow-shortage. Record the right run afterwards.
+or deleted); `snapplan runs PLAN` lists the run numbers. A void that would take back what was
+already used (cookies already boxed) is refused: void the later run first, or --allow-shortage.
+Record the right run afterwards.
 
 With --pantry, RUN is the number of a pantry entry (a purchase, a count or a use, as printed when
 it was recorded, or by `snapplan pantry --entries`): it no longer counts from now on. Voiding it
