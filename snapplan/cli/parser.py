@@ -615,7 +615,10 @@ def _ledger_and_picture_commands(command: Callable[..., _Parser], database: _Par
     graph = command("graph", "draw a plan's snapshot tree (Mermaid, DOT)", _GRAPH, database)
     graph.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
     graph.add_argument(
-        "--format", choices=("mermaid", "dot"), default="mermaid", help="(default: %(default)s)"
+        "--format",
+        choices=("mermaid", "dot"),
+        default="mermaid",
+        help="mermaid (for Markdown) or dot (for Graphviz) (default: %(default)s)",
     )
 
 
