@@ -56,7 +56,12 @@ from snapplan.domain.catalog_sync import (
 )
 from snapplan.domain.changes import FieldChange
 from snapplan.domain.costs import FinishedGoodCost, FinishedUnitCost, PlanCost, RecipeCost
-from snapplan.domain.drift import DefinitionDrift, IngredientRename
+from snapplan.domain.drift import (
+    DefinitionDrift,
+    IngredientRename,
+    TargetChange,
+    TargetChangeKind,
+)
 from snapplan.domain.measures import Measure
 from snapplan.domain.pantry import Pantry, PantryItem
 from snapplan.domain.pantry_entries import (
@@ -256,6 +261,8 @@ __all__ = [
     "SubRecipeSnapshot",
     "SupersededPlanError",
     "SyncAction",
+    "TargetChange",
+    "TargetChangeKind",
     "TargetDrift",
     "TargetKind",
     "UnitOfWork",

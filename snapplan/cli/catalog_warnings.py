@@ -6,6 +6,9 @@ succeed:
 - a unit close to a known one (``cupz``: did you mean ``cup``?). Unknown units stay allowed
   ("pinch", "sprig"), but they are kept as written and never converted or summed with other
   units, so a typo shows up much later as ``Flour 4 cupz`` next to ``Flour 2 cup``;
+- a unit that is close to none (``stick``, ``large``) in a recipe line, when the ingredient's
+  measures do not convert it: one warning per ingredient and unit, pointing at the measure to
+  add (``measures = ["1 stick = 113 g"]``);
 - a chain of sub-recipes, or of nested finished goods, deeper than the default
   :class:`~snapplan.domain.limits.Limits`: planning it will need ``--max-recipe-depth N``
   (or ``--max-good-depth N``);
@@ -29,7 +32,7 @@ from snapplan.cli.terminal import escape
 from snapplan.domain import graph
 from snapplan.domain.catalog import ComponentKind, Ingredient, MaterialUnit
 from snapplan.domain.limits import Limits
-from snapplan.domain.units import canonical_unit, known_unit, unit_spellings
+from snapplan.domain.units import canonical_unit, dimension_of, known_unit, unit_spellings
 from snapplan.ports.unit_of_work import UnitOfWork
 
 #: What starts every warning line (errors start with ``snapplan: error:``).
@@ -113,6 +116,7 @@ def unit_warnings(catalog: CatalogFile) -> list[str]:
     known unit."""
     names = {ingredient.id: ingredient.name for ingredient in catalog.ingredients}
     found = []
+    unmeasured: dict[tuple[uuid.UUID, str], list[str]] = {}
     for recipe in catalog.recipes:
         for number, line in enumerate(recipe.lines, start=1):
             suggestion = suggest_unit(line.unit)
@@ -123,6 +127,10 @@ def unit_warnings(catalog: CatalogFile) -> list[str]:
                     f"is not a known unit; did you mean {suggestion!r}? (an unknown unit is "
                     "kept as written, never converted or added to other units)"
                 )
+            elif known_unit(line.unit) is None:
+                where = f"recipe {recipe.name!r}, line {number}"
+                unmeasured.setdefault((line.ingredient_id, line.unit), []).append(where)
+    found += _unmeasured_warnings(catalog, unmeasured)
     stocked: dict[uuid.UUID, str] = {i.id: i.name for i in catalog.ingredients}
     stocked.update((m.id, m.name) for m in catalog.material_units)
     for product in catalog.products:
@@ -146,6 +154,42 @@ def unit_warnings(catalog: CatalogFile) -> list[str]:
                         f"{label} {item.name!r}, measure {number} ({measure}): {unit!r} is not "
                         f"a known unit; did you mean {suggestion!r}?"
                     )
+    return found
+
+
+def _unmeasured_warnings(
+    catalog: CatalogFile, lines: Mapping[tuple[uuid.UUID, str], Sequence[str]]
+) -> list[str]:
+    """One warning per ingredient and unknown unit (``stick``, ``large``) that its measures do
+    not convert: such amounts are never added to the ingredient's grams or eggs, so a total
+    shows up twice (``Eggs 4 large`` next to ``Eggs 6 each``)."""
+    ingredients = {ingredient.id: ingredient for ingredient in catalog.ingredients}
+    # The unit each ingredient is otherwise counted in, for the example measure: its first
+    # known unit in the recipes, else grams.
+    usual: dict[uuid.UUID, str] = {}
+    for recipe in catalog.recipes:
+        for line in recipe.lines:
+            if known_unit(line.unit) is not None:
+                usual.setdefault(line.ingredient_id, canonical_unit(line.unit))
+    found = []
+    for (ingredient_id, unit), where in lines.items():
+        ingredient = ingredients.get(ingredient_id)
+        reached = {
+            dimension_of(side)
+            for measure in (ingredient.measures if ingredient is not None else ())
+            for side in (measure.unit, measure.equals_unit)
+        }
+        if dimension_of(unit) in reached:
+            continue
+        name = ingredient.name if ingredient is not None else "?"
+        more = f" and {len(where) - 1} more line{'s' if len(where) > 2 else ''}" * (len(where) > 1)
+        example = f'measures = ["1 {unit} = N {usual.get(ingredient_id, "g")}"]'
+        found.append(
+            f"{where[0]}{more} ({name}), unit: {unit!r} is not a known unit: it is kept as "
+            "written, on a line of its own, and the pantry and the shopping list convert it "
+            f"only through the ingredient's measures: give ingredient {name!r} one, {example} "
+            "(see Measures in the catalog format)"
+        )
     return found
 
 

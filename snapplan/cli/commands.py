@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import shlex
-import uuid
 from collections import Counter
 
 from snapplan.cli.buying import buy, cost, count, price, shop, use
@@ -27,8 +26,10 @@ from snapplan.cli.catalog_warnings import (
 )
 from snapplan.cli.database import Access, database_url, open_store, shown
 from snapplan.cli.execution import assemble, produce, progress, void, waste
-from snapplan.cli.lookup import find_event
+from snapplan.cli.ledger import runs
+from snapplan.cli.lookup import find_event, find_plan
 from snapplan.cli.next_steps import db_option, print_next_steps
+from snapplan.cli.pictures import graph
 from snapplan.cli.problems import EXIT_DRIFT, EXIT_OK, EXIT_PROBLEMS, CommandError
 from snapplan.cli.progress import progress_table, run_summary
 from snapplan.cli.render import (
@@ -118,6 +119,8 @@ def demo(args: argparse.Namespace, out: Output) -> int:
         out,
         [
             f"snapplan progress {plan}{db}",
+            f"snapplan runs {plan}{db}   # the ledger: the numbers snapplan void takes",
+            f"snapplan graph {plan}{db}   # the plan's tree, as a Mermaid picture",
             f"snapplan produce {plan} 'Sugar Cookies' 2{db}",
             f"snapplan assemble {plan} 'Holiday Gift Box' 4{db}",
             f"snapplan shop {plan}{db} --explain Butter   # where every gram comes from",
@@ -224,8 +227,8 @@ def plan(args: argparse.Namespace, out: Output) -> int:
 
 def requirements(args: argparse.Namespace, out: Output) -> int:
     """Print what a plan needs, as tables or JSON."""
-    plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        plan_id = find_plan(uow, args.plan).id
         needs = plan_requirements(uow, plan_id)
         _, snapshots = plan_snapshots(uow, plan_id)
     if args.json:
@@ -238,8 +241,8 @@ def requirements(args: argparse.Namespace, out: Output) -> int:
 
 def drift(args: argparse.Namespace, out: Output) -> int:
     """Print whether the live catalog still matches a plan's snapshots."""
-    plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        plan_id = find_plan(uow, args.plan).id
         found = plan_drift(uow, plan_id)
         _, snapshots = plan_snapshots(uow, plan_id)
     names = {s.source_id: s.name for s in snapshots.values()}
@@ -252,8 +255,9 @@ def drift(args: argparse.Namespace, out: Output) -> int:
 
 def verify(args: argparse.Namespace, out: Output) -> int:
     """Check a plan against its digests (and a root digest kept elsewhere)."""
-    plan_id = _plan_id(args.plan)
     with open_store(database_url(args.db), Access.EXISTING) as store:
+        with store.unit_of_work() as uow:
+            plan_id = find_plan(uow, args.plan).id
         checked = verify_plan(store.unit_of_work(), plan_id, expected_root=args.expect_root)
     if checked.ok:
         kept = " and matches the root digest kept for it" if args.expect_root else ""
@@ -300,9 +304,8 @@ _CATALOG_NAMES = (
 
 def export(args: argparse.Namespace, out: Output) -> int:
     """Print a plan and all its snapshots as JSON."""
-    plan_id = _plan_id(args.plan)
-    with open_store(database_url(args.db), Access.EXISTING) as store:
-        the_plan, snapshots = plan_snapshots(store.unit_of_work(), plan_id)
+    with open_store(database_url(args.db), Access.EXISTING) as store, store.unit_of_work() as uow:
+        the_plan, snapshots = plan_snapshots(uow, find_plan(uow, args.plan).id)
     print(to_json(export_json(the_plan, snapshots)), file=out)
     return EXIT_OK
 
@@ -326,15 +329,6 @@ def _event_label(event: Event) -> str:
     return f"{event.name!r}" + (f" ({event.date.isoformat()})" if event.date else "")
 
 
-def _plan_id(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        raise CommandError(
-            f"not a plan id: {text!r} (a plan id is a UUID, as printed by snapplan plan)"
-        ) from None
-
-
 __all__ = [
     "assemble", "check", "demo", "drift", "export", "load", "plan", "produce",
     "progress", "requirements", "sync", "verify", "void", "waste",
@@ -343,3 +337,5 @@ __all__ = [
 __all__ += ["buy", "cost", "count", "pantry", "price", "shop", "use"]
 # The kitchen sheet (snapplan.cli.sheet).
 __all__ += ["sheet"]
+# The ledger and the pictures (issue 17), kept apart too.
+__all__ += ["graph", "runs"]

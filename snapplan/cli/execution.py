@@ -16,13 +16,20 @@ from typing import TypeVar, overload
 
 from snapplan.cli.buying import void_pantry
 from snapplan.cli.database import Access, database_url, open_store
-from snapplan.cli.lookup import find_event
+from snapplan.cli.lookup import find_plan
 from snapplan.cli.problems import EXIT_OK, CommandError
-from snapplan.cli.progress import progress_json, progress_table, run_summary
+from snapplan.cli.progress import (
+    ASCII_BAR_CHARACTERS,
+    BAR_CHARACTERS,
+    progress_json,
+    progress_table,
+    run_summary,
+)
 from snapplan.cli.render import preferred_units, to_json
 from snapplan.cli.tables import amount
 from snapplan.cli.terminal import Output
 from snapplan.domain.kitchen_amounts import exact_amount, is_fraction_text
+from snapplan.domain.ledger import voids_by_run
 from snapplan.domain.plan import Plan
 from snapplan.domain.runs import AssemblyRun, Run
 from snapplan.domain.snapshots import (
@@ -53,6 +60,7 @@ def produce(args: argparse.Namespace, out: Output) -> int:
         store.unit_of_work(writing=True) as uow,
     ):
         plan, snapshots = _plan(uow, args.plan)
+        earlier = _keyed(uow, plan, args.key)
         recipe = _in_plan(snapshots, args.recipe, "recipe", RecipeSnapshot)
         unit = (
             _in_plan(snapshots, args.unit, "finished unit", FinishedUnitSnapshot)
@@ -65,7 +73,7 @@ def produce(args: argparse.Namespace, out: Output) -> int:
             with_sub_recipes=args.with_sub_recipes, key=args.key, note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
-    _recorded(out, run)
+    _recorded(out, run, earlier)
     return EXIT_OK
 
 
@@ -76,13 +84,14 @@ def assemble(args: argparse.Namespace, out: Output) -> int:
         store.unit_of_work(writing=True) as uow,
     ):
         plan, snapshots = _plan(uow, args.plan)
+        earlier = _keyed(uow, plan, args.key)
         good = _in_plan(snapshots, args.good, "finished good", FinishedGoodSnapshot)
         run = record_assembly(
             uow, plan.id, good.id, _exact(args.quantity, "QUANTITY"),
             allow_shortage=args.allow_shortage, key=args.key, note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
-    _recorded(out, run)
+    _recorded(out, run, earlier)
     if isinstance(run, AssemblyRun):
         taken = ", ".join(f"{amount(c.quantity)} {c.name}" for c in run.consumed)
         print(f"  took {taken}" if taken else "  took nothing", file=out)
@@ -98,6 +107,7 @@ def waste(args: argparse.Namespace, out: Output) -> int:
         store.unit_of_work(writing=True) as uow,
     ):
         plan, snapshots = _plan(uow, args.plan)
+        earlier = _keyed(uow, plan, args.key)
         item = _in_plan(
             snapshots,
             args.item,
@@ -110,7 +120,7 @@ def waste(args: argparse.Namespace, out: Output) -> int:
             reason=args.reason, key=args.key, note=args.note, by=args.by,
         )  # fmt: skip
         uow.commit()
-    _recorded(out, run)
+    _recorded(out, run, earlier)
     return EXIT_OK
 
 
@@ -124,11 +134,19 @@ def void(args: argparse.Namespace, out: Output) -> int:
     ):
         run_id = _run_id(uow, args.run, args.plan)
         voided = uow.runs.get(run_id)
+        already = voids_by_run(uow.runs.for_event(voided.event_id)).get(voided.id)
         entry = void_run(
             uow, run_id, reason=args.reason, allow_shortage=args.allow_shortage, by=args.by
         )
         uow.commit()
-    print(f"Run {voided.seq} voided by run {entry.seq}: {run_summary(voided)}", file=out)
+    if already is not None:
+        print(
+            f"Run {voided.seq} was already voided by run {already.seq} "
+            f"({already.reason}): nothing new written",
+            file=out,
+        )
+    else:
+        print(f"Run {voided.seq} voided by run {entry.seq}: {run_summary(voided)}", file=out)
     return EXIT_OK
 
 
@@ -145,9 +163,23 @@ def progress(args: argparse.Namespace, out: Output) -> int:
     state = "complete" if done.complete else "in progress"
     print(f"Plan {plan.id} for {name}: {state}", file=out)
     print(file=out)
-    table = progress_table(done, preferred=preferred_units(snapshots), exact=args.exact)
+    table = progress_table(
+        done, preferred=preferred_units(snapshots), exact=args.exact, bars=bar_characters(out)
+    )
     print(table.rstrip() or "The plan has no targets.", file=out)
     return EXIT_OK
+
+
+def bar_characters(out: Output) -> str:
+    """The characters of progress bars for ``out``: none unless it is a terminal (a pipe, a
+    file and a script get the table alone); block characters where its encoding has them."""
+    if not getattr(out, "isatty", lambda: False)():
+        return ""
+    try:
+        BAR_CHARACTERS.encode(getattr(out, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return ASCII_BAR_CHARACTERS
+    return BAR_CHARACTERS
 
 
 # -- naming things -------------------------------------------------------------------------------
@@ -155,17 +187,7 @@ def progress(args: argparse.Namespace, out: Output) -> int:
 
 def _plan(uow: UnitOfWork, text: str) -> tuple[Plan, dict[uuid.UUID, Snapshot]]:
     """The plan ``text`` names (a plan id, or an event's id or name: its latest plan)."""
-    try:
-        wanted = uuid.UUID(text)
-    except ValueError:
-        wanted = None
-    if wanted is not None and uow.plans.find_many([wanted]):
-        return plan_snapshots(uow, wanted)
-    event = find_event(uow, text)
-    latest = uow.plans.latest(event.id)
-    if latest is None:
-        raise CommandError(f"event {event.name!r} has no plan yet: snapplan plan {text!r} first")
-    return plan_snapshots(uow, latest.id)
+    return plan_snapshots(uow, find_plan(uow, text).id)
 
 
 def _in_plan(snapshots: dict[uuid.UUID, Snapshot], text: str, what: str, *kinds: type[S]) -> S:
@@ -229,5 +251,20 @@ def _exact(text: str | None, what: str) -> str | Decimal | None:
         raise CommandError(f"{what}: {error}") from None
 
 
-def _recorded(out: Output, run: Run) -> None:
-    print(f"Recorded run {run.seq}: {run_summary(run)}", file=out)
+def _keyed(uow: UnitOfWork, plan: Plan, key: str | None) -> frozenset[uuid.UUID]:
+    """The ids of the event's runs recorded with ``key`` (none without a key): a retry returns
+    one of them, and the command then says that nothing new was written."""
+    if key is None:
+        return frozenset()
+    return frozenset(run.id for run in uow.runs.for_event(plan.event_id) if run.key == key)
+
+
+def _recorded(out: Output, run: Run, earlier: frozenset[uuid.UUID]) -> None:
+    if run.id in earlier:
+        print(
+            f"Already recorded as run {run.seq} (same key): nothing new written "
+            f"({run_summary(run)})",
+            file=out,
+        )
+    else:
+        print(f"Recorded run {run.seq}: {run_summary(run)}", file=out)

@@ -13,7 +13,7 @@ from snapplan.domain.catalog import Ingredient, MaterialUnit
 from snapplan.domain.events import Event
 from snapplan.domain.plan import Plan
 from snapplan.domain.products import Product
-from snapplan.errors import ItemNotFound
+from snapplan.errors import ItemNotFound, PlanNotFound
 from snapplan.ports.unit_of_work import UnitOfWork
 
 
@@ -47,6 +47,8 @@ def find_plan(uow: UnitOfWork, text: str) -> Plan:
         found = uow.plans.find_many([wanted])
         if wanted in found:
             return found[wanted]
+        if wanted not in uow.events.find_many([wanted]):
+            raise PlanNotFound(wanted, f"plan {wanted} not found (nor an event with that id)")
     event = find_event(uow, text)
     latest = uow.plans.latest(event.id)
     if latest is None:

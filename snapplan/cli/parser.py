@@ -138,8 +138,9 @@ and spoons only where they add up to the amount); --exact shows the decimals, un
 
 _DRIFT = """\
 Compare a plan's snapshots with the live catalog: each target is changed or unchanged, and the
-catalog definitions that changed or were removed since the plan are listed. The exit status is 0
-either way, unless --exit-code is given.
+catalog definitions that changed or were removed since the plan are listed; apart from them,
+the event's targets added, removed or given another amount since the plan (drift too). The
+exit status is 0 either way, unless --exit-code is given.
 """
 
 _VERIFY = """\
@@ -175,8 +176,9 @@ on hand goes down. More than is on hand is refused.
 
 _VOID = """\
 Cancel a run: a new ledger entry reverses exactly what the run recorded (nothing is ever changed
-or deleted). A void that would take back what was already used (cookies already boxed) is
-refused: void the later run first, or --allow-shortage. Record the right run afterwards.
+or deleted); `snapplan runs PLAN` lists the run numbers. A void that would take back what was
+already used (cookies already boxed) is refused: void the later run first, or --allow-shortage.
+Record the right run afterwards.
 
 With --pantry, RUN is the number of a pantry entry (a purchase, a count or a use, as printed when
 it was recorded, or by `snapplan pantry --entries`): it no longer counts from now on. Voiding it
@@ -195,6 +197,10 @@ Print a plan and every snapshot it reaches as JSON, in the format of snapplan's 
 each snapshot tagged with its "kind". The top level is
 {"export_format": 1, "plan": {...}, "snapshots": [...]}.
 """
+
+
+#: What PLAN is, wherever a command takes one.
+_PLAN_HELP = "plan id, or an event (id or name) for its latest plan"
 
 
 def reference_files() -> tuple[Path, Path]:
@@ -332,14 +338,14 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
     )
 
     requirements = command("requirements", "print what a plan needs", _REQUIREMENTS, database)
-    requirements.add_argument("plan", metavar="PLAN", help="plan id")
+    requirements.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
     requirements.add_argument("--json", action="store_true", help="print JSON, not tables")
     requirements.add_argument(
         "--exact", action="store_true", help="every digit, in the unit computed (no rounding)"
     )
 
     drift = command("drift", "compare a plan with the live catalog", _DRIFT, database)
-    drift.add_argument("plan", metavar="PLAN", help="plan id")
+    drift.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
     drift.add_argument(
         "--exit-code",
         action="store_true",
@@ -349,10 +355,10 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
     drift.add_argument("--json", action="store_true", help="print JSON, not text")
 
     export = command("export", "print a plan and its snapshots as JSON", _EXPORT, database)
-    export.add_argument("plan", metavar="PLAN", help="plan id")
+    export.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
 
     verify = command("verify", "check a plan against its digests", _VERIFY, database)
-    verify.add_argument("plan", metavar="PLAN", help="plan id")
+    verify.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
     verify.add_argument(
         "--expect-root",
         metavar="DIGEST",
@@ -364,6 +370,7 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
     _execution_commands(command, database)
     _buying_commands(command, database)
     _sheet_command(command, database)
+    _ledger_and_picture_commands(command, database)
     return parser
 
 
@@ -395,7 +402,7 @@ def _execution_commands(command: Callable[..., _Parser], database: _Parser) -> N
     keyed.add_argument(
         "--key", help="an idempotency key: the same request again returns the first run"
     )
-    plan_help = "plan id, or an event (id or name) for its latest plan"
+    plan_help = _PLAN_HELP
 
     produce = command("produce", "record batches baked", _PRODUCE, database, who, keyed)
     produce.add_argument("plan", metavar="PLAN", help=plan_help)
@@ -603,6 +610,39 @@ def _buying_commands(command: Callable[..., _Parser], database: _Parser) -> None
     cost = command("cost", "what a plan costs", _COST, database, as_of, money)
     cost.add_argument("plan", metavar="PLAN", help="plan id, or an event (id or name)")
     cost.add_argument("--json", action="store_true", help="print exact JSON, not tables")
+
+
+# -- runs, graph (issue 17) ------------------------------------------------------------------
+
+_RUNS = """\
+List the ledger of a plan's event, entry by entry: its number (what `snapplan void N --plan
+PLAN` takes), when it was recorded, what it recorded, who recorded it, its idempotency key, and
+the void that cancelled it. Runs recorded under an earlier plan of the event are listed too,
+with that plan's id (they still count). With --json, times are ISO 8601 UTC.
+"""
+
+_GRAPH = """\
+Print a plan's snapshot tree as a picture: the event, its targets, and below them the finished
+goods, finished units, recipes, sub-recipes and packaging the plan captured, each shared
+snapshot drawn once, amounts on the edges (batches, quantities, items a batch). --format
+mermaid (the default) renders in Markdown (GitHub, MkDocs Material); --format dot is for
+Graphviz: snapplan graph PLAN --format dot | dot -Tsvg > plan.svg
+"""
+
+
+def _ledger_and_picture_commands(command: Callable[..., _Parser], database: _Parser) -> None:
+    """runs, graph."""
+    runs = command("runs", "list the ledger of a plan's event (run numbers)", _RUNS, database)
+    runs.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
+    runs.add_argument("--json", action="store_true", help="print JSON, not a table")
+    graph = command("graph", "draw a plan's snapshot tree (Mermaid, DOT)", _GRAPH, database)
+    graph.add_argument("plan", metavar="PLAN", help=_PLAN_HELP)
+    graph.add_argument(
+        "--format",
+        choices=("mermaid", "dot"),
+        default="mermaid",
+        help="mermaid (for Markdown) or dot (for Graphviz) (default: %(default)s)",
+    )
 
 
 def _positive_int(text: str) -> int:

@@ -3,8 +3,11 @@ JSON (amounts as strings, like ``requirements --json``)."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from snapplan.cli.render import json_amount
@@ -19,9 +22,22 @@ def progress_table(
     *,
     preferred: Mapping[tuple[uuid.UUID, str], str] | None = None,
     exact: bool = False,
+    bars: str = "",
 ) -> str:
-    """What is done, what is left, what is on hand: one table per part of the plan."""
+    """What is done, what is left, what is on hand: one table per part of the plan.
+
+    ``bars``, two characters (done, to do), adds a bar to each line of the plan, a last column
+    ``done`` (``█████░░░░░ 50%``): for a terminal, where people read it; never in a pipe.
+    """
     prefer = preferred or {}
+
+    # With bars, one more column; without, none at all.
+    done = ("done",) if bars else ()
+
+    def bar(
+        total: Decimal | Fraction | None, remaining: Decimal | Fraction | None
+    ) -> tuple[str, ...]:
+        return (done_bar(total, remaining, bars),) if bars else ()
 
     def shown(quantity: Any, unit: str, ingredient_id: uuid.UUID) -> str:
         text, _ = readable(
@@ -38,7 +54,7 @@ def progress_table(
     return tables(
         (
             "Baking (batches)",
-            ("recipe", "planned", "made", "left", "make-up"),
+            ("recipe", "planned", "made", "left", "make-up", *done),
             [
                 (
                     r.name,
@@ -46,13 +62,14 @@ def progress_table(
                     amount(r.produced_batches),
                     amount(r.remaining_batches),
                     f"+{r.makeup_batches}" if r.makeup_batches else "",
+                    *bar(r.planned_batches, r.remaining_batches),
                 )
                 for r in progress.recipes
             ],
         ),
         (
             "Finished units",
-            ("item", "needed", "made", "boxed", "wasted", "on hand", "still to make"),
+            ("item", "needed", "made", "boxed", "wasted", "on hand", "still to make", *done),
             [
                 (
                     u.name,
@@ -62,13 +79,14 @@ def progress_table(
                     amount(u.wasted),
                     amount(u.on_hand),
                     amount(u.remaining),
+                    *bar(u.needed, u.remaining),
                 )
                 for u in progress.finished_units
             ],
         ),
         (
             "Boxing",
-            ("good", "planned", "boxed", "used", "wasted", "on hand", "left", "can box now"),
+            BOXING_HEADER + done,
             [
                 (
                     g.name,
@@ -79,21 +97,28 @@ def progress_table(
                     amount(g.on_hand),
                     amount(g.remaining),
                     amount(g.assemblable),
+                    *bar(g.planned, g.remaining),
                 )
                 for g in progress.goods
             ],
         ),
         (
             "Packaging",
-            ("material", "needed", "used", "left"),
+            ("material", "needed", "used", "left", *done),
             [
-                (_marked(m.name, m.in_plan), amount(m.needed), amount(m.used), amount(m.remaining))
+                (
+                    _marked(m.name, m.in_plan),
+                    amount(m.needed),
+                    amount(m.used),
+                    amount(m.remaining),
+                    *bar(m.needed, m.remaining),
+                )
                 for m in progress.materials
             ],
         ),
         (
             "Ingredients",
-            ("ingredient", "planned", "used", "left", "unit"),
+            ("ingredient", "planned", "used", "left", "unit", *done),
             [
                 (
                     _marked(i.name, i.in_plan),
@@ -101,6 +126,7 @@ def progress_table(
                     shown(i.used, i.unit, i.ingredient_id),
                     shown(i.remaining, i.unit, i.ingredient_id),
                     ingredient_unit(i.planned, i.unit, i.ingredient_id),
+                    *bar(i.planned, i.remaining),
                 )
                 for i in progress.ingredients
             ],
@@ -111,6 +137,31 @@ def progress_table(
             [(str(run.seq), run_summary(run)) for run in progress.unmatched],
         ),
     )
+
+
+BOXING_HEADER = ("good", "planned", "boxed", "used", "wasted", "on hand", "left", "can box now")
+#: Cells of a bar.
+BAR_WIDTH = 10
+#: The bar's characters (done, to do) for a terminal that shows them, and for one that does not.
+BAR_CHARACTERS = "\u2588\u2591"
+ASCII_BAR_CHARACTERS = "#-"
+
+
+def done_bar(
+    total: Decimal | Fraction | None, remaining: Decimal | Fraction | None, characters: str
+) -> str:
+    """``█████░░░░░ 50%``: how much of ``total`` is done (``total - remaining``), in
+    :data:`BAR_WIDTH` cells, each a whole tenth done, and the whole percent done (both rounded
+    down: 100 % only when nothing remains). Empty for a line without a total (not in the plan).
+
+    >>> done_bar(Decimal(3), Decimal(1), "#-")
+    '######---- 66%'
+    """
+    if total is None or remaining is None or total <= 0:
+        return ""
+    done = min(max(1 - Fraction(remaining) / Fraction(total), Fraction(0)), Fraction(1))
+    full = math.floor(done * BAR_WIDTH)
+    return f"{characters[0] * full}{characters[1] * (BAR_WIDTH - full)} {math.floor(done * 100)}%"
 
 
 #: After the name of a line the plan does not need: it is there to show what runs used.
@@ -147,7 +198,7 @@ def progress_json(progress: Progress) -> dict[str, Any]:
                 "planned_batches": json_amount(r.planned_batches),
                 "produced_batches": json_amount(r.produced_batches),
                 "remaining_batches": json_amount(r.remaining_batches),
-                "makeup_batches": r.makeup_batches,
+                "makeup_batches": str(r.makeup_batches),
             }
             for r in progress.recipes
         ],

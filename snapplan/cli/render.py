@@ -19,7 +19,7 @@ from typing import Any
 from snapplan.adapters.converter import converter
 from snapplan.cli.tables import amount, counted, readable, tables
 from snapplan.cli.terminal import escape
-from snapplan.domain.drift import Drift
+from snapplan.domain.drift import Drift, TargetChange, TargetChangeKind, TargetKind
 from snapplan.domain.plan import Plan
 from snapplan.domain.requirements import Requirements
 from snapplan.domain.snapshots import RecipeSnapshot, Snapshot
@@ -165,6 +165,11 @@ def drift_text(drift: Drift, names: Mapping[uuid.UUID, str]) -> str:
         out.append(f"  {target.kind:<10}  {name:<{width}}  {state:<9}  {target.source_id}")
     if not drift.targets:
         out.append("  (the plan has no targets)")
+    if drift.event_removed:
+        out += ["", "The event was removed from the catalog since the plan"]
+    if drift.target_changes:
+        out += ["", "Targets of the event changed since the plan"]
+        out += [f"  {target_change_text(change)}" for change in drift.target_changes]
     changed = [d for d in drift.definitions if not d.removed]
     removed = [d for d in drift.definitions if d.removed]
     if changed or drift.renamed_ingredients:
@@ -181,6 +186,26 @@ def drift_text(drift: Drift, names: Mapping[uuid.UUID, str]) -> str:
             kind = definition.kind.value.replace("_", " ")
             out.append(f"  {kind} {definition.name!r} ({definition.source_id})")
     return "\n".join(out)
+
+
+def _target_amount(change: TargetChange, value: Decimal | None) -> str:
+    """A target's amount in words: ``2 batches`` (production), ``12`` (assembly)."""
+    text = amount(value)
+    if change.kind is TargetKind.PRODUCTION:
+        return f"{text} batch" if value == 1 else f"{text} batches"
+    return text
+
+
+def target_change_text(change: TargetChange) -> str:
+    """``production  'Brownies': added (2 batches)``, ``assembly  'Gift Box': 12 -> 20``."""
+    before = _target_amount(change, change.before)
+    after = _target_amount(change, change.after)
+    head = f"{change.kind:<10}  {change.name!r}"
+    if change.change is TargetChangeKind.ADDED:
+        return f"{head}: added ({after})"
+    if change.change is TargetChangeKind.REMOVED:
+        return f"{head}: removed (was {before})"
+    return f"{head}: {before} -> {after}"
 
 
 def drift_json(drift: Drift, names: Mapping[uuid.UUID, str]) -> dict[str, Any]:
@@ -214,6 +239,18 @@ def drift_json(drift: Drift, names: Mapping[uuid.UUID, str]) -> dict[str, Any]:
             {"ingredient_id": str(r.ingredient_id), "before": r.before, "after": r.after}
             for r in drift.renamed_ingredients
         ],
+        "target_changes": [
+            {
+                "kind": c.kind.value,
+                "source_id": str(c.source_id),
+                "name": c.name,
+                "change": c.change.value,
+                "before": json_amount(c.before),
+                "after": json_amount(c.after),
+            }
+            for c in drift.target_changes
+        ],
+        "event_removed": drift.event_removed,
         "changed_ids": sorted(str(i) for i in drift.changed_ids),
         "removed_ids": sorted(str(i) for i in drift.removed_ids),
     }

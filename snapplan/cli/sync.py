@@ -38,6 +38,8 @@ from snapplan.services import sync_catalog
 
 #: Shown at most of the database's items that the file does not have (kept without --prune).
 MAX_KEPT_LINES: Final = 10
+#: Events of the file given a suggested command after a sync, at most.
+MAX_NEXT_EVENTS: Final = 5
 
 
 def sync(args: argparse.Namespace, out: Output) -> int:
@@ -80,7 +82,7 @@ def sync(args: argparse.Namespace, out: Output) -> int:
             file=out,
         )
     print_warnings(shared_name_warning(shared, prune=args.prune) for shared in result.shared_names)
-    if result.definitions_changed and not args.dry_run:
+    if not args.dry_run:
         _print_next_steps(args, catalog, result, out)
     return EXIT_OK
 
@@ -193,20 +195,30 @@ def _print_kept(result: CatalogSync, out: Output) -> None:
 def _print_next_steps(
     args: argparse.Namespace, catalog: CatalogFile, result: CatalogSync, out: Output
 ) -> None:
-    """Planned events keep their snapshots: point at drift, and at planning again."""
+    """What to run next: where a planned event may have drifted (a captured definition or
+    the event's targets changed), drift and planning again; else plan each event not planned
+    yet, and read what each planned one needs."""
     db, hidden = db_option(args)
-    commands = []
-    for event in catalog.events:
+    changed_events = {c.item.id for c in result.changes if c.kind is DefinitionKind.EVENT}
+    drifted, plain = [], []
+    for event in catalog.events[:MAX_NEXT_EVENTS]:
         event_id = result.ids[event.id]
         plans = result.plans.get(event_id)
-        if plans:
-            commands.append(f"snapplan drift {plans[-1]}{db}   # {event.name!r}")
-            commands.append(f"snapplan plan {event_id}{db} --force")
-    if commands:
+        label = f"   # {event.name!r}"
+        if plans and (result.definitions_changed or event_id in changed_events):
+            drifted.append(f"snapplan drift {plans[-1]}{db}{label}")
+            drifted.append(f"snapplan plan {event_id}{db} --force")
+        elif plans:
+            plain.append(f"snapplan requirements {event_id}{db}{label}")
+        else:
+            plain.append(f"snapplan plan {event_id}{db}{label}")
+    if drifted:
         print_next_steps(
             out,
-            commands,
+            drifted,
             password_hidden=hidden,
             heading="Plans keep what they captured. To see what changed for them, and to plan "
             "again:",
         )
+    elif plain:
+        print_next_steps(out, plain, password_hidden=hidden)

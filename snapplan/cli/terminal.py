@@ -77,3 +77,12 @@ class EscapedOutput:
     def flush(self) -> None:
         """Flush the stream."""
         self.stream.flush()
+
+    def isatty(self) -> bool:
+        """Whether the stream is a terminal (what only people read: bars; never in a pipe)."""
+        return self.stream.isatty()
+
+    @property
+    def encoding(self) -> str | None:
+        """The stream's encoding, if it says."""
+        return getattr(self.stream, "encoding", None)

@@ -4,6 +4,9 @@ A definition has drifted when its own captured content (see :mod:`snapplan.domai
 differs from what capturing it now would give, or when it no longer exists. A target has drifted
 when anything in its snapshot tree has; by the Merkle construction that is exactly when its
 digest would differ.
+
+The event's targets drift too, apart from the definitions: a target added to the event since
+the plan, one removed from it, and one whose amount changed (:class:`TargetChange`).
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 
 import attrs
 
 from snapplan.domain import graph
 from snapplan.domain.catalog import CapturedDefinition, CatalogView
 from snapplan.domain.changes import FieldChange, definition_changes, ingredient_renames
+from snapplan.domain.events import Event
 from snapplan.domain.plan import Plan
 from snapplan.domain.snapshots import Snapshot, SnapshotKind
 
@@ -36,6 +41,30 @@ class TargetDrift:
     source_id: uuid.UUID
     snapshot_id: uuid.UUID
     changed: bool
+
+
+class TargetChangeKind(enum.StrEnum):
+    """How an event's target differs from the plan's."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    AMOUNT = "amount"
+
+
+@attrs.frozen
+class TargetChange:
+    """A target of the event that is not as the plan has it: ``added`` to the event since the
+    plan, ``removed`` from it, or its ``amount`` changed (a production target's batches, an
+    assembly target's quantity). ``source_id`` is the recipe's or good's catalog id, ``name``
+    its name (as captured, else as it is now); ``before`` is the plan's amount (None when
+    added), ``after`` the event's (None when removed)."""
+
+    kind: TargetKind
+    source_id: uuid.UUID
+    name: str
+    change: TargetChangeKind
+    before: Decimal | None
+    after: Decimal | None
 
 
 @attrs.frozen
@@ -68,6 +97,10 @@ class Drift:
 
     ``definitions`` says what changed in each, field by field (a recipe whose only change is a
     renamed ingredient is not listed there: the rename is, once, in ``renamed_ingredients``).
+
+    ``target_changes`` lists the event's targets that differ from the plan's (added, removed,
+    amount changed), apart from the definitions; ``event_removed`` is True when the event
+    itself is gone from the catalog (its targets are then not compared).
     """
 
     plan_id: uuid.UUID
@@ -76,11 +109,14 @@ class Drift:
     removed_ids: frozenset[uuid.UUID]
     definitions: tuple[DefinitionDrift, ...] = ()
     renamed_ingredients: tuple[IngredientRename, ...] = ()
+    target_changes: tuple[TargetChange, ...] = ()
+    event_removed: bool = False
 
     @property
     def changed(self) -> bool:
-        """True when anything the plan captured differs from the live catalog."""
-        return bool(self.changed_ids)
+        """True when anything the plan captured differs from the live catalog, or the event's
+        targets differ from the plan's (or the event is gone)."""
+        return bool(self.changed_ids or self.target_changes or self.event_removed)
 
 
 def live_definition(snapshot: Snapshot, catalog: CatalogView) -> CapturedDefinition | None:
@@ -90,9 +126,15 @@ def live_definition(snapshot: Snapshot, catalog: CatalogView) -> CapturedDefinit
 
 
 def compute_drift(
-    plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot], catalog: CatalogView
+    plan: Plan,
+    snapshots: Mapping[uuid.UUID, Snapshot],
+    catalog: CatalogView,
+    *,
+    event: Event | None,
 ) -> Drift:
-    """Compare every snapshot ``plan`` reaches with the live definitions in ``catalog``."""
+    """Compare every snapshot ``plan`` reaches with the live definitions in ``catalog``, and
+    the plan's targets with the live ``event``'s (None: the event is gone). ``catalog`` holds
+    the recipes and goods of the event's targets too, to name an added one."""
     ingredient_names = catalog.ingredient_names()
     names = _names(snapshots, catalog)
     own_change: dict[uuid.UUID, bool] = {}
@@ -148,7 +190,47 @@ def compute_drift(
         frozenset(removed_ids),
         tuple(sorted(definitions.values(), key=lambda d: (d.name, d.kind, str(d.source_id)))),
         tuple(IngredientRename(i, before, after) for i, before, after in renames),
+        target_changes(plan, event, names) if event is not None else (),
+        event_removed=event is None,
     )
+
+
+def target_changes(
+    plan: Plan, event: Event, names: Callable[[uuid.UUID], str]
+) -> tuple[TargetChange, ...]:
+    """The event's targets that differ from the plan's: production targets first, then
+    assembly targets; within each, in the plan's order, then the event's additions."""
+    found: list[TargetChange] = []
+    lists = (
+        (
+            TargetKind.PRODUCTION,
+            {t.recipe_id: t.batches for t in plan.production_targets},
+            {t.recipe_id: t.batches for t in event.production_targets},
+        ),
+        (
+            TargetKind.ASSEMBLY,
+            {t.finished_good_id: t.quantity for t in plan.assembly_targets},
+            {t.finished_good_id: t.quantity for t in event.assembly_targets},
+        ),
+    )
+    for kind, planned, wanted in lists:
+        for source_id, before in planned.items():
+            after = wanted.get(source_id)
+            if after is None:
+                change = TargetChangeKind.REMOVED
+            elif after != before:
+                change = TargetChangeKind.AMOUNT
+            else:
+                continue
+            found.append(TargetChange(kind, source_id, names(source_id), change, before, after))
+        for source_id, after in wanted.items():
+            if source_id not in planned:
+                found.append(
+                    TargetChange(
+                        kind, source_id, names(source_id), TargetChangeKind.ADDED, None, after
+                    )
+                )
+    return tuple(found)
 
 
 def _names(

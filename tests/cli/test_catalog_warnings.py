@@ -20,6 +20,7 @@ name = "Flour"
 
 [[ingredient]]
 name = "Salt"
+measures = ["1 pinch = 0.4 g"]  # a unit of its own, converted by its measure: no warning
 
 [[recipe]]
 name = "Bread"
@@ -103,6 +104,53 @@ def test_a_clean_file_loads_without_warnings(capsys: pytest.CaptureFixture[str])
 
     status, _, err = snapplan(capsys, "load", write(clean), "--db", "bakery.sqlite")
 
+    assert (status, err) == (0, "")
+
+
+UNMEASURED = """
+[[ingredient]]
+name = "Butter"
+
+[[ingredient]]
+name = "Eggs"
+
+[[recipe]]
+name = "Cake"
+lines = [
+    { ingredient = "Butter", quantity = 1, unit = "stick" },
+    { ingredient = "Eggs", quantity = 2, unit = "large" },
+    { ingredient = "Eggs", quantity = 2, unit = "each" },
+]
+
+[[recipe]]
+name = "Pie"
+lines = [{ ingredient = "Butter", quantity = 2, unit = "stick" }]
+"""
+
+
+def test_an_unknown_unit_the_ingredient_cannot_convert_points_to_its_measures(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 17, rough edge 8: `stick` and `large` were accepted silently, and never summed
+    with anything (`large` eggs and `each` eggs gave two lines)."""
+    status, _, err = snapplan(capsys, "load", write(UNMEASURED), "--db", "bakery.sqlite")
+
+    assert status == 0
+    assert err.splitlines() == [
+        "snapplan: warning: catalog.toml: recipe 'Cake', line 1 and 1 more line (Butter), unit: "
+        "'stick' is not a known unit: it is kept as written, on a line of its own, and the "
+        "pantry and the shopping list convert it only through the ingredient's measures: give "
+        "ingredient 'Butter' one, measures = [\"1 stick = N g\"] (see Measures in the catalog "
+        "format)",
+        "snapplan: warning: catalog.toml: recipe 'Cake', line 2 (Eggs), unit: 'large' is not a "
+        "known unit: it is kept as written, on a line of its own, and the pantry and the "
+        "shopping list convert it only through the ingredient's measures: give ingredient "
+        "'Eggs' one, measures = [\"1 large = N each\"] (see Measures in the catalog format)",
+    ]
+    measured = UNMEASURED.replace(
+        'name = "Butter"', 'name = "Butter"\nmeasures = ["1 stick = 113 g"]'
+    ).replace('name = "Eggs"', 'name = "Eggs"\nmeasures = ["1 large = 1 each"]')
+    status, _, err = snapplan(capsys, "sync", write(measured), "--db", "bakery.sqlite")
     assert (status, err) == (0, "")
 
 

@@ -41,7 +41,7 @@ def test_the_follow_up_commands_demo_prints_work(run: Run, tmp_path: Path) -> No
     out = run("demo", "--db", "my demo.sqlite", check=True).stdout
     follow_ups = out.split("Next:\n")[1].splitlines()
 
-    assert len(follow_ups) == 10
+    assert len(follow_ups) == 12
     for line in follow_ups:
         words = shlex.split(line, comments=True)
         assert words[0] == "snapplan"

@@ -104,7 +104,7 @@ def test_a_bad_catalog_file_is_one_line_and_loads_nothing(
 
 
 DATABASE_CASES = {
-    "malformed plan id": (["requirements", "42"], "not a plan id: '42'"),
+    "neither a plan id nor an event": (["requirements", "42"], "no event with id or name '42'"),
     "unknown plan (requirements)": (["requirements", MISSING_ID], f"plan {MISSING_ID} not found"),
     "unknown plan (drift)": (["drift", MISSING_ID], f"plan {MISSING_ID} not found"),
     "unknown plan (export)": (["export", MISSING_ID], f"plan {MISSING_ID} not found"),

@@ -93,7 +93,7 @@ def test_the_kitchen_by_names(cli: Cli) -> None:
     assert "Recorded run 2: 3 x Tin assembled" in out
     assert "took 24 Wedge, 3 Lid" in out
     assert cli.ok("assemble", "Christmas Fair", "Tin", "3", "--key", "tins-1").startswith(
-        "Recorded run 2"  # the retry returns the first run
+        "Already recorded as run 2 (same key)"  # the retry returns the first run
     )
     cli.ok("waste", "Christmas Fair", "Wedge", "1", "--reason", "eaten")
     data = progress(cli)

@@ -2,11 +2,11 @@
 cannot go stale, and rendered in a real browser.
 
 - The text sheet and the HTML page of the demo's plan must equal the committed files in
-  ``docs/how-to/kitchen-sheets/``; with ``SNAPPLAN_UPDATE_DOCS=1`` they are rewritten instead
+  ``docs/how-to/kitchen-sheets/``; with ``SNAPPLAN_WRITE_DOCS=1`` they are rewritten instead
   (review the diff and commit it).
 - Headless Chromium (Debian's ``chromium`` package, or ``$SNAPPLAN_CHROMIUM``) renders the page
   to a PNG screenshot, which must not be blank: its pixels are decoded with the standard
-  library (:mod:`zlib`) and the non-white ones counted. With ``SNAPPLAN_UPDATE_DOCS=1`` the
+  library (:mod:`zlib`) and the non-white ones counted. With ``SNAPPLAN_WRITE_DOCS=1`` the
   screenshot becomes the docs picture (``docs/images/kitchen-sheet.png``). Without Chromium
   that test is skipped, saying so; the committed picture is checked either way.
 - Printed to PDF by the same browser, each card and each packing list takes one page.
@@ -26,7 +26,7 @@ import pytest
 
 from .conftest import REPO, Run
 
-UPDATE_VARIABLE = "SNAPPLAN_UPDATE_DOCS"
+WRITE_VARIABLE = "SNAPPLAN_WRITE_DOCS"
 SHEETS = REPO / "docs" / "how-to" / "kitchen-sheets"
 TEXT = SHEETS / "holiday-market.txt"
 PAGE = SHEETS / "holiday-market.html"
@@ -36,17 +36,17 @@ WINDOW = (900, 1300)
 
 
 def updating() -> bool:
-    return os.environ.get(UPDATE_VARIABLE) == "1"
+    return os.environ.get(WRITE_VARIABLE) == "1"
 
 
 def matches_committed(path: Path, generated: str) -> None:
-    """``generated`` must be ``path``'s text; with ``SNAPPLAN_UPDATE_DOCS=1``, it becomes it."""
+    """``generated`` must be ``path``'s text; with ``SNAPPLAN_WRITE_DOCS=1``, it becomes it."""
     if updating():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(generated, encoding="utf-8", newline="\n")
     committed = path.read_text(encoding="utf-8") if path.exists() else None
     assert committed == generated, (
-        f"{path.relative_to(REPO)} is stale: run this test with {UPDATE_VARIABLE}=1 and commit"
+        f"{path.relative_to(REPO)} is stale: run this test with {WRITE_VARIABLE}=1 and commit"
     )
 
 

@@ -141,6 +141,11 @@ def by_name(db: Path | str, repository: str) -> dict[str, Any]:
         return {item.name: item for item in getattr(uow, repository).all()}
 
 
+def what_changed(out: str) -> str:
+    """The output of a sync without the commands suggested after it."""
+    return re.split(r"\n\n(?:Next:|Plans keep what they captured)", out)[0].rstrip("\n") + "\n"
+
+
 def plan_id_in(text: str) -> str:
     match = re.search(rf"plan ({UUID})", text)
     assert match is not None, text
@@ -174,7 +179,9 @@ def test_a_second_sync_reports_nothing_to_do_and_writes_nothing(cli: Cli, synced
     result = cli("sync", "catalog.toml", "--db", synced)
 
     assert result.status == 0, result.err
-    assert result.out == "bakery.sqlite already matches catalog.toml: nothing to do (9 unchanged)\n"
+    assert what_changed(result.out) == (
+        "bakery.sqlite already matches catalog.toml: nothing to do (9 unchanged)\n"
+    )
     assert contents(synced) == before
 
 
@@ -187,7 +194,7 @@ def test_a_changed_item_is_updated_field_by_field_and_only_it_gets_a_new_version
     result = cli("sync", "catalog.toml", "--db", synced)
 
     assert result.status == 0, result.err
-    assert result.out.splitlines() == [
+    assert what_changed(result.out).splitlines() == [
         "Synced catalog.toml into bakery.sqlite: 0 added, 1 updated, 0 removed, 8 unchanged",
         "  updated  recipe 'Vanilla Buttercream': line 1 (Butter): 225 g -> 250 g",
     ]
@@ -360,7 +367,7 @@ def test_dry_run_prints_the_same_and_writes_nothing(cli: Cli, synced: Path) -> N
     )
     real = cli("sync", "catalog.toml", "--db", synced, "--prune")
     assert real.out.splitlines()[0].startswith("Synced catalog.toml into bakery.sqlite: 1 added")
-    assert real.out.splitlines()[1:] == dry.out.splitlines()[1:]
+    assert what_changed(real.out).splitlines()[1:] == dry.out.splitlines()[1:]
 
 
 def test_dry_run_into_a_missing_database_creates_nothing(cli: Cli, tmp_path: Path) -> None:
@@ -673,7 +680,8 @@ def test_measures_products_and_prices_are_synced_and_said(baker: Baker) -> None:
         "  price    product 'Butter block': 2.50 EUR -> 4.80 EUR",
     ]
     for out in (dry, changed):
-        assert [line for line in out.splitlines() if line.startswith("  ")] == expected
+        changes = what_changed(out).splitlines()
+        assert [line for line in changes if line.startswith("  ")] == expected
     assert "0 added, 2 updated, 0 removed, 9 unchanged, 1 price recorded" in changed
     assert "(dry run: nothing was written)" in dry
     # measures and packs are read live, never captured: no plan drifted, no hint about it
@@ -710,3 +718,26 @@ def test_prune_removes_a_product_and_a_pack_unit_typo_is_a_warning(baker: Baker)
 
     assert re.search(rf"  removed  product 'Boxes' \({UUID}\)\n", out)
     assert "  updated  product 'Butter block': pack: 1 kgs -> 250 g" in out
+
+
+def test_sync_says_what_to_run_next(baker: Baker) -> None:
+    """Issue 17, rough edge 7: as plan and demo do, sync ends with a "Next:" hint."""
+    first = baker.ok("sync", EXAMPLE)
+    market = "6f0d4a4e-2b3c-4e8f-9a51-0c7d2e1b5a10"
+    assert f"\nNext:\n  snapplan plan {market} --db {baker.db}   # 'Holiday Market'\n" in first
+    baker.ok("plan", "Holiday Market")
+    again = baker.ok("sync", EXAMPLE)
+    assert f"\nNext:\n  snapplan requirements {market} --db {baker.db}" in again
+    assert "Next:" not in baker.ok("sync", EXAMPLE, "--dry-run")
+
+
+def test_the_example_catalog_and_the_home_page_say_what_works() -> None:
+    """Issue 17, rough edge 7: the example's header recommends sync, never load; the home page
+    installs from a clone or a wheel, as no package index serves snapplan."""
+    header = EXAMPLE.read_text(encoding="utf-8").split("\n\n")[0]
+    assert "snapplan sync examples/bakery.toml" in header
+    assert "snapplan load" not in header
+    home = (EXAMPLE.parents[1] / "docs" / "index.md").read_text(encoding="utf-8")
+    assert not re.search(r"pip install \"?snapplan\b", home)
+    assert 'pip install ".[sql]"' in home
+    assert "pip wheel" in home
