@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from snapplan.cli.render import json_amount
-from snapplan.cli.tables import amount, readable, tables
+from snapplan.cli.tables import amount, counted, readable, tables
 from snapplan.domain.progress import Progress
 from snapplan.domain.runs import AssemblyRun, ProductionRun, Run, WasteRun
 from snapplan.domain.units import dimension_of
@@ -58,9 +58,9 @@ def progress_table(
             [
                 (
                     r.name,
-                    amount(r.planned_batches),
-                    amount(r.produced_batches),
-                    amount(r.remaining_batches),
+                    counted(r.planned_batches, exact=exact),
+                    counted(r.produced_batches, exact=exact),
+                    counted(r.remaining_batches, exact=exact),
                     f"+{r.makeup_batches}" if r.makeup_batches else "",
                     *bar(r.planned_batches, r.remaining_batches),
                 )
@@ -73,12 +73,12 @@ def progress_table(
             [
                 (
                     u.name,
-                    amount(u.needed),
-                    amount(u.produced),
-                    amount(u.consumed),
-                    amount(u.wasted),
-                    amount(u.on_hand),
-                    amount(u.remaining),
+                    counted(u.needed, exact=exact),
+                    counted(u.produced, exact=exact),
+                    counted(u.consumed, exact=exact),
+                    counted(u.wasted, exact=exact),
+                    counted(u.on_hand, exact=exact),
+                    counted(u.remaining, exact=exact),
                     *bar(u.needed, u.remaining),
                 )
                 for u in progress.finished_units
@@ -90,13 +90,13 @@ def progress_table(
             [
                 (
                     g.name,
-                    amount(g.planned),
-                    amount(g.assembled),
-                    amount(g.consumed),
-                    amount(g.wasted),
-                    amount(g.on_hand),
-                    amount(g.remaining),
-                    amount(g.assemblable),
+                    counted(g.planned, exact=exact),
+                    counted(g.assembled, exact=exact),
+                    counted(g.consumed, exact=exact),
+                    counted(g.wasted, exact=exact),
+                    counted(g.on_hand, exact=exact),
+                    counted(g.remaining, exact=exact),
+                    counted(g.assemblable, exact=exact),
                     *bar(g.planned, g.remaining),
                 )
                 for g in progress.goods
@@ -108,9 +108,9 @@ def progress_table(
             [
                 (
                     _marked(m.name, m.in_plan),
-                    amount(m.needed),
-                    amount(m.used),
-                    amount(m.remaining),
+                    counted(m.needed, exact=exact),
+                    counted(m.used, exact=exact),
+                    counted(m.remaining, exact=exact),
                     *bar(m.needed, m.remaining),
                 )
                 for m in progress.materials
