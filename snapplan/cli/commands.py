@@ -43,6 +43,7 @@ from snapplan.cli.render import (
 from snapplan.cli.sample import sample_bakery
 from snapplan.cli.sync import sync
 from snapplan.cli.terminal import Output
+from snapplan.cli.upgrade import upgrade
 from snapplan.domain.events import Event
 from snapplan.domain.limits import Limits
 from snapplan.errors import SnapplanError
@@ -340,3 +341,5 @@ __all__ = [
 ]  # fmt: skip
 # The buying commands (snapplan.cli.buying), kept apart from the list above.
 __all__ += ["buy", "cost", "count", "pantry", "price", "shop", "use"]
+# The upgrade command (snapplan.cli.upgrade), kept apart too.
+__all__ += ["upgrade"]

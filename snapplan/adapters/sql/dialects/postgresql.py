@@ -81,6 +81,14 @@ class PostgresqlDialect(Dialect):
             f"FOR EACH STATEMENT EXECUTE FUNCTION {REFUSE_FUNCTION}()",
         ]
 
+    def immutability_removal_ddl(self, table: sa.Table) -> list[str]:
+        """The two triggers dropped (the function stays: other tables' triggers call it)."""
+        name = table.name
+        return [
+            f"DROP TRIGGER IF EXISTS {name}_append_only ON {name}",
+            f"DROP TRIGGER IF EXISTS {name}_refuse_truncate ON {name}",
+        ]
+
     def is_duplicate(self, driver_error: BaseException | None) -> bool:
         """SQLSTATE ``23505``, unique violation."""
         return bool(getattr(driver_error, "sqlstate", None) == _UNIQUE_VIOLATION)
