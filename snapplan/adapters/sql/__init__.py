@@ -22,7 +22,7 @@ from snapplan.adapters.sql.dialects.sqlite import configure_sqlite_engine
 from snapplan.adapters.sql.schema import IMMUTABLE_TABLES, immutability_ddl, metadata
 from snapplan.adapters.sql.store import SqlStore
 from snapplan.adapters.sql.unit_of_work import SqlUnitOfWork
-from snapplan.adapters.sql.upgrade import SchemaUpgrade, upgrade, upgrade_connection
+from snapplan.adapters.sql.upgrading import SchemaUpgrade, upgrade, upgrade_connection
 from snapplan.adapters.sql.versions import SCHEMA_VERSION
 
 __all__ = [

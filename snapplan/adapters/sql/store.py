@@ -97,11 +97,12 @@ class SqlStore:
                 require_current(stored_version(connection), self.shown_url)
                 metadata.create_all(connection)
                 record_current_version(connection)
+        self._schema_checked = True
 
     def upgrade(self) -> SchemaUpgrade:
         """Bring the database to this snapplan's schema version, all or nothing (creating the
         tables if it has none): see :func:`snapplan.adapters.sql.upgrade`."""
-        from snapplan.adapters.sql.upgrade import upgrade
+        from snapplan.adapters.sql.upgrading import upgrade
 
         return upgrade(self)
 
@@ -110,6 +111,13 @@ class SqlStore:
         snapplan's is :data:`snapplan.adapters.sql.SCHEMA_VERSION`. Reads only."""
         with translated_errors(self._dialect), self._engine.connect() as connection:
             return stored_version(connection)
+
+    def check_schema(self) -> None:
+        """Raise ``SchemaVersionError`` now, at an application's start, if the database's
+        tables are of another snapplan's schema version: what the store's first unit of work
+        does otherwise, on a connection of its own, before its transaction begins. Once the
+        version was found current, the store does not read it again."""
+        self._require_current_schema(None)
 
     def _require_current_schema(self, connection: sa.Connection | None) -> None:
         """``SchemaVersionError`` unless the database's tables are of this snapplan's schema
@@ -185,7 +193,7 @@ class SqlStore:
 
 
 if TYPE_CHECKING:
-    from snapplan.adapters.sql.upgrade import SchemaUpgrade
+    from snapplan.adapters.sql.upgrading import SchemaUpgrade
     from snapplan.ports.unit_of_work import Store
 
     def _conforms_to_the_store_port(store: SqlStore) -> Store:

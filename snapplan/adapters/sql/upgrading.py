@@ -85,7 +85,9 @@ def upgrade(store: SqlStore) -> SchemaUpgrade:
     with translated_errors(dialect), store.engine.connect() as connection:
         connection.execution_options(**{WRITING: True})  # SQLite: hold the write lock throughout
         with connection.begin():
-            return upgrade_connection(connection, where=store.shown_url)
+            result = upgrade_connection(connection, where=store.shown_url)
+    store._schema_checked = True  # its units of work need not read the version again
+    return result
 
 
 def upgrade_connection(connection: sa.Connection, *, where: str | None = None) -> SchemaUpgrade:
