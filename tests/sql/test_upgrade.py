@@ -453,7 +453,9 @@ def sqlite_file(tmp_path: Path) -> Path:
 
 def test_the_sqlite_fixture_is_left_untouched_by_the_tests() -> None:
     """The fixture file itself is read only through copies."""
-    with sqlite3.connect(f"file:{FIXTURES / 'release-0.1.0.sqlite'}?mode=ro", uri=True) as conn:
+    with sqlite3.connect(
+        f"file:{FIXTURES / 'release-0.1.0.sqlite'}?mode=ro&immutable=1", uri=True
+    ) as conn:
         names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "snapplan_schema_versions" not in names
     assert "snapplan_pantry" not in names
