@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -459,3 +460,48 @@ def test_the_sqlite_fixture_is_left_untouched_by_the_tests() -> None:
         names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "snapplan_schema_versions" not in names
     assert "snapplan_pantry" not in names
+
+
+def test_two_upgrades_at_once_run_one_after_the_other(release: Release) -> None:
+    """Two processes' upgrades (two stores, two threads): the one that gets the lock first
+    upgrades, the other waits and then finds nothing to do."""
+    stores = [release.store(), release.store()]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda store: store.upgrade(), stores))
+    assert sorted(r.from_version for r in results) == [1, 2]
+    assert sorted(r.changed for r in results) == [False, True]
+    assert row_counts(release.engine)["snapplan_runs"] == RELEASE_ROWS["snapplan_runs"]
+    with stores[0].unit_of_work() as uow:
+        assert all(verify_plan(stores[0].unit_of_work(), p.id).ok for p in uow.plans.all())
+
+
+def test_snapplans_alembic_revision_upgrades_a_database_of_0_1_0(
+    release: Release, tmp_path: Path
+) -> None:
+    """The revision in snapplan.adapters.sql:migrations, as a host's Alembic runs it."""
+    alembic_config = pytest.importorskip("alembic.config", reason="the docs extra has Alembic")
+    from alembic import command
+
+    config = alembic_config.Config()
+    config.set_main_option("script_location", str(tmp_path / "migrations"))
+    config.set_main_option("path_separator", "space")
+    config.set_main_option("version_locations", "snapplan.adapters.sql:migrations")
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "env.py").write_text(
+        "from alembic import context\n"
+        "connection = context.config.attributes['connection']\n"
+        "context.configure(connection=connection, target_metadata=None)\n"
+        "with context.begin_transaction():\n"
+        "    context.run_migrations()\n"
+    )
+    store = release.store()  # its engine: on SQLite, a real transaction (configured)
+    with release.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "heads")
+    assert store.schema_version() == SCHEMA_VERSION
+    with store.unit_of_work() as uow:
+        assert all(verify_plan(store.unit_of_work(), p.id).ok for p in uow.plans.all())
+    with release.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
+            ("snapplan_0002",)
+        ]

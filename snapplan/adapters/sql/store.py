@@ -94,6 +94,7 @@ class SqlStore:
         with translated_errors(self._dialect), self._engine.connect() as connection:
             connection.execution_options(**{WRITING: True})
             with connection.begin():
+                self._dialect.lock_for_upgrade(connection)
                 require_current(stored_version(connection), self.shown_url)
                 metadata.create_all(connection)
                 record_current_version(connection)

@@ -97,6 +97,7 @@ def upgrade_connection(connection: sa.Connection, *, where: str | None = None) -
     database in messages (default: the connection's URL, password hidden)."""
     dialect = dialect_named(connection.dialect.name)
     shown = where or connection.engine.url.render_as_string(hide_password=True)
+    dialect.lock_for_upgrade(connection)
     found = stored_version(connection)
     if found is None:
         schema.metadata.create_all(connection)

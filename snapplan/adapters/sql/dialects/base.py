@@ -107,6 +107,13 @@ class Dialect(abc.ABC):
     #: nothing); engines whose DDL commits at once are never upgraded structurally.
     transactional_ddl: ClassVar[bool] = True
 
+    def lock_for_upgrade(self, connection: sa.Connection) -> None:
+        """Make the transaction of ``connection`` wait for any other that creates or upgrades
+        snapplan's tables, and hold them off until it ends, before it reads the schema version.
+        Nothing by default: a SQLite writer already holds the database's one write lock from its
+        ``BEGIN IMMEDIATE``."""
+        return
+
     def reshape_table(
         self, connection: sa.Connection, table: sa.Table, fill: Mapping[str, Any]
     ) -> None:
