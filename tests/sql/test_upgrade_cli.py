@@ -117,3 +117,28 @@ def test_a_database_of_a_newer_snapplan_is_refused_by_every_command(tmp_path: Pa
         assert result.returncode == 1
         assert "was written by a newer snapplan" in result.stderr
         assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.postgres
+def test_refused_then_upgraded_on_postgresql(tmp_path: Path) -> None:
+    from postgres_schemas import fresh_schema, postgres_url, search_path
+
+    dump = (FIXTURE.parent / "release-0.1.0-postgres.sql").read_text()
+    with fresh_schema("snapplan_release") as schema:
+        dump = dump.replace("SELECT pg_catalog.set_config('search_path', '', false);", "")
+        dump = dump.replace("public.", f'"{schema}".')
+        engine = sa.create_engine(postgres_url(), connect_args=search_path(schema))
+        with engine.begin() as conn:
+            conn.exec_driver_sql(dump)
+        engine.dispose()
+        url = sa.make_url(postgres_url()).update_query_dict(search_path(schema))
+        db = url.render_as_string(hide_password=False)
+        refused = run_snapplan("pantry", "--db", db, cwd=tmp_path)
+        assert refused.returncode == 1
+        assert "was written by snapplan 0.1.0" in refused.stderr
+        assert "`snapplan upgrade --db postgresql+psycopg://" in refused.stderr
+        done = run_snapplan("upgrade", "--db", db, cwd=tmp_path, check=True)
+        assert "computed the digests of 8 runs" in done.stdout
+        again = run_snapplan("upgrade", "--db", db, cwd=tmp_path, check=True)
+        assert again.stdout.endswith("nothing to do\n")
+        assert run_snapplan("check", "--db", db, cwd=tmp_path).returncode == 0
