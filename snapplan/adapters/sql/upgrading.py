@@ -94,9 +94,15 @@ def upgrade_connection(connection: sa.Connection, *, where: str | None = None) -
     """Bring the connection's database to this snapplan's schema version, in the connection's
     transaction (begun if none is): the caller commits or rolls back. For hosts that upgrade
     within their own transaction, and for snapplan's Alembic revisions. ``where`` names the
-    database in messages (default: the connection's URL, password hidden)."""
+    database in messages (default: the connection's URL, password hidden). Database errors
+    are snapplan's (``PersistenceError``), as in a unit of work."""
     dialect = dialect_named(connection.dialect.name)
     shown = where or connection.engine.url.render_as_string(hide_password=True)
+    with translated_errors(dialect):
+        return _upgraded(connection, dialect, shown)
+
+
+def _upgraded(connection: sa.Connection, dialect: Dialect, shown: str) -> SchemaUpgrade:
     dialect.lock_for_upgrade(connection)
     found = stored_version(connection)
     if found is None:
