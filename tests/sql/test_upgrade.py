@@ -505,3 +505,20 @@ def test_snapplans_alembic_revision_upgrades_a_database_of_0_1_0(
         assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
             ("snapplan_0002",)
         ]
+
+
+def test_a_0_1_0_database_that_an_unreleased_snapplan_added_tables_to_upgrades_too(
+    release: Release, fresh_engine: sa.Engine
+) -> None:
+    """Before this change, ``create_schema`` (``snapplan load``, ``demo``, ``sync``) on a 0.1.0
+    database added the new tables beside the old ones and recorded nothing: the ingredients
+    without measures still say version 1, and the upgrade keeps the tables it finds."""
+    SqlStore(release.engine)  # its engine configured, as create_schema had it
+    for table in (schema.products, schema.prices, schema.pantry):
+        table.create(release.engine)
+    store = release.store()
+    assert store.schema_version() == 1
+    assert store.upgrade().changed
+    with store.unit_of_work() as uow:
+        assert all(verify_plan(store.unit_of_work(), p.id).ok for p in uow.plans.all())
+    tables_as_created_today(release.engine, fresh_engine)
