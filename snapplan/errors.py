@@ -217,6 +217,19 @@ class LedgerIntegrityError(PersistenceError):
         super().__init__(message)
 
 
+class SchemaVersionError(PersistenceError):
+    """The database holds snapplan's tables at another schema version than this snapplan's:
+    written by an earlier release (upgrade it: ``snapplan upgrade --db URL``, or
+    :func:`snapplan.adapters.sql.upgrade`), or by a newer snapplan (upgrade snapplan).
+    ``.found`` is the database's schema version, ``.expected`` this snapplan's. Nothing was
+    read or written."""
+
+    def __init__(self, found: int, expected: int, message: str) -> None:
+        self.found = found
+        self.expected = expected
+        super().__init__(message)
+
+
 class NotInPlanError(NotFoundError):
     """A recipe, finished unit or good the plan does not hold (as a target or anywhere in a
     target's tree)."""

@@ -367,10 +367,13 @@ def test_a_run_stored_without_a_digest_says_the_store_must_be_upgraded(sql_store
 
 
 @pytest.mark.postgres
-def test_the_ledger_of_release_0_1_0_reads_as_a_store_to_upgrade() -> None:
-    """The PostgreSQL dump written by snapplan 0.1.0 (tests/fixtures): its runs have no digest."""
+def test_the_ledger_of_release_0_1_0_is_refused_then_upgraded_into_a_chain() -> None:
+    """The PostgreSQL dump written by snapplan 0.1.0 (tests/fixtures): its runs have no digest.
+    The store refuses it, naming the upgrade; once upgraded, its ledger is a chain that holds
+    (tests/sql/test_upgrade.py tests the upgrade itself)."""
     from postgres_schemas import fresh_schema, postgres_url, search_path
 
+    from snapplan import SchemaVersionError
     from snapplan.adapters.sql import SqlStore
 
     dump = (FIXTURES / "release-0.1.0-postgres.sql").read_text()
@@ -382,14 +385,17 @@ def test_the_ledger_of_release_0_1_0_reads_as_a_store_to_upgrade() -> None:
             with engine.begin() as conn:
                 conn.exec_driver_sql(dump)
             store = SqlStore(engine)
+            with pytest.raises(SchemaVersionError, match=r"written by snapplan 0\.1\.0"):
+                store.unit_of_work().__enter__()
+            store.upgrade()
             with store.unit_of_work() as uow:
                 plans = uow.plans.all()
                 assert len(plans) == 2
-                with pytest.raises(PersistenceError, match=r"written by snapplan 0\.1\.0"):
-                    uow.runs.for_event(plans[0].event_id)
+                ledger = uow.runs.for_event(plans[0].event_id)
+            assert [run.seq for run in ledger] == list(range(1, 9))
             latest = max(plans, key=lambda p: p.created_at)
-            with pytest.raises(PersistenceError, match="must be upgraded"):
-                plan_progress(store.unit_of_work(), latest.id)
+            assert verify_plan(store.unit_of_work(), latest.id).problems == ()
+            plan_progress(store.unit_of_work(), latest.id)
         finally:
             engine.dispose()
 

@@ -45,6 +45,7 @@ from snapplan.cli.sample import sample_bakery
 from snapplan.cli.sheet import sheet
 from snapplan.cli.sync import sync
 from snapplan.cli.terminal import Output
+from snapplan.cli.upgrade import upgrade
 from snapplan.domain.events import Event
 from snapplan.domain.limits import Limits
 from snapplan.errors import SnapplanError
@@ -339,3 +340,5 @@ __all__ += ["buy", "cost", "count", "pantry", "price", "shop", "use"]
 __all__ += ["sheet"]
 # The ledger and the pictures (issue 17), kept apart too.
 __all__ += ["graph", "runs"]
+# The upgrade command (snapplan.cli.upgrade), kept apart too.
+__all__ += ["upgrade"]

@@ -4,8 +4,11 @@
 ``postgresql+psycopg://user@host/db``, ``mariadb+pymysql://user@host/db``) or a bare file
 path, which means SQLite. The command line never creates a SQLite file just to find it empty:
 commands that read require the file and snapplan's tables to exist, and only ``load`` and
-``demo`` create them. A PostgreSQL connection attempt gives up after 10 seconds unless the URL
-sets its own ``connect_timeout`` (PyMySQL's own default for MariaDB and MySQL is 10 seconds).
+``demo`` create them. Every command refuses, in one line naming ``snapplan upgrade --db ...``,
+a database whose tables were written by an earlier snapplan (or by a newer one), before it
+changes anything; ``upgrade`` is the one that opens it. A PostgreSQL connection attempt gives
+up after 10 seconds unless the URL sets its own ``connect_timeout`` (PyMySQL's own default for
+MariaDB and MySQL is 10 seconds).
 
 A URL is never printed with its password: messages use :func:`shown`, suggested commands
 :func:`as_option`.
@@ -22,6 +25,8 @@ from typing import Any, Final
 import sqlalchemy as sa
 
 from snapplan.adapters.sql import SqlStore, metadata
+from snapplan.adapters.sql.schema import schema_versions
+from snapplan.adapters.sql.versions import require_current, stored_version
 from snapplan.cli.problems import CommandError, hide_passwords, passwords_in
 
 POSTGRES_CONNECT_TIMEOUT_S: Final = 10
@@ -37,6 +42,8 @@ class Access(enum.Enum):
     CREATE = "create"
     #: ``demo``: like CREATE, but only in a new or empty database or in a snapplan one.
     DEMO = "demo"
+    #: ``upgrade``: snapplan's tables must exist, of any schema version; nothing is created.
+    UPGRADE = "upgrade"
 
 
 def database_url(text: str) -> sa.URL:
@@ -91,8 +98,13 @@ def open_store(url: sa.URL, access: Access) -> Iterator[SqlStore]:
     path = sqlite_file(url)
     if path is not None:
         _check_sqlite_file(path, access)
-    tables = _table_names(url)
-    ours = set(metadata.tables)
+    tables, version = _inspect(url)
+    ours = _catalog_tables()
+    if access is Access.UPGRADE:
+        if not ours & tables:
+            raise CommandError(f"{shown(url)} holds no snapplan tables: nothing to upgrade")
+    else:
+        require_current(version, shown(url), from_python=False)
     if access is Access.EXISTING and not ours <= tables:
         raise CommandError(
             f"{shown(url)} has no snapplan catalog: load one first "
@@ -105,7 +117,7 @@ def open_store(url: sa.URL, access: Access) -> Iterator[SqlStore]:
         )
     store = SqlStore.from_url(url, **_engine_options(url))
     try:
-        if not ours <= tables:
+        if access is not Access.UPGRADE and not ours <= tables:
             store.create_schema()
         yield store
     finally:
@@ -123,11 +135,20 @@ def has_catalog(url: sa.URL) -> bool:
         if not path.exists():
             return False
         _check_sqlite_file(path, Access.EXISTING)
-    return set(metadata.tables) <= _table_names(url)
+    tables, version = _inspect(url)
+    require_current(version, shown(url), from_python=False)
+    return _catalog_tables() <= tables
 
 
-def _table_names(url: sa.URL) -> set[str]:
-    """The tables in the database, looked up before anything is changed.
+def _catalog_tables() -> set[str]:
+    """snapplan's tables but the schema version's (which a database of an unrecorded version
+    lacks: :mod:`snapplan.adapters.sql.versions`)."""
+    return set(metadata.tables) - {schema_versions.name}
+
+
+def _inspect(url: sa.URL) -> tuple[set[str], int | None]:
+    """The tables in the database and the schema version of snapplan's (None: it has none),
+    looked up before anything is changed.
 
     A plain engine, without the SQL store's connection set-up (which switches a SQLite file to
     WAL), so that a database we then decide to leave alone is left exactly as it was. This is
@@ -141,7 +162,10 @@ def _table_names(url: sa.URL) -> set[str]:
         # An unknown dialect.
         raise CommandError(f"cannot use {shown(url)}: {error}") from None
     try:
-        return set(sa.inspect(engine).get_table_names())
+        with engine.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+            version = stored_version(connection) if tables & set(metadata.tables) else None
+        return tables, version
     except sa.exc.OperationalError as error:
         reason = str(error.orig if error.orig is not None else error)
         raise CommandError(f"cannot open the database {shown(url)}: {reason}") from error
@@ -181,7 +205,7 @@ def _check_sqlite_file(path: Path, access: Access) -> None:
             header = file.read(len(_SQLITE_HEADER))
         if header and header != _SQLITE_HEADER:
             raise CommandError(f"{path} is not a SQLite database")
-    elif access is Access.EXISTING:
+    elif access in (Access.EXISTING, Access.UPGRADE):
         raise CommandError(f"database file not found: {path}")
     elif not path.absolute().parent.is_dir():
         raise CommandError(f"directory not found: {path.absolute().parent}")

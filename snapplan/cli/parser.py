@@ -156,6 +156,14 @@ does not exist, in the whole catalog and its events: what planning would stop at
 The exit status is 4 when anything is found.
 """
 
+_UPGRADE = """\
+Bring a database written by an earlier snapplan (release 0.1.0) to this snapplan's tables, in
+one transaction: all of it or, on any failure, nothing (on SQLite and PostgreSQL). Every row is
+kept; the ledger's runs get their digests. The other commands refuse such a database until it is
+upgraded. A database that is up to date is left as it is. Keep a backup, and stop what else
+uses the database while it runs.
+"""
+
 _PRODUCE = """\
 Record BATCHES of RECIPE as baked against a plan: what came out (--items, default batches x items
 per batch of its finished unit), the sub-recipes made along (--with-sub-recipes) and the
@@ -366,6 +374,8 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
     )
 
     command("check", "find every cycle and dangling reference in the catalog", _CHECK, database)
+
+    command("upgrade", "bring a database of an earlier snapplan to this one", _UPGRADE, database)
 
     _execution_commands(command, database)
     _buying_commands(command, database)

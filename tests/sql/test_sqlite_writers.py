@@ -189,6 +189,7 @@ def test_a_writing_unit_begins_immediate_again_after_a_rollback(
     sqlite_factory: SqliteFactory, record_statements: Callable[[sa.Engine], Any]
 ) -> None:
     store = sqlite_factory()
+    store.check_schema()  # the schema version is read once, before the first unit
     with record_statements(store.engine) as log, store.unit_of_work(writing=True) as uow:
         uow.ingredients.add(Ingredient("Flour"))
         uow.rollback()
@@ -218,6 +219,7 @@ def test_atomic_tells_a_wrapped_unit_through_its_forwarding(
     sqlite_factory: SqliteFactory, record_statements: Callable[[sa.Engine], Any]
 ) -> None:
     store = sqlite_factory()
+    store.check_schema()  # the schema version is read once, before the first unit
     wrapped: Any = Forwarding(store.unit_of_work())
     with record_statements(store.engine) as log, atomic(wrapped) as uow:
         uow.ingredients.add(Ingredient("Flour"))
@@ -259,6 +261,7 @@ def test_a_service_joining_an_entered_unit_keeps_its_transaction(
     sqlite_factory: SqliteFactory, record_statements: Callable[[sa.Engine], Any]
 ) -> None:
     store = sqlite_factory()
+    store.check_schema()  # the schema version is read once, before the first unit
     with record_statements(store.engine) as log, store.unit_of_work() as uow:
         add_catalog(uow, [Ingredient("Flour")])
         uow.commit()

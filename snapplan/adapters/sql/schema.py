@@ -19,6 +19,8 @@ Design:
   keep their measures as JSON. Prices and the pantry are ledgers like the runs: a tagged JSON
   ``document`` beside the columns that order it (``seq``, unique) and, for the pantry, its
   idempotency ``key`` (unique where set).
+- ``snapplan_schema_versions`` says which version of these tables the database holds
+  (:mod:`snapplan.adapters.sql.versions`; :func:`snapplan.adapters.sql.upgrade` moves it on).
 - Snapshots, plans, runs, prices and the pantry are append-only in the database itself:
   :func:`immutability_ddl` is attached to their ``after_create`` events, so
   ``metadata.create_all`` installs the triggers.
@@ -208,6 +210,17 @@ pantry: Final = sa.Table(
         sqlite_where=sa.text("key IS NOT NULL"),
         postgresql_where=sa.text("key IS NOT NULL"),
     ),
+)
+
+#: The schema version of the store's tables, one row per version it was brought to (the
+#: highest is the current one): see :mod:`snapplan.adapters.sql.versions`.
+schema_versions: Final = sa.Table(
+    "snapplan_schema_versions",
+    metadata,
+    sa.Column("version", sa.Integer(), primary_key=True, autoincrement=False),
+    # the snapplan release that brought the store to it, and when
+    sa.Column("release", sa.Text(), nullable=False),
+    sa.Column("applied_at", UtcTimestamp(), nullable=False),
 )
 
 #: The append-only tables: the database refuses UPDATE, DELETE, replacing inserts and TRUNCATE.

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any, Self
 
 import sqlalchemy as sa
 
-from snapplan.adapters.sql.dialects import dialect_named
+from snapplan.adapters.sql.dialects import WRITING, dialect_named
 from snapplan.adapters.sql.errors import translated_errors
 from snapplan.adapters.sql.schema import metadata
 from snapplan.adapters.sql.unit_of_work import SqlUnitOfWork
+from snapplan.adapters.sql.versions import record_current_version, require_current, stored_version
 from snapplan.errors import UnitOfWorkError
 
 
@@ -59,6 +60,7 @@ class SqlStore:
         self._engine = engine
         self._owns_engine = False
         self._disposed = False
+        self._schema_checked = False
 
     @classmethod
     def from_url(cls, url: str | sa.URL, **engine_kwargs: Any) -> Self:
@@ -82,13 +84,56 @@ class SqlStore:
         return self._engine
 
     def create_schema(self) -> None:
-        """Create the tables and the immutability triggers that do not exist yet.
+        """Create the tables and the immutability triggers that do not exist yet, and record
+        the schema version (:mod:`snapplan.adapters.sql.versions`), in one transaction.
 
-        For schemas managed by migrations, see :data:`snapplan.adapters.sql.metadata` and
-        :func:`snapplan.adapters.sql.immutability_ddl` instead.
+        A database written by an earlier (or a newer) snapplan is refused with
+        ``SchemaVersionError`` and left as it was: :meth:`upgrade` it. For schemas managed by
+        Alembic, see the how-to "Add snapplan's tables to an Alembic project" instead.
         """
+        with translated_errors(self._dialect), self._engine.connect() as connection:
+            connection.execution_options(**{WRITING: True})
+            with connection.begin():
+                self._dialect.lock_for_upgrade(connection)
+                require_current(stored_version(connection), self.shown_url)
+                metadata.create_all(connection)
+                record_current_version(connection)
+        self._schema_checked = True
+
+    def upgrade(self) -> SchemaUpgrade:
+        """Bring the database to this snapplan's schema version, all or nothing (creating the
+        tables if it has none): see :func:`snapplan.adapters.sql.upgrade`."""
+        from snapplan.adapters.sql.upgrading import upgrade
+
+        return upgrade(self)
+
+    def schema_version(self) -> int | None:
+        """The schema version of the database's snapplan tables (None: it has none); this
+        snapplan's is :data:`snapplan.adapters.sql.SCHEMA_VERSION`. Reads only."""
+        with translated_errors(self._dialect), self._engine.connect() as connection:
+            return stored_version(connection)
+
+    def check_schema(self) -> None:
+        """Raise ``SchemaVersionError`` now, at an application's start, if the database's
+        tables are of another snapplan's schema version: what the store's first unit of work
+        does otherwise, on a connection of its own, before its transaction begins. Once the
+        version was found current, the store does not read it again."""
+        self._require_current_schema(None)
+
+    def _require_current_schema(self, connection: sa.Connection | None) -> None:
+        """``SchemaVersionError`` unless the database's tables are of this snapplan's schema
+        version (or not there yet); read once per store, on its first unit of work, on
+        ``connection`` (a caller's) or else on a connection of its own."""
+        if self._schema_checked:
+            return
         with translated_errors(self._dialect):
-            metadata.create_all(self._engine)
+            if connection is None:
+                with self._engine.connect() as own:
+                    found = stored_version(own)
+            else:
+                found = stored_version(connection)
+        require_current(found, self.shown_url)
+        self._schema_checked = found is not None
 
     def unit_of_work(
         self, connection: sa.Connection | None = None, *, writing: bool = False
@@ -149,6 +194,7 @@ class SqlStore:
 
 
 if TYPE_CHECKING:
+    from snapplan.adapters.sql.upgrading import SchemaUpgrade
     from snapplan.ports.unit_of_work import Store
 
     def _conforms_to_the_store_port(store: SqlStore) -> Store:

@@ -69,7 +69,17 @@ class SqlUnitOfWork(BaseUnitOfWork):
     def _begin(self) -> None:
         if self._store.disposed:
             raise UnitOfWorkError(f"{self._store!r} was disposed: make a new store")
+        if not self._joins_caller:
+            # Before the unit's transaction, on a connection of its own: a read first would
+            # keep a SQLite writer from waiting for the write lock (see dialects/sqlite.py).
+            self._store._require_current_schema(None)
         self._session.begin()
+        if self._joins_caller:
+            try:
+                self._store._require_current_schema(self._session.connection)
+            except BaseException:
+                self._session.end(failing=True)
+                raise
 
     def _publish(self) -> None:
         if self._store.disposed:

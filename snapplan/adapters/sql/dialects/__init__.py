@@ -4,7 +4,8 @@ Every difference between engines lives in that engine's module (``sqlite.py``,
 ``postgresql.py``, ``mariadb.py`` for MariaDB and MySQL), behind
 :class:`~snapplan.adapters.sql.dialects.base.Dialect`: how a list of ids is bound as one
 parameter, the DDL that makes a table append-only, the ``CHECK`` that keeps ids in one spelling,
-how a driver error is classified (duplicate key, lost race), how a time is bound, what the
+how a driver error is classified (duplicate key, lost race), how an upgrade reshapes a table
+of an earlier release and locks out a concurrent one, how a time is bound, what the
 engine's connections need on connect and on begin, the column types and table options that keep
 values the same on every engine.
 

@@ -95,6 +95,53 @@ class Dialect(abc.ABC):
         ``op.execute``).
         """
 
+    @abc.abstractmethod
+    def immutability_removal_ddl(self, table: sa.Table) -> list[str]:
+        """The statements that drop what :meth:`immutability_ddl` installs on ``table`` (for an
+        upgrade that rewrites stored rows, in the transaction that installs them again).
+        Idempotent."""
+
+    # -- upgrading --------------------------------------------------------------------------------
+
+    #: Whether the engine's DDL is transactional (an upgrade is then one transaction, all or
+    #: nothing); engines whose DDL commits at once are never upgraded structurally.
+    transactional_ddl: ClassVar[bool] = True
+
+    def lock_for_upgrade(self, connection: sa.Connection) -> None:
+        """Make the transaction of ``connection`` wait for any other that creates or upgrades
+        snapplan's tables, and hold them off until it ends, before it reads the schema version.
+        Nothing by default: a SQLite writer already holds the database's one write lock from its
+        ``BEGIN IMMEDIATE``."""
+        return
+
+    def reshape_table(
+        self, connection: sa.Connection, table: sa.Table, fill: Mapping[str, Any]
+    ) -> None:
+        """Bring the stored table ``table.name``, made by an earlier schema version, to
+        ``table``'s definition, keeping its rows: the columns it lacks are added, with
+        ``fill[name]`` in every existing row. Its triggers are dropped (the caller installs them
+        again).
+
+        By default, ``ALTER TABLE ... ADD COLUMN`` (nullable), an ``UPDATE`` that fills it, then
+        ``NOT NULL`` as the column is declared; an engine that cannot alter what changed in
+        place (SQLite's ``CHECK`` constraints) rebuilds the table instead.
+        """
+        for statement in self.immutability_removal_ddl(table):
+            connection.exec_driver_sql(statement)
+        stored = {column["name"] for column in sa.inspect(connection).get_columns(table.name)}
+        preparer = connection.dialect.identifier_preparer
+        for column in table.columns:
+            if column.name in stored:
+                continue
+            name = preparer.quote(column.name)
+            kind = column.type.compile(dialect=connection.dialect)
+            connection.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
+            connection.execute(table.update().values({column.name: fill[column.name]}))
+            if not column.nullable:
+                connection.exec_driver_sql(
+                    f"ALTER TABLE {table.name} ALTER COLUMN {name} SET NOT NULL"
+                )
+
     def canonical_id_check(self, column: str, *, nullable: bool) -> str | None:
         """The ``CHECK`` expression that admits only the canonical spelling of an id in
         ``column`` (a quoted name), or None when the engine's uuid type is canonical itself."""

@@ -72,6 +72,9 @@ class MariadbDialect(Dialect):
     """MariaDB and MySQL (see the module docstring)."""
 
     names = ("mariadb", "mysql")
+    #: DDL commits at once: an upgrade could stop half done. No release before schema
+    #: version 2 ran on these engines, so none has anything to upgrade but the version record.
+    transactional_ddl = False
 
     def any_of(
         self, column: sa.ColumnElement[Any], ids: Sequence[uuid.UUID]
@@ -143,6 +146,10 @@ class MariadbDialect(Dialect):
         """
         check = f"CHAR_LENGTH({column}) = 32 AND {column} NOT REGEXP '[^0-9a-f]'"
         return f"{column} IS NULL OR ({check})" if nullable else check
+
+    def immutability_removal_ddl(self, table: sa.Table) -> list[str]:
+        """The two triggers dropped."""
+        return [f"DROP TRIGGER IF EXISTS {table.name}_refuse_{op}" for op in ("update", "delete")]
 
     def is_duplicate(self, driver_error: BaseException | None) -> bool:
         """Error 1062 (or 1022, 1586): a duplicate key."""

@@ -38,6 +38,9 @@ BEGIN
 END;
 $$"""
 
+#: The advisory lock key of schema changes ("snap" in ASCII).
+UPGRADE_LOCK: Final = 0x736E6170
+
 _UNIQUE_VIOLATION: Final = "23505"
 _LOST_RACES: Final = frozenset(
     {
@@ -80,6 +83,19 @@ class PostgresqlDialect(Dialect):
             f"CREATE TRIGGER {truncate} BEFORE TRUNCATE ON {name} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {REFUSE_FUNCTION}()",
         ]
+
+    def immutability_removal_ddl(self, table: sa.Table) -> list[str]:
+        """The two triggers dropped (the function stays: other tables' triggers call it)."""
+        name = table.name
+        return [
+            f"DROP TRIGGER IF EXISTS {name}_append_only ON {name}",
+            f"DROP TRIGGER IF EXISTS {name}_refuse_truncate ON {name}",
+        ]
+
+    def lock_for_upgrade(self, connection: sa.Connection) -> None:
+        """A transaction-level advisory lock (released when the transaction ends): two
+        upgrades, or two ``create_schema``, of one database run one after the other."""
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(UPGRADE_LOCK)))
 
     def is_duplicate(self, driver_error: BaseException | None) -> bool:
         """SQLSTATE ``23505``, unique violation."""

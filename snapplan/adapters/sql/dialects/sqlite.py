@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -121,6 +121,47 @@ class SqliteDialect(Dialect):
             f"BEGIN SELECT RAISE(ABORT, "
             f"'{DUPLICATE_MARK} {name} (append-only table: no replacing insert)'); END",
         ]
+
+    def immutability_removal_ddl(self, table: sa.Table) -> list[str]:
+        """The three triggers dropped."""
+        return [
+            f"DROP TRIGGER IF EXISTS {table.name}_refuse_{op}"
+            for op in ("update", "delete", "replace")
+        ]
+
+    def reshape_table(
+        self, connection: sa.Connection, table: sa.Table, fill: Mapping[str, Any]
+    ) -> None:
+        """A rebuild, as SQLite documents for changes ``ALTER TABLE`` cannot make (a ``CHECK``
+        on an existing table): the stored table's indexes and triggers dropped, the table
+        renamed aside, ``table`` created in its place (its indexes, checks and triggers with
+        it), the rows copied across (``fill`` for the columns the old table lacks), the old
+        table dropped. In the caller's transaction: SQLite's DDL is transactional."""
+        name = table.name
+        aside = f"{name}__before_upgrade"
+        attached = connection.exec_driver_sql(
+            "SELECT type, name FROM sqlite_master WHERE tbl_name = ? "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+            (name,),
+        ).all()
+        for kind, item in attached:
+            connection.exec_driver_sql(f"DROP {kind.upper()} {item}")
+        stored = [column["name"] for column in sa.inspect(connection).get_columns(name)]
+        connection.exec_driver_sql(f"ALTER TABLE {name} RENAME TO {aside}")
+        table.create(connection)
+        old = sa.table(aside, *(sa.column(column) for column in stored))
+        values = [
+            old.c[column.name]
+            if column.name in stored
+            else sa.literal(fill[column.name], type_=column.type)
+            for column in table.columns
+        ]
+        connection.execute(
+            table.insert().from_select(
+                [column.name for column in table.columns], sa.select(*values)
+            )
+        )
+        connection.exec_driver_sql(f"DROP TABLE {aside}")
 
     def canonical_id_check(self, column: str, *, nullable: bool) -> str | None:
         """Text of exactly 32 lower-case hexadecimal characters (what ``uuid.UUID.hex`` gives).
