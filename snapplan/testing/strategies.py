@@ -719,19 +719,28 @@ class PantryHistory:
         """The units the history writes amounts of ``item_id`` in."""
         return pantry_units(next(i for i in self.items if i.id == item_id))
 
-    def record(self, store: Any) -> list[object]:
-        """Add the catalog, plan the event (a day before :data:`PANTRY_START`), and record every
-        step through the services, each in a unit of work of its own; return what each step
-        returned (an entry, a quote or a run) in order. Nothing is expected to fail."""
+    def record(self, store: Any, *, until: int | None = None) -> list[object]:
+        """Add the catalog, plan the event (a day before :data:`PANTRY_START`), and record the
+        steps (the first ``until`` of them; all by default) through the services, each in a
+        unit of work of its own; return what each step returned (an entry, a quote or a run),
+        in order. Nothing is expected to fail."""
         from snapplan.services import create_plan
 
         add_catalog(store.unit_of_work(), self.catalog())
         planned = PANTRY_START - datetime.timedelta(days=1)
-        plan_id = create_plan(store.unit_of_work(), self.event.id, clock=lambda: planned).plan_id
+        create_plan(store.unit_of_work(), self.event.id, clock=lambda: planned)
         results: list[object] = []
-        for step in self.steps:
-            results.append(self.apply(step, store.unit_of_work(), plan_id, results))
+        for index in range(len(self.steps) if until is None else until):
+            results.append(self.record_step(store, index, results))
         return results
+
+    def record_step(self, store: Any, index: int, results: list[object]) -> object:
+        """Record step ``index`` in a fresh unit of work of ``store`` (whose catalog and plan
+        :meth:`record` made); ``results``: what the steps before it returned."""
+        with store.unit_of_work() as uow:
+            plan = uow.plans.latest(self.event.id)
+        assert plan is not None, "record() plans the event first"
+        return self.apply(self.steps[index], store.unit_of_work(), plan.id, results)
 
     def apply(
         self, step: PantryStep, uow: UnitOfWork, plan_id: uuid.UUID, results: list[object]
