@@ -9,6 +9,11 @@ fresh, empty store::
         def store(self):
             return MyStore()
 
+The classes: :class:`CatalogRepositoryContract`, :class:`ProductRepositoryContract`,
+:class:`SnapshotRepositoryContract`, :class:`PlanRepositoryContract`,
+:class:`RunRepositoryContract`, :class:`PriceRepositoryContract`,
+:class:`PantryRepositoryContract` and :class:`UnitOfWorkContract`.
+
 Needs ``pip install snapplan[testing]``.
 """
 

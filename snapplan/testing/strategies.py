@@ -10,6 +10,11 @@ diamonds, are common) within the default :class:`~snapplan.Limits`, with events 
 name existing definitions. ``catalogs(cycle=True)`` plants one loop of goods or of sub-recipes
 that an event reaches; plan such catalogs with generous limits to see the ``CycleError``.
 
+For buying: :func:`measures` (always a forest) and :func:`contradicting_measures` (never one),
+:func:`products`, :func:`price_quotes`, and :func:`pantry_histories`: stocked items with their
+products, a recipe, and a random history of purchases, prices, counts, uses, voids, bakes and
+retries that :meth:`PantryHistory.record` puts into any store through the services.
+
 Needs ``pip install snapplan[testing]``.
 """
 
