@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from snapplan import (
     Ingredient,
@@ -30,6 +30,7 @@ from snapplan.testing import strategies as sps
 from snapplan.testing.contents import store_contents
 
 
+@settings(max_examples=30)  # pure and cheap, but no need for the thorough profile's 150
 @given(sps.contradicting_measures())
 def test_measures_that_give_two_ways_to_convert_are_refused_naming_them(
     measures: tuple[Measure, ...],
