@@ -32,7 +32,6 @@ from snapplan import (
     Ingredient,
     IngredientLine,
     MemoryStore,
-    PantryVoid,
     PriceQuote,
     Product,
     ProductionTarget,
@@ -279,26 +278,26 @@ def test_a_failure_at_every_write_of_a_pantry_step_changes_nothing(
             assert (store_contents(store) != before) == (kind != "retry")
 
 
-def test_a_count_of_zero_and_a_receipt_after_it_at_the_same_moment() -> None:
-    """Ties on ``at`` go by ``seq``: what came after the count in the ledger counts."""
+def test_ties_on_the_moment_of_a_count() -> None:
+    """At one moment: a receipt recorded after the count comes on top of it (the pantry's
+    order is ``at``, then ``seq``), a bake does not come off it (the count includes it)."""
     flour = Ingredient("Flour")
     bag = Product(flour.id, "Flour 1 kg", 1, "kg", preferred=True)
+    bread = Recipe("Bread", lines=[IngredientLine(flour.id, 300, "g")])
+    moment = sps.PANTRY_START
+    steps = (
+        sps.PantryStep("purchase", moment, product_id=bag.id, packs=2),
+        sps.PantryStep("bake", moment, quantity=Decimal(1)),
+        sps.PantryStep("count", moment, item_id=flour.id, quantity=Decimal(1500), unit="g"),
+        sps.PantryStep("purchase", moment, product_id=bag.id, packs=1),
+    )
     history = sps.PantryHistory(
-        (flour,), (bag,), Recipe("Bread", lines=[IngredientLine(flour.id, 1, "g")]),
-        Event("Market"),
-        (
-            sps.PantryStep("purchase", sps.PANTRY_START, product_id=bag.id, packs=2),
-            sps.PantryStep("count", sps.PANTRY_START, item_id=flour.id, quantity=Decimal(0),
-                           unit="g"),
-            sps.PantryStep("purchase", sps.PANTRY_START, product_id=bag.id, packs=1),
-        ),
-    )  # fmt: skip
-    history = attrs.evolve(history, event=Event("Market", [ProductionTarget(history.recipe.id, 1)]))
+        (flour,), (bag,), bread, Event("Market", [ProductionTarget(bread.id, 1)]), steps
+    )
     store = MemoryStore()
     results = history.record(store)
-    assert [type(r) for r in results] == [Receipt, type(results[1]), Receipt]
+    assert [type(r) for r in results[::3]] == [Receipt, Receipt]
     moves, _ = model(history)
-    line = pantry(store.unit_of_work(), as_of=sps.PANTRY_START).item(flour.id)
+    line = pantry(store.unit_of_work(), as_of=moment).item(flour.id)
     assert line is not None
-    assert line.on_hand == 1000 == on_hand_by_model(history, moves, flour.id, sps.PANTRY_START)[0]
-    assert not any(isinstance(r, PantryVoid) for r in results)
+    assert line.on_hand == 2500 == on_hand_by_model(history, moves, flour.id, moment)[0]

@@ -810,11 +810,16 @@ _PANTRY_AMOUNTS: Final = st.one_of(
 )
 
 
+#: Minutes after PANTRY_START: often one of a few, so that entries and bakes share a moment.
+_PANTRY_MINUTES: Final = st.sampled_from([0, 10, 20]) | st.integers(0, 40)
+
+
 @st.composite
 def pantry_histories(draw: st.DrawFn, *, max_items: int = 3, max_steps: int = 12) -> PantryHistory:
     """A :class:`PantryHistory`: 1 to ``max_items`` stocked items (ingredients, now and then a
     packaging material) and up to ``max_steps`` steps of every kind, at times within 40
-    minutes of :data:`PANTRY_START` (back-dated, tied and out of order)."""
+    minutes of :data:`PANTRY_START` (back-dated, out of order, and often at one moment: a
+    count and a bake at 7:10, which the count includes)."""
     count = draw(st.integers(1, max_items))
     items: list[Ingredient | MaterialUnit] = []
     for index in range(count):
@@ -845,7 +850,7 @@ def pantry_histories(draw: st.DrawFn, *, max_items: int = 3, max_steps: int = 12
     steps: list[PantryStep] = []
     voided: set[int] = set()
     for number in range(draw(st.integers(0, max_steps))):
-        at = PANTRY_START + datetime.timedelta(minutes=draw(st.integers(0, 40)))
+        at = PANTRY_START + datetime.timedelta(minutes=draw(_PANTRY_MINUTES))
         entries = [
             i for i, s in enumerate(steps)
             if s.kind in ("purchase", "count", "use") and i not in voided
