@@ -7,7 +7,10 @@ import pytest
 from snapplan.adapters.memory import MemoryStore
 from snapplan.testing.contract import (
     CatalogRepositoryContract,
+    PantryRepositoryContract,
     PlanRepositoryContract,
+    PriceRepositoryContract,
+    ProductRepositoryContract,
     RunRepositoryContract,
     SnapshotRepositoryContract,
     UnitOfWorkContract,
@@ -37,4 +40,16 @@ class TestMemoryRuns(MemoryStoreFixture, RunRepositoryContract):
 
 
 class TestMemoryUnitOfWork(MemoryStoreFixture, UnitOfWorkContract):
+    pass
+
+
+class TestMemoryProducts(MemoryStoreFixture, ProductRepositoryContract):
+    pass
+
+
+class TestMemoryPrices(MemoryStoreFixture, PriceRepositoryContract):
+    pass
+
+
+class TestMemoryPantry(MemoryStoreFixture, PantryRepositoryContract):
     pass

@@ -24,6 +24,7 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from snapplan.adapters.memory import MemoryStore
 from snapplan.adapters.sql import SqlStore
+from snapplan.domain.pantry_entries import PANTRY_TYPES
 from snapplan.errors import PersistenceError
 from snapplan.ports.unit_of_work import REPOSITORY_NAMES, Store
 from snapplan.testing.stateful import Discrepancy, LockstepMachine, lockstep_machine
@@ -154,6 +155,16 @@ class _Normalizing(_Repository):
         return lambda *args, **kwargs: _normalized(target(*args, **kwargs))
 
 
+class _PantryInSeconds(_Repository):
+    """Broken: pantry entries are stored to the second (a column without microseconds), so
+    what was on hand as of a time reads differently."""
+
+    def add(self, item: Any) -> None:
+        if isinstance(item, PANTRY_TYPES):
+            item = attrs.evolve(item, at=item.at.replace(microsecond=0))
+        self.inner.add(item)
+
+
 class _SavesOnFailure(_Unit):
     """Broken: leaving the block by a store failure commits what was done so far."""
 
@@ -174,8 +185,14 @@ class _SavesOnFailure(_Unit):
         (_LastWriterWins, _Unit, "ConflictError"),
         (_Repository, _SavesOnFailure, "InjectedFault.* but changed it"),
         (_Normalizing, _Unit, "differ"),
+        (_PantryInSeconds, _Unit, "pantry"),
     ],
-    ids=["stale-update-overwrites", "failure-saves-half", "amounts-normalized"],
+    ids=[
+        "stale-update-overwrites",
+        "failure-saves-half",
+        "amounts-normalized",
+        "pantry-in-seconds",
+    ],
 )
 def test_the_machine_catches_a_broken_store(
     repository: type[_Repository], unit: type[_Unit], complaint: str

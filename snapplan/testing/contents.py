@@ -8,7 +8,8 @@ from snapplan.ports.unit_of_work import REPOSITORY_NAMES, Store
 
 
 def store_contents(store: Store) -> dict[str, tuple[Any, ...]]:
-    """Every item of every repository (ordered by id), plus each event's plans in order.
+    """Every item of every repository (ordered by id): the catalog, products, snapshots,
+    plans, runs, price quotes and pantry entries; plus each event's plans in order.
 
     Two calls return equal dicts exactly when nothing was added, changed or removed.
     """

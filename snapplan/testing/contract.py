@@ -9,14 +9,21 @@ fresh, empty store::
         def store(self):
             return MyStore()
 
+The classes: :class:`CatalogRepositoryContract`, :class:`ProductRepositoryContract`,
+:class:`SnapshotRepositoryContract`, :class:`PlanRepositoryContract`,
+:class:`RunRepositoryContract`, :class:`PriceRepositoryContract`,
+:class:`PantryRepositoryContract` and :class:`UnitOfWorkContract`.
+
 Needs ``pip install snapplan[testing]``.
 """
 
 from __future__ import annotations
 
+import datetime
 import threading
 import uuid
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -34,7 +41,18 @@ from snapplan.domain.catalog import (
     SubRecipe,
 )
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
+from snapplan.domain.measures import Measure
+from snapplan.domain.pantry_entries import (
+    PANTRY_TYPES,
+    PantryRecord,
+    PantryVoid,
+    Receipt,
+    StockCount,
+    StockUse,
+)
 from snapplan.domain.plan import Plan
+from snapplan.domain.prices import PriceQuote, price_as_of
+from snapplan.domain.products import Product
 from snapplan.domain.runs import ProductionRun
 from snapplan.domain.snapshots import RecipeSnapshot, SnapshotKind
 from snapplan.errors import (
@@ -45,7 +63,10 @@ from snapplan.errors import (
     IngredientNotFound,
     MaterialUnitNotFound,
     NotFoundError,
+    PantryEntryNotFound,
     PlanNotFound,
+    PriceNotFound,
+    ProductNotFound,
     RecipeNotFound,
     RunNotFound,
     SnapshotNotFound,
@@ -53,7 +74,8 @@ from snapplan.errors import (
     ValidationError,
 )
 from snapplan.ports.clock import utc_now
-from snapplan.ports.unit_of_work import Store
+from snapplan.ports.unit_of_work import Store, repository_of
+from snapplan.services.stock import pantry
 from snapplan.testing.catalog import add_all
 from snapplan.testing.contents import store_contents
 from snapplan.testing.samples import THIRTY_DIGITS, planned_snapshots, relinked, sample_ledger
@@ -647,3 +669,310 @@ class UnitOfWorkContract:
             _commit(store, lambda uow: uow.ingredients.add(Ingredient("Flour")))
         with store.unit_of_work() as uow:
             assert uow.ingredients.count() == 1
+
+
+# -- buying: products, the price history and the pantry ledger -------------------------------------
+
+#: A back-dated moment with microseconds: as-of reads compare stored times to the microsecond.
+_MORNING = datetime.datetime(2026, 12, 5, 7, 30, 15, 123456, tzinfo=datetime.UTC)
+
+
+def _moment(minutes: float) -> datetime.datetime:
+    return _MORNING + datetime.timedelta(minutes=minutes)
+
+
+def sample_products() -> tuple[Ingredient, Product, Product]:
+    """Flour (1 cup = 120 g) and two of its products: a preferred 1 kg bag, and a retired sack
+    of a 30-digit number of cups."""
+    flour = Ingredient("Flour", measures=[Measure(1, "cup", 120, "g", source="King Arthur")])
+    bag = Product(flour.id, "Flour 1 kg bag", "1.000", "kg", preferred=True, min_packs=2)
+    sack = Product(flour.id, "Flour sack", THIRTY_DIGITS, "cup", active=False)
+    return flour, bag, sack
+
+
+def sample_quotes(product_id: uuid.UUID, *, first_seq: int = 1) -> list[PriceQuote]:
+    """Three quotes of one product, ``seq`` from ``first_seq``: a gift (0), a 30-digit price
+    back-dated, and a price with trailing zeros; their times a microsecond apart."""
+    return [
+        PriceQuote(product_id=product_id, price=0, currency="EUR", at=_moment(0),
+                   seq=first_seq, note="a gift from the mill"),
+        PriceQuote(product_id=product_id, price=THIRTY_DIGITS, currency="JPY",
+                   at=_moment(-60), seq=first_seq + 1),
+        PriceQuote(product_id=product_id, price="2.50", currency="EUR",
+                   at=_moment(0) + datetime.timedelta(microseconds=1), seq=first_seq + 2,
+                   note="crème fraîche, 🧈"),
+    ]  # fmt: skip
+
+
+def sample_pantry(item_id: uuid.UUID, product_id: uuid.UUID) -> list[PantryRecord]:
+    """One entry of each kind, ``seq`` 1 to 4: a receipt of 2 bags with a price, a count of
+    zero, a use in cups (a 30-digit amount), and a void of the use; keyed, back-dated, and
+    a microsecond apart."""
+    return [
+        Receipt(seq=1, at=_moment(0), key="buy-1", item_id=item_id, quantity="2.000",
+                unit="kg", product_id=product_id, packs=2, price="1.50", currency="EUR",
+                note="market", by="Ana"),
+        StockCount(seq=2, at=_moment(0) + datetime.timedelta(microseconds=1), item_id=item_id,
+                   quantity=0, unit="g", by="Ben"),
+        StockUse(seq=3, at=_moment(-30), key="use-1", item_id=item_id,
+                 quantity=THIRTY_DIGITS, unit="cup", reason="gravy"),
+        PantryVoid(seq=4, at=_moment(5), entry_seq=3, reason="wrong shelf"),
+    ]  # fmt: skip
+
+
+def _refuses_others(store: Store, repository: str, good: Any, strangers: list[Any]) -> None:
+    """Items of another repository's type are a ``ValidationError``, alone or in a batch, and
+    nothing is staged."""
+    with store.unit_of_work() as uow:
+        before = getattr(uow, repository).count()
+        for stranger in strangers:
+            with pytest.raises(ValidationError):
+                getattr(uow, repository).add(stranger)
+            with pytest.raises(ValidationError):
+                getattr(uow, repository).add_many([good, stranger])
+        assert getattr(uow, repository).count() == before
+
+
+class ProductRepositoryContract:
+    """Products: a catalog repository (optimistic updates, removes) whose products must belong
+    to a stored ingredient or material unit, and keep the rules across an item's products, when
+    the unit of work commits."""
+
+    def test_products_read_back_equal(self, store: Store) -> None:
+        flour, bag, sack = sample_products()
+        _commit(store, lambda uow: add_all(uow, (flour, bag, sack)))
+        missing = uuid.uuid4()
+        with store.unit_of_work() as uow:
+            assert uow.ingredients.get(flour.id) == flour
+            assert uow.products.get(bag.id) == bag
+            assert str(uow.products.get(bag.id).pack_quantity) == "1.000"
+            assert str(uow.products.get(sack.id).pack_quantity) == str(THIRTY_DIGITS)
+            assert uow.products.get_many([sack.id, bag.id]) == (sack, bag)
+            assert dict(uow.products.find_many([missing, bag.id])) == {bag.id: bag}
+            assert uow.products.all() == tuple(sorted((bag, sack), key=lambda p: p.id))
+            assert uow.products.count() == 2
+            with pytest.raises(ProductNotFound) as caught:
+                uow.products.get_many([bag.id, missing])
+            assert caught.value.id == missing
+            with pytest.raises(ProductNotFound):
+                uow.products.remove(missing)
+
+    def test_update_is_optimistic_and_remove_removes(self, store: Store) -> None:
+        flour, bag, sack = sample_products()
+        _commit(store, lambda uow: add_all(uow, (flour, bag, sack)))
+        renamed = attrs.evolve(bag, name="Flour 1 kg paper bag")
+        with store.unit_of_work() as uow:
+            assert uow.products.update(renamed).version == bag.version + 1
+            uow.commit()
+        with store.unit_of_work() as uow:
+            with pytest.raises(ConflictError):
+                uow.products.update(renamed)  # still at the old version
+            uow.products.remove(sack.id)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert [p.name for p in uow.products.all()] == ["Flour 1 kg paper bag"]
+
+    def test_a_duplicate_id_conflicts_and_strangers_are_refused(self, store: Store) -> None:
+        flour, bag, sack = sample_products()
+        _commit(store, lambda uow: add_all(uow, (flour, bag)))
+        with pytest.raises(ConflictError), store.unit_of_work() as uow:
+            uow.products.add(attrs.evolve(bag, name="Another"))
+            uow.commit()
+        _refuses_others(store, "products", sack, [flour, Recipe("Bread")])
+        with store.unit_of_work() as uow:
+            assert uow.products.all() == (bag,)
+
+    def test_an_argument_of_the_wrong_type_is_a_type_error_naming_it(self, store: Store) -> None:
+        flour, bag, _ = sample_products()
+        _commit(store, lambda uow: add_all(uow, (flour, bag)))
+        with store.unit_of_work() as uow:
+            _refuses_wrong_types(uow.products, bag.id, ("remove",), {})
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.products.get(bag.id) == bag
+
+    def test_a_product_of_no_stored_item_is_refused_at_commit(self, store: Store) -> None:
+        flour, bag, _ = sample_products()
+        ribbon = MaterialUnit("Ribbon")
+        spool = Product(ribbon.id, "Ribbon spool", 25, "each")
+        _commit(store, lambda uow: add_all(uow, (flour, bag, ribbon, spool)))
+        before = store_contents(store)
+        stray = Product(uuid.uuid4(), "Mystery 1 kg", 1, "kg")
+        with pytest.raises(ValidationError, match="Mystery 1 kg"), store.unit_of_work() as uow:
+            uow.products.add(stray)
+            uow.commit()
+        for item in (flour, ribbon):  # removing an item its products need: refused likewise
+            with pytest.raises(ValidationError), store.unit_of_work() as uow:
+                getattr(uow, repository_of(item).name).remove(item.id)
+                uow.commit()
+        assert store_contents(store) == before
+
+    def test_the_rules_across_an_items_products_hold_at_commit(self, store: Store) -> None:
+        flour, bag, _ = sample_products()
+        _commit(store, lambda uow: add_all(uow, (flour, bag)))
+        before = store_contents(store)
+        refused = {
+            "preferred products": Product(flour.id, "Flour 2 kg", 2, "kg", preferred=True),
+            "cannot be converted": Product(flour.id, "Flour, 6 each", 6, "each"),
+        }
+        for message, product in refused.items():
+            with pytest.raises(ValidationError, match=message), store.unit_of_work() as uow:
+                uow.products.add(product)
+                uow.commit()
+            assert store_contents(store) == before, message
+        # taking away the measure a product's pack needs is refused at commit too
+        cups = Product(flour.id, "Flour, 10 cups", 10, "cup")
+        _commit(store, lambda uow: uow.products.add(cups))
+        stranded = attrs.evolve(flour, measures=())
+        with pytest.raises(ValidationError, match="cannot be converted"):
+            _commit(store, lambda uow: uow.ingredients.update(stranded))
+        with store.unit_of_work() as uow:
+            assert uow.ingredients.get(flour.id) == flour
+
+
+class PriceRepositoryContract:
+    """The price history: append only, one quote per ``seq``, read back exactly (a price of 0,
+    30 digits, times to the microsecond, so a price *as of* a time reads the same anywhere)."""
+
+    def test_quotes_read_back_equal_and_as_of_reads_agree(self, store: Store) -> None:
+        product = uuid.uuid4()  # the history stores what it is given: no product needed
+        quotes = sample_quotes(product)
+        _commit(store, lambda uow: uow.prices.add_many(reversed(quotes)))
+        with store.unit_of_work() as uow:
+            stored = uow.prices.all()
+            assert stored == tuple(sorted(quotes, key=lambda q: q.id))
+            assert uow.prices.get_many([q.id for q in quotes]) == tuple(quotes)
+            assert uow.prices.count() == 3
+            assert str(uow.prices.get(quotes[1].id).price) == str(THIRTY_DIGITS)
+            assert str(uow.prices.get(quotes[2].id).price) == "2.50"
+            with pytest.raises(PriceNotFound):
+                uow.prices.get(uuid.uuid4())
+            assert not hasattr(uow.prices, "update")
+            assert not hasattr(uow.prices, "remove")
+        for moment, expected in (
+            (_moment(-61), None),
+            (_moment(-60), quotes[1]),
+            (_moment(0), quotes[0]),
+            (_moment(0) + datetime.timedelta(microseconds=1), quotes[2]),
+        ):
+            assert price_as_of(stored, product, moment) == expected, moment
+
+    def test_a_taken_seq_conflicts_and_writes_nothing(self, store: Store) -> None:
+        product = uuid.uuid4()
+        first = sample_quotes(product)[0]
+        _commit(store, lambda uow: uow.prices.add(first))
+        rival = sample_quotes(uuid.uuid4())[1]
+        for taken in (attrs.evolve(rival, seq=first.seq), first):  # same seq; same id
+            with pytest.raises(ConflictError), store.unit_of_work() as uow:
+                uow.prices.add(taken)
+                uow.commit()
+        with pytest.raises(ConflictError), store.unit_of_work() as uow:
+            uow.prices.add_many([attrs.evolve(rival, seq=7), attrs.evolve(rival, seq=7)])
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.prices.all() == (first,)
+
+    def test_two_recorders_taking_the_same_seq_one_conflicts(self, store: Store) -> None:
+        one, two = sample_quotes(uuid.uuid4())[:2]
+        two = attrs.evolve(two, seq=one.seq)
+        first, second = store.unit_of_work(), store.unit_of_work()
+        with first:
+            first.prices.add(one)
+            first.commit()
+        with pytest.raises(ConflictError), second:
+            second.prices.add(two)
+            second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.prices.all() == (one,)
+
+    def test_an_argument_of_the_wrong_type_is_a_type_error_naming_it(self, store: Store) -> None:
+        quote = sample_quotes(uuid.uuid4())[0]
+        _commit(store, lambda uow: uow.prices.add(quote))
+        with store.unit_of_work() as uow:
+            _refuses_wrong_types(uow.prices, quote.id, (), {})
+        flour, bag, _ = sample_products()
+        _refuses_others(store, "prices", quote, [bag, sample_pantry(flour.id, bag.id)[0]])
+
+
+class PantryRepositoryContract:
+    """The pantry ledger: append only, every kind of entry read back exactly, one entry per
+    ``seq`` and per ``key`` in the whole pantry (many entries without a key), times to the
+    microsecond (on hand *as of* a time reads the same anywhere)."""
+
+    def test_every_kind_reads_back_equal_and_on_hand_as_of_agrees(self, store: Store) -> None:
+        flour, bag, _ = sample_products()
+        entries = sample_pantry(flour.id, bag.id)
+        _commit(store, lambda uow: add_all(uow, (flour, bag)))
+        _commit(store, lambda uow: uow.pantry.add_many(reversed(entries)))
+        with store.unit_of_work() as uow:
+            assert uow.pantry.all() == tuple(sorted(entries, key=lambda e: e.id))
+            assert uow.pantry.get_many([e.id for e in entries]) == tuple(entries)
+            assert uow.pantry.count() == 4
+            assert {type(e) for e in uow.pantry.all()} == set(PANTRY_TYPES)
+            use = uow.pantry.get(entries[2].id)
+            assert isinstance(use, StockUse)
+            assert str(use.quantity) == str(THIRTY_DIGITS)
+            receipt = uow.pantry.get(entries[0].id)
+            assert isinstance(receipt, Receipt)
+            assert str(receipt.quantity) == "2.000"
+            with pytest.raises(PantryEntryNotFound):
+                uow.pantry.get(uuid.uuid4())
+            assert not hasattr(uow.pantry, "update")
+            assert not hasattr(uow.pantry, "remove")
+        # the count a microsecond after the receipt replaces it; the use went before both
+        cups = Fraction(THIRTY_DIGITS) * 120  # exact, as the pantry computes it
+        for moment, grams in (
+            (_moment(-30), -cups),
+            (_moment(0), 2000 - cups),
+            (_moment(0) + datetime.timedelta(microseconds=1), 0),
+        ):
+            line = pantry(store.unit_of_work(), as_of=moment).item(flour.id)
+            assert line is not None
+            assert line.on_hand == grams, moment
+
+    def test_a_taken_seq_or_key_conflicts_and_writes_nothing(self, store: Store) -> None:
+        item, product = uuid.uuid4(), uuid.uuid4()  # the ledger stores what it is given
+        receipt, count, use, _ = sample_pantry(item, product)
+        _commit(store, lambda uow: uow.pantry.add_many([receipt, count]))
+        refused = {
+            "a taken seq": attrs.evolve(use, seq=count.seq),
+            "a taken key, another kind": attrs.evolve(use, key=receipt.key),
+            "a taken id": attrs.evolve(receipt, seq=9, key=None),
+        }
+        for what, entry in refused.items():
+            with pytest.raises(ConflictError), store.unit_of_work() as uow:
+                uow.pantry.add(entry)
+                uow.commit()
+            with store.unit_of_work() as uow:
+                assert uow.pantry.count() == 2, what
+        with pytest.raises(ConflictError), store.unit_of_work() as uow:
+            uow.pantry.add_many(
+                [attrs.evolve(use, key="k"), attrs.evolve(use, seq=5, key="k", id=uuid.uuid4())]
+            )
+            uow.commit()  # fmt: skip
+        # no key is no key: many entries may have none
+        unkeyed = [attrs.evolve(use, seq=n, key=None, id=uuid.uuid4()) for n in (3, 4, 5)]
+        _commit(store, lambda uow: uow.pantry.add_many(unkeyed))
+        with store.unit_of_work() as uow:
+            assert sorted(e.seq for e in uow.pantry.all()) == [1, 2, 3, 4, 5]
+
+    def test_two_recorders_taking_the_same_seq_one_conflicts(self, store: Store) -> None:
+        receipt, count = sample_pantry(uuid.uuid4(), uuid.uuid4())[:2]
+        rival = attrs.evolve(count, seq=receipt.seq)
+        first, second = store.unit_of_work(), store.unit_of_work()
+        with first:
+            first.pantry.add(receipt)
+            first.commit()
+        with pytest.raises(ConflictError), second:
+            second.pantry.add(rival)
+            second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.pantry.all() == (receipt,)
+
+    def test_an_argument_of_the_wrong_type_is_a_type_error_naming_it(self, store: Store) -> None:
+        entry = sample_pantry(uuid.uuid4(), uuid.uuid4())[1]
+        _commit(store, lambda uow: uow.pantry.add(entry))
+        with store.unit_of_work() as uow:
+            _refuses_wrong_types(uow.pantry, entry.id, (), {})
+        quote = sample_quotes(uuid.uuid4())[0]
+        _refuses_others(store, "pantry", entry, [quote, Ingredient("Salt")])

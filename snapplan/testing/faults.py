@@ -1,6 +1,9 @@
 """Fault injection: make any store's unit of work fail at the k-th write or at commit.
 
-A *write* is one call of ``add``, ``add_many``, ``update`` or ``remove`` on any repository.
+A *write* is one call of ``add``, ``add_many``, ``update`` or ``remove`` on any repository of
+:data:`~snapplan.ports.REPOSITORIES` (the catalog, products, snapshots, plans, runs, the price
+history and the pantry): ``record_purchase`` with a price makes two (a receipt and a quote),
+every other pantry service one, and a retried entry none.
 Proving atomicity is then a loop::
 
     total = count_writes(store, lambda s: create_plan(s.unit_of_work(), event.id))

@@ -8,7 +8,11 @@ updating at the current version and at a stale one, adding duplicates, removing 
 and missing), reading in bulk, ``create_plan`` with and without ``force_recreate`` (now and then
 with small depth limits) and inside a caller's transaction that commits or not, and the
 execution ledger: production, assembly and waste runs against an event's latest plan (with
-idempotency keys that get retried and reused, shortages, burnt trays) and voids. Writes go, now
+idempotency keys that get retried and reused, shortages, burnt trays) and voids; and buying:
+products (of missing items, second preferred ones and packs that cannot convert among them),
+measures edited under them, purchases with and without a price, price quotes, stock counts and
+uses in any unit (back-dated now and then, keys retried and reused) and voids of pantry entries
+(of a void, of a voided entry, of a number not yet taken). Writes go, now
 and then, through :class:`~snapplan.testing.faults.FaultyStore` failing at the k-th write or at
 commit, on both stores alike. After every step the machine checks:
 
@@ -25,7 +29,10 @@ commit, on both stores alike. After every step the machine checks:
   each event's latest plan are equal on both stores; each event's ledger is 1, 2, 3 … on both
   (runs matched by event and position), and holds together by its digests on each store (a run's
   digest covers its own id and plan id, which differ between the stores, so digests are
-  compared by the chain each store keeps, not with each other).
+  compared by the chain each store keeps, not with each other);
+- the price history and the pantry ledger are each 1, 2, 3 … on both stores (quotes and entries
+  matched by ``seq``), and ``pantry()`` as of now is equal on both: the same items, on hand,
+  stock units, unconvertible amounts and count times.
 
 A disagreement raises :class:`Discrepancy` (an ``AssertionError``) saying what differs, and
 hypothesis shrinks it to a short sequence of steps.
@@ -61,6 +68,7 @@ module.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, localcontext
@@ -91,6 +99,7 @@ from snapplan.domain.catalog import (
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.ledger import chain_breaks
 from snapplan.domain.limits import Limits
+from snapplan.domain.products import Product
 from snapplan.domain.requirements import Requirements
 from snapplan.domain.runs import LedgerEntry, Run
 from snapplan.errors import ConflictError, NotFoundError, SnapplanError
@@ -100,12 +109,18 @@ from snapplan.services import (
     PlanResult,
     add_catalog,
     create_plan,
+    pantry,
     plan_drift,
     plan_progress,
     plan_requirements,
     record_assembly,
+    record_price,
     record_production,
+    record_purchase,
+    record_stock_count,
+    record_stock_use,
     record_waste,
+    void_pantry_entry,
     void_run,
 )
 from snapplan.testing import strategies as sps
@@ -170,6 +185,18 @@ _STORE_MADE: Final = frozenset(set(REPOSITORY_NAMES) - set(CATALOG_KINDS))
 _STORE_MADE_IDS: Final = _STORE_MADE | {"events", "plan_order"}
 #: Idempotency keys the ledger rules draw from: few, so that retries and reuses happen.
 _KEYS: Final = st.none() | st.sampled_from(["tray-1", "tray-2", "boxes-1"])
+#: Idempotency keys of the pantry (one key space for every kind of entry): few, likewise.
+_PANTRY_KEYS: Final = st.none() | st.sampled_from(["bag-1", "bag-2", "count-1"])
+#: Units the pantry and products are written in: convertible or not, by an item's measures.
+_PANTRY_UNITS: Final = st.sampled_from(
+    ["g", "kg", "lb", "each", "dozen", "cup", "tbsp", "stick", "pinch"]
+)
+_PRICES: Final = st.decimals(min_value=0, max_value=50, places=2) | st.just(Decimal("1.50"))
+_CURRENCIES: Final = st.sampled_from(["EUR", "EUR", "USD"])
+#: Where the ids of the products the machine starts with come from (derived, so reproducible).
+_SEEDED: Final = uuid.UUID("5eed0000-0000-4000-8000-000000000000")
+#: The stocked repositories: what products, counts and uses are of.
+_STOCKED: Final = ("ingredients", "material_units")
 #: Amounts the kitchen records: mostly ordinary, now and then with trailing zeros.
 _RUN_AMOUNTS: Final = sps.amounts(max_value=20) | st.sampled_from(
     [Decimal("0.5"), Decimal("24.00")]
@@ -488,8 +515,18 @@ class LockstepMachine(RuleBasedStateMachine):
 
     @initialize(case=sps.catalogs(max_recipes=4, max_goods=3))
     def seed(self, case: sps.CatalogCase) -> None:
-        """Start from a small consistent catalog with events, so plans come early."""
+        """Start from a small consistent catalog with events, so plans come early, and a
+        product for every other stocked item, so purchases come early too."""
         self._add_catalog(case, None)
+        stocked = [(i, "kg") for i in case.ingredients] + [(m, "each") for m in case.material_units]
+        products = [
+            Product(item.id, f"{item.name}, a pack", 1, unit, preferred=True,
+                    id=uuid.uuid5(_SEEDED, str(item.id)))
+            for item, unit in stocked
+            if item.id.int % 2 == 0
+        ]  # fmt: skip
+        if products:
+            self.lockstep("add products", functools.partial(_add_products, products=products))
 
     @rule(item=st.one_of(sps.ingredients(), sps.material_units()), fault=faults())
     def add_leaf(self, item: Any, fault: Fault | None) -> None:
@@ -611,12 +648,27 @@ class LockstepMachine(RuleBasedStateMachine):
             "rescale targets": lambda: Rescale(data.draw(st.sampled_from(_FACTORS))),
             "add a target": lambda: self._new_target(data, item_id),
             "no targets": lambda: Edit(data.draw(st.sampled_from(_TARGET_FIELDS)), ()),
+            # measures and products: what the pantry converts by (a product may be stranded:
+            # refused at commit alike)
+            "measures": lambda: Edit(
+                "measures",
+                data.draw(
+                    sps.measures(around="each" if kind == "material_units" else "g"),
+                    label="measures",
+                ),
+            ),
+            "pack": lambda: Edit("pack_unit", data.draw(_PANTRY_UNITS, label="pack unit")),
+            "preferred": lambda: Edit("preferred", data.draw(st.booleans(), label="preferred")),
+            "active": lambda: Edit("active", data.draw(st.booleans(), label="active")),
         }
         options = {
             "recipes": ["new lines", "add a sub-recipe", "no sub-recipes"],
             "finished_units": ["items per batch"] + (["other recipe"] if recipes else []),
             "finished_goods": (["add a component"] if parts else []) + ["no components"],
             "events": ["date", "rescale targets", "add a target", "no targets"],
+            "ingredients": ["measures"],
+            "material_units": ["measures"],
+            "products": ["pack", "preferred", "active"],
         }.get(kind, [])
         return make[data.draw(st.sampled_from(["rename", *options]), label="change")]()
 
@@ -919,6 +971,113 @@ class LockstepMachine(RuleBasedStateMachine):
 
         self.lockstep(f"void_run of a {entry.kind.value} entry", operation, fault)
 
+    # -- buying: products, prices and the pantry ---------------------------------------------
+
+    def _stocked(self) -> list[uuid.UUID]:
+        return [i for kind in _STOCKED for i in self.present(kind)]
+
+    def _stocked_or_not(self, data: st.DataObject) -> uuid.UUID:
+        """A stocked item the stores hold, now and then one they do not."""
+        return _mostly(data, self._stocked(), "item")
+
+    def _product_or_not(self, data: st.DataObject) -> uuid.UUID:
+        return _mostly(data, self.present("products"), "product")
+
+    @rule(data=st.data(), fault=faults(), preferred=st.booleans(), unit=_PANTRY_UNITS)
+    def add_product(
+        self, data: st.DataObject, fault: Fault | None, preferred: bool, unit: str
+    ) -> None:
+        """Add a product of an ingredient or a material unit (now and then of no stored item,
+        a second preferred one, or a pack that cannot be converted: refused at commit alike)."""
+        product = Product(
+            self._stocked_or_not(data), data.draw(sps.names, label="name"),
+            data.draw(_AMOUNTS, label="pack"), unit, preferred=preferred,
+            id=data.draw(sps.ids, label="id"),
+        )  # fmt: skip
+        self._add("products", product, fault)
+
+    @rule(data=st.data(), fault=faults(), packs=st.integers(1, 3), key=_PANTRY_KEYS)
+    def purchase(
+        self, data: st.DataObject, fault: Fault | None, packs: int, key: str | None
+    ) -> None:
+        """``record_purchase`` with or without a price (a quote in the same commit), a key
+        that gets retried and reused, now and then back-dated or of a missing product."""
+        product = self._product_or_not(data)
+        priced = data.draw(st.booleans(), label="priced")
+        price = data.draw(_PRICES, label="price") if priced else None
+        currency = data.draw(_CURRENCIES, label="currency") if priced else None
+        clock, at = self._pantry_time(data)
+        self.lockstep(
+            "record_purchase",
+            lambda store: record_purchase(
+                store.unit_of_work(), product, packs, price=price, currency=currency, at=at,
+                key=key, clock=clock,
+            ),
+            fault,
+        )  # fmt: skip
+
+    @rule(data=st.data(), fault=faults(), price=_PRICES, currency=_CURRENCIES)
+    def quote(
+        self, data: st.DataObject, fault: Fault | None, price: Decimal, currency: str
+    ) -> None:
+        """``record_price`` of a product (or a missing one), now or back-dated."""
+        product = self._product_or_not(data)
+        clock, at = self._pantry_time(data)
+        self.lockstep(
+            "record_price",
+            lambda store: record_price(
+                store.unit_of_work(), product, price, currency=currency, at=at, clock=clock
+            ),
+            fault,
+        )
+
+    @rule(
+        data=st.data(), fault=faults(), kind=st.sampled_from(["count", "use"]), unit=_PANTRY_UNITS,
+        key=_PANTRY_KEYS,
+    )  # fmt: skip
+    def count_or_use(
+        self, data: st.DataObject, fault: Fault | None, kind: str, unit: str, key: str | None
+    ) -> None:
+        """``record_stock_count`` (zero now and then) or ``record_stock_use`` of a stocked item
+        (or of something that is none), in any unit."""
+        item = self._stocked_or_not(data)
+        quantity = data.draw(_RUN_AMOUNTS | st.just(Decimal(0)), label="quantity")
+        clock, at = self._pantry_time(data)
+
+        def operation(store: Store) -> object:
+            if kind == "count":
+                return record_stock_count(
+                    store.unit_of_work(), item, quantity, unit, at=at, key=key, clock=clock
+                )
+            return record_stock_use(
+                store.unit_of_work(), item, quantity, unit, reason="spilt", at=at, key=key,
+                clock=clock,
+            )  # fmt: skip
+
+        self.lockstep(f"record_stock_{kind}", operation, fault)
+
+    @rule(data=st.data(), fault=faults())
+    def void_entry(self, data: st.DataObject, fault: Fault | None) -> None:
+        """``void_pantry_entry`` by number: an entry (voided already: its existing void), a void
+        (refused), or a number not yet taken (``PantryEntryNotFound``)."""
+        seq = data.draw(st.integers(1, len(self.contents[REFERENCE]["pantry"]) + 1), label="seq")
+        clock = self._tick(data)
+        self.lockstep(
+            "void_pantry_entry",
+            lambda store: void_pantry_entry(
+                store.unit_of_work(), seq, reason="wrong shelf", clock=clock
+            ),
+            fault,
+        )
+
+    def _pantry_time(
+        self, data: st.DataObject
+    ) -> tuple[Callable[[], datetime.datetime], datetime.datetime | None]:
+        """The shared clock, and now and then an ``at`` back-dated from it."""
+        clock = self._tick(data)
+        back = data.draw(st.sampled_from([None, 0, 30, 90]), label="back-dated by minutes")
+        return clock, None if back is None else self.now - datetime.timedelta(minutes=back)
+
     # -- reading -----------------------------------------------------------------------------
 
     @rule(data=st.data())
@@ -1016,8 +1175,18 @@ class LockstepMachine(RuleBasedStateMachine):
                 )
         self.returned.clear()
         self._check_plans(*reads)
+        self._check_pantry()
         self.contents = {REFERENCE: reference, SUBJECT: subject}
         self.changed = False
+
+    def _check_pantry(self) -> None:
+        """``pantry()`` as of now (back-dated entries and voids before it, entries of a clock
+        that went back after it): the same items, on hand, stock units, unconvertible amounts
+        and count times on both stores."""
+        as_of = self.now
+        read = functools.partial(_pantry_as_of, as_of=as_of)
+        on_reference, on_subject = _run(read, self.reference), _run(read, self.subject)
+        _same(f"pantry as of {as_of}", on_reference, on_subject, self.ids, {})
 
     def _check_plans(self, reference: PlanReads, subject: PlanReads) -> None:
         """Requirements and drift of every plan, equal on both stores; requirements as they
@@ -1045,6 +1214,24 @@ class LockstepMachine(RuleBasedStateMachine):
                 _same(f"plan_drift of plan {ours}", *drift, self.ids, {})
                 progress = (reference.progress[ours], subject.progress[theirs])
                 _same(f"plan_progress of plan {ours}", *progress, self.ids, self.digests)
+
+
+def _add_products(store: Store, *, products: list[Product]) -> None:
+    with store.unit_of_work() as uow:
+        uow.products.add_many(products)
+        uow.commit()
+
+
+def _mostly(data: st.DataObject, held: list[uuid.UUID], label: str) -> uuid.UUID:
+    """One of ``held`` four times in five, else an id nothing has."""
+    chosen: st.SearchStrategy[uuid.UUID] = sps.ids
+    if held and data.draw(st.integers(0, 4), label=f"{label} held") > 0:
+        chosen = st.sampled_from(held)
+    return data.draw(chosen, label=label)
+
+
+def _pantry_as_of(store: Store, *, as_of: datetime.datetime) -> object:
+    return pantry(store.unit_of_work(), as_of=as_of)
 
 
 def _expect(outcome: Outcome, error: type[SnapplanError], doing: str) -> None:
@@ -1091,6 +1278,10 @@ def _check_own_rules(side: str, contents: Contents) -> None:
     orphans = [s.id for s in contents["snapshots"] if s.plan_id not in plans]
     if orphans:
         raise Discrepancy(f"the {side} store holds snapshots without their plan: {orphans}")
+    for name in ("prices", "pantry"):
+        numbers = sorted(item.seq for item in contents[name])
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise Discrepancy(f"the {side} store's {name} ledger is not 1, 2, 3...: {numbers}")
     for event_id, seqs in _ledgers(contents).items():
         if seqs != list(range(1, len(seqs) + 1)):
             raise Discrepancy(f"the {side} store's ledger of event {event_id} is not 1, 2, 3...")
@@ -1145,6 +1336,14 @@ def _match_ids(
         if (run.event_id, run.seq) not in runs:
             raise Discrepancy(f"the subject store's run {_short(run)} has no counterpart")
         ids[run.id] = runs[run.event_id, run.seq]
+    # Quotes and pantry entries by seq: each of these ledgers is totally ordered on both.
+    for name in ("prices", "pantry"):
+        by_seq = {item.seq: item.id for item in reference[name]}
+        for item in subject[name]:
+            if item.seq not in by_seq:
+                raise Discrepancy(f"the subject store's {name} entry {_short(item)} has no "
+                                  "counterpart")  # fmt: skip
+            ids[item.id] = by_seq[item.seq]
     for name in sorted(_STORE_MADE):  # a repository added to the registry, not matched above
         unmatched = [item.id for item in subject[name] if item.id not in ids]
         if unmatched:

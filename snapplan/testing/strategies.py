@@ -10,6 +10,11 @@ diamonds, are common) within the default :class:`~snapplan.Limits`, with events 
 name existing definitions. ``catalogs(cycle=True)`` plants one loop of goods or of sub-recipes
 that an event reaches; plan such catalogs with generous limits to see the ``CycleError``.
 
+For buying: :func:`measures` (always a forest) and :func:`contradicting_measures` (never one),
+:func:`products`, :func:`price_quotes`, and :func:`pantry_histories`: stocked items with their
+products, a recipe, and a random history of purchases, prices, counts, uses, voids, bakes and
+retries that :meth:`PantryHistory.record` puts into any store through the services.
+
 Needs ``pip install snapplan[testing]``.
 """
 
@@ -17,8 +22,9 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 from hypothesis import strategies as st
@@ -606,3 +612,280 @@ def _children_first(
     from snapplan.domain import graph
 
     return list(reversed(graph.parents_first(roots, lambda i: snapshots[i].children())))
+
+
+# -- measures, products and pantry histories ---------------------------------------------------
+
+
+@st.composite
+def contradicting_measures(draw: st.DrawFn) -> tuple[Measure, ...]:
+    """Measures of one item that are **not** a forest (each valid on its own): two measures
+    between the same two dimensions (``1 cup = 120 g`` and ``1 cup = 125 g``), or a loop
+    through three dimensions (cup, gram, each, back to cup). ``Ingredient(..., measures=...)``
+    refuses them with a ``ValidationError`` naming the measures."""
+    forest = list(draw(measures().filter(lambda found: len(found) >= 1)))
+    first = forest[0]
+    if len(forest) >= 2 and draw(st.booleans()):
+        closing = Measure(
+            draw(multipliers), first.unit, draw(amounts(max_value=50)), forest[1].unit
+        )
+    else:
+        closing = Measure(
+            first.quantity, first.unit, draw(amounts(max_value=500)), first.equals_unit
+        )
+    return tuple(draw(st.permutations([*forest, closing])))
+
+
+#: When a drawn pantry history starts (its plan is made a day before).
+PANTRY_START: Final = datetime.datetime(2026, 12, 5, 7, 0, tzinfo=datetime.UTC)
+#: Mass units a drawn pantry history writes amounts in (the stock unit is ``g``).
+PANTRY_MASS_UNITS: Final = ("g", "kg", "lb", "oz")
+#: Count units a drawn pantry history writes packaging in (the stock unit is ``each``).
+PANTRY_COUNT_UNITS: Final = ("each", "dozen")
+#: A unit no item of a drawn pantry history has a measure for: always unconvertible.
+PANTRY_STRANGER_UNIT: Final = "pinch"
+
+#: The kinds of :class:`PantryStep`.
+PANTRY_STEP_KINDS: Final = ("purchase", "price", "count", "use", "void", "bake", "unbake", "retry")
+
+
+@attrs.frozen
+class PantryStep:
+    """One thing done to the pantry (or the kitchen) at ``at``.
+
+    ``kind`` is one of :data:`PANTRY_STEP_KINDS`:
+
+    - ``"purchase"``: ``packs`` of ``product_id``, with ``price`` and ``currency`` or not;
+    - ``"price"``: a quote of ``price`` ``currency`` for ``product_id``;
+    - ``"count"`` / ``"use"``: ``quantity`` ``unit`` of ``item_id``;
+    - ``"void"``: void the pantry entry step ``target`` recorded;
+    - ``"bake"``: ``quantity`` batches of the history's recipe (a production run, whose
+      ingredients come off the shelf);
+    - ``"unbake"``: void the run step ``target`` recorded;
+    - ``"retry"``: step ``target`` again with its own key and content, at this step's ``at``
+      (writes nothing, returns the first entry).
+
+    ``key`` is the idempotency key of a purchase, count or use (fresh for each step, or None).
+    """
+
+    kind: str
+    at: datetime.datetime
+    item_id: uuid.UUID | None = None
+    product_id: uuid.UUID | None = None
+    quantity: Decimal | None = None
+    unit: str | None = None
+    packs: int | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    key: str | None = None
+    target: int | None = None
+
+    @property
+    def writes_entry(self) -> bool:
+        """True for a step that adds a pantry entry (not a retry, a price, a bake)."""
+        return self.kind in ("purchase", "count", "use", "void")
+
+
+@attrs.frozen
+class PantryHistory:
+    """A small catalog of stocked items and a random history of its pantry and kitchen.
+
+    - ``items``: ingredients (random :func:`measures` to grams) and packaging materials;
+    - ``products``: the first product of each item is its preferred one, sold in
+      :data:`PANTRY_MASS_UNITS` (an ingredient: stock unit ``g``) or
+      :data:`PANTRY_COUNT_UNITS` (a material: stock unit ``each``); a second product may be
+      sold in another mass unit or in a unit of the item's measures (a cup of flour);
+    - ``recipe`` (lines on the ingredients) and ``event`` (one production target of it): what
+      the ``"bake"`` steps record against the event's plan;
+    - ``steps``: what happened, in the order it is recorded (its times go back and forth).
+
+    Amounts are written in :meth:`units_of` an item: units its stock unit converts from,
+    the units of its measures, and :data:`PANTRY_STRANGER_UNIT`, which never converts.
+    :meth:`record` puts it all into a store through the services; a test computes what the
+    pantry should hold by its own model and compares.
+    """
+
+    items: tuple[Ingredient | MaterialUnit, ...]
+    products: tuple[Product, ...]
+    recipe: Recipe
+    event: Event
+    steps: tuple[PantryStep, ...]
+
+    def catalog(self) -> tuple[Any, ...]:
+        """Everything :meth:`record` adds before the steps, in an order ``add_catalog`` takes."""
+        return (*self.items, *self.products, self.recipe, self.event)
+
+    def stock_unit(self, item_id: uuid.UUID) -> str:
+        """``g`` for an ingredient, ``each`` for a material unit (their preferred packs')."""
+        item = next(i for i in self.items if i.id == item_id)
+        return "g" if isinstance(item, Ingredient) else "each"
+
+    def units_of(self, item_id: uuid.UUID) -> tuple[str, ...]:
+        """The units the history writes amounts of ``item_id`` in."""
+        return pantry_units(next(i for i in self.items if i.id == item_id))
+
+    def record(self, store: Any, *, until: int | None = None) -> list[object]:
+        """Add the catalog, plan the event (a day before :data:`PANTRY_START`), and record the
+        steps (the first ``until`` of them; all by default) through the services, each in a
+        unit of work of its own; return what each step returned (an entry, a quote or a run),
+        in order. Nothing is expected to fail."""
+        from snapplan.services import create_plan
+
+        add_catalog(store.unit_of_work(), self.catalog())
+        planned = PANTRY_START - datetime.timedelta(days=1)
+        create_plan(store.unit_of_work(), self.event.id, clock=lambda: planned)
+        results: list[object] = []
+        for index in range(len(self.steps) if until is None else until):
+            results.append(self.record_step(store, index, results))
+        return results
+
+    def record_step(self, store: Any, index: int, results: list[object]) -> object:
+        """Record step ``index`` in a fresh unit of work of ``store`` (whose catalog and plan
+        :meth:`record` made); ``results``: what the steps before it returned."""
+        with store.unit_of_work() as uow:
+            plan = uow.plans.latest(self.event.id)
+        assert plan is not None, "record() plans the event first"
+        return self.apply(self.steps[index], store.unit_of_work(), plan.id, results)
+
+    def apply(
+        self, step: PantryStep, uow: UnitOfWork, plan_id: uuid.UUID, results: list[object]
+    ) -> object:
+        """Record one step in ``uow`` (``results``: what the steps before it returned)."""
+        from snapplan.services import (
+            record_price,
+            record_production,
+            record_purchase,
+            record_stock_count,
+            record_stock_use,
+            void_pantry_entry,
+            void_run,
+        )
+
+        if step.kind == "retry":
+            assert step.target is not None
+            return self.apply(attrs.evolve(self.steps[step.target], at=step.at), uow, plan_id, [])
+        s: Any = step  # each kind has the fields it needs (see PantryStep)
+        clock = _fixed(step.at)
+        target: Any = results[step.target] if step.target is not None else None
+        calls: dict[str, Callable[[], object]] = {
+            "purchase": lambda: record_purchase(
+                uow, s.product_id, s.packs, price=s.price, currency=s.currency, at=s.at,
+                key=s.key,
+            ),
+            "price": lambda: record_price(
+                uow, s.product_id, s.price, currency=s.currency, at=s.at
+            ),
+            "count": lambda: record_stock_count(
+                uow, s.item_id, s.quantity, s.unit, at=s.at, key=s.key
+            ),
+            "use": lambda: record_stock_use(
+                uow, s.item_id, s.quantity, s.unit, reason="spilt", at=s.at, key=s.key
+            ),
+            "bake": lambda: record_production(
+                uow, plan_id, self.recipe.id, s.quantity, clock=clock
+            ),
+            "void": lambda: void_pantry_entry(uow, target.seq, reason="wrong shelf", clock=clock),
+            "unbake": lambda: void_run(uow, target.id, reason="never baked", clock=clock),
+        }  # fmt: skip
+        return calls[step.kind]()
+
+
+def pantry_units(item: Ingredient | MaterialUnit) -> tuple[str, ...]:
+    """The units a drawn pantry history writes amounts of ``item`` in: those of its stock
+    unit's dimension, the units of its measures, and :data:`PANTRY_STRANGER_UNIT`."""
+    if isinstance(item, MaterialUnit):
+        return (*PANTRY_COUNT_UNITS, PANTRY_STRANGER_UNIT)
+    return (*PANTRY_MASS_UNITS, *(m.unit for m in item.measures), PANTRY_STRANGER_UNIT)
+
+
+def _fixed(moment: datetime.datetime) -> Callable[[], datetime.datetime]:
+    return lambda: moment
+
+
+#: Pack sizes and pantry amounts: small, with decimals and trailing zeros now and then.
+_PACKS: Final = st.sampled_from([Decimal(x) for x in ("1", "1.5", "2", "250", "500", "0.25")])
+_PANTRY_AMOUNTS: Final = st.one_of(
+    st.sampled_from([Decimal(x) for x in ("1", "2.5", "100", "0.125", "3.00")]),
+    amounts(max_value=2000),
+)
+
+
+#: Minutes after PANTRY_START: often one of a few, so that entries and bakes share a moment.
+_PANTRY_MINUTES: Final = st.sampled_from([0, 10, 20]) | st.integers(0, 40)
+
+
+@st.composite
+def pantry_histories(draw: st.DrawFn, *, max_items: int = 3, max_steps: int = 12) -> PantryHistory:
+    """A :class:`PantryHistory`: 1 to ``max_items`` stocked items (ingredients, now and then a
+    packaging material) and up to ``max_steps`` steps of every kind, at times within 40
+    minutes of :data:`PANTRY_START` (back-dated, out of order, and often at one moment: a
+    count and a bake at 7:10, which the count includes)."""
+    count = draw(st.integers(1, max_items))
+    items: list[Ingredient | MaterialUnit] = []
+    for index in range(count):
+        if index > 0 and draw(st.integers(0, 3)) == 0:
+            items.append(MaterialUnit(draw(names), id=draw(ids)))
+        else:
+            items.append(Ingredient(draw(names), id=draw(ids), measures=draw(measures())))
+    products: list[Product] = []
+    for item in items:
+        base = PANTRY_MASS_UNITS if isinstance(item, Ingredient) else PANTRY_COUNT_UNITS
+        products.append(
+            Product(item.id, draw(names), draw(_PACKS), draw(st.sampled_from(base)),
+                    preferred=True, min_packs=draw(st.integers(1, 2)), id=draw(ids))
+        )  # fmt: skip
+        if draw(st.booleans()):
+            other = (*base, *(m.unit for m in getattr(item, "measures", ())))
+            products.append(
+                Product(item.id, draw(names), draw(_PACKS), draw(st.sampled_from(other)),
+                        active=draw(st.booleans()), id=draw(ids))
+            )  # fmt: skip
+    ingredient_list = [i for i in items if isinstance(i, Ingredient)]
+    lines = [
+        IngredientLine(i.id, draw(_PANTRY_AMOUNTS), draw(st.sampled_from(pantry_units(i))))
+        for i in draw(st.lists(st.sampled_from(ingredient_list), min_size=1, max_size=3))
+    ]
+    recipe = Recipe(draw(names), lines=lines, id=draw(ids))
+    event = Event(draw(names), [ProductionTarget(recipe.id, 4)], id=draw(ids))
+    steps: list[PantryStep] = []
+    voided: set[int] = set()
+    for number in range(draw(st.integers(0, max_steps))):
+        at = PANTRY_START + datetime.timedelta(minutes=draw(_PANTRY_MINUTES))
+        entries = [
+            i for i, s in enumerate(steps)
+            if s.kind in ("purchase", "count", "use") and i not in voided
+        ]  # fmt: skip
+        bakes = [i for i, s in enumerate(steps) if s.kind == "bake" and i not in voided]
+        keyed = [i for i, s in enumerate(steps) if s.key is not None]
+        kinds = ["purchase", "price", "count", "use", "bake"]
+        kinds += ["void"] * bool(entries) + ["unbake"] * bool(bakes) + ["retry"] * bool(keyed)
+        kind = draw(st.sampled_from(kinds))
+        key = draw(st.none() | st.just(f"step-{number}"))
+        step: PantryStep
+        if kind in ("purchase", "price"):
+            product = draw(st.sampled_from(products))
+            priced = kind == "price" or draw(st.booleans())
+            price = draw(st.decimals(0, 20, places=2)) if priced else None
+            step = PantryStep(
+                kind, at, product_id=product.id, price=price,
+                currency=draw(st.sampled_from(["EUR", "USD"])) if priced else None,
+                packs=draw(st.integers(1, 3)) if kind == "purchase" else None,
+                key=key if kind == "purchase" else None,
+            )  # fmt: skip
+        elif kind in ("count", "use"):
+            item = draw(st.sampled_from(items))
+            quantity = draw(_PANTRY_AMOUNTS)
+            if kind == "count" and draw(st.integers(0, 4)) == 0:
+                quantity = Decimal(0)
+            unit = draw(st.sampled_from(pantry_units(item)))
+            step = PantryStep(kind, at, item_id=item.id, quantity=quantity, unit=unit, key=key)
+        elif kind == "bake":
+            step = PantryStep(kind, at, quantity=draw(multipliers))
+        else:
+            pool = {"void": entries, "unbake": bakes, "retry": keyed}[kind]
+            target = draw(st.sampled_from(pool))
+            if kind != "retry":
+                voided.add(target)
+            step = PantryStep(kind, at, target=target)
+        steps.append(step)
+    return PantryHistory(tuple(items), tuple(products), recipe, event, tuple(steps))

@@ -25,6 +25,11 @@ entered itself, see :mod:`releases`) — waits for a ``go`` line, and reports ``
 "target_id": ..., "quantity": ..., "key": ...}`` records one ledger entry, released the same
 way (``"after-read"``: just before its first write, after reading the ledger), retrying lost
 races, and reports ``{"outcome": "recorded" | "shortage" | "error", ...}``.
+
+``{"command": "purchase", "release": ..., "product_id": ..., "packs": ..., "price": ...,
+"currency": ..., "keys": [...]}`` records one purchase per key (None: no key) the same way, one
+after the other, and reports ``{"outcome": "recorded" | "error", "entry_id": ..., "seq": ...,
+"attempts": ...}`` for each.
 """
 
 from __future__ import annotations
@@ -199,6 +204,56 @@ def record(request: dict[str, Any]) -> None:
         store.dispose()
 
 
+def purchase(request: dict[str, Any]) -> None:
+    """Record one purchase (``product_id``, ``packs``, ``price``, ``currency``) per key of
+    ``keys`` (None: no key), one after the other, each released like ``record`` and retrying a
+    lost race until it is recorded; one outcome line per purchase."""
+    from snapplan import KeyReusedError, record_purchase
+
+    store = open_store(request)
+    product_id = uuid.UUID(request["product_id"])
+    with store.unit_of_work() as uow:  # connect now, so the race is not about connecting
+        uow.products.get(product_id)
+    try:
+        for key in request["keys"]:
+            first_write = [True]
+
+            def on_write(k: int, name: str, first: list[bool] = first_write) -> None:
+                if first[0] and request["release"] == "after-read":
+                    first[0] = False
+                    say(ready=True)
+                    wait_for_go()
+
+            if request["release"] == "start":
+                say(ready=True)
+                wait_for_go()
+            attempts = 0
+            try:
+                while True:
+                    attempts += 1
+                    faulty = FaultyStore(store, on_write=on_write)
+                    try:
+                        receipt = call(
+                            request["release"], record_purchase, faulty.unit_of_work(),
+                            product_id, request["packs"], price=request.get("price"),
+                            currency=request.get("currency"), key=key,
+                        )  # fmt: skip
+                    except KeyReusedError:
+                        raise
+                    except ConflictError:
+                        if attempts >= 100:
+                            raise
+                        continue
+                    say(outcome="recorded", entry_id=str(receipt.id), seq=receipt.seq,
+                        attempts=attempts)  # fmt: skip
+                    break
+            except Exception as error:
+                say(outcome="error", type=type(error).__name__, message=traceback.format_exc())
+                return
+    finally:
+        store.dispose()
+
+
 def kill_recorder(request: dict[str, Any]) -> None:
     """Record one assembly run and pause at ``point``: "write:1" (before the ledger write),
     "commit" (before the real commit) or "after-commit"."""
@@ -227,7 +282,13 @@ def kill_recorder(request: dict[str, Any]) -> None:
 
 def main() -> None:
     request = json.loads(sys.argv[1])
-    commands = {"kill": kill, "race": race, "record": record, "kill-recorder": kill_recorder}
+    commands = {
+        "kill": kill,
+        "race": race,
+        "record": record,
+        "purchase": purchase,
+        "kill-recorder": kill_recorder,
+    }
     commands[request["command"]](request)
 
 

@@ -1,4 +1,4 @@
-"""The port contract suite, run against the SQL store on SQLite and on PostgreSQL."""
+"""The port contract suite, run against the SQL store on SQLite, PostgreSQL and MariaDB."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import pytest
 from snapplan.adapters.sql import SqlStore
 from snapplan.testing.contract import (
     CatalogRepositoryContract,
+    PantryRepositoryContract,
     PlanRepositoryContract,
+    PriceRepositoryContract,
+    ProductRepositoryContract,
     RunRepositoryContract,
     SnapshotRepositoryContract,
     UnitOfWorkContract,
@@ -37,4 +40,16 @@ class TestSqlRuns(SqlStoreFixture, RunRepositoryContract):
 
 
 class TestSqlUnitOfWork(SqlStoreFixture, UnitOfWorkContract):
+    pass
+
+
+class TestSqlProducts(SqlStoreFixture, ProductRepositoryContract):
+    pass
+
+
+class TestSqlPrices(SqlStoreFixture, PriceRepositoryContract):
+    pass
+
+
+class TestSqlPantry(SqlStoreFixture, PantryRepositoryContract):
     pass

@@ -1,0 +1,129 @@
+"""The "bad input" proofs of issue 15 that tests/test_pantry.py and tests/test_measures.py do not
+already make: every measure set that contradicts itself (drawn), a measure within one dimension
+for every pair of units, a loop of three measures in the catalog file, a purchase with a
+negative price or an unknown currency, a product changed to a missing item or to a pack that
+cannot convert. Each is a typed error naming what is wrong, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+
+from snapplan import (
+    Ingredient,
+    MaterialUnit,
+    Measure,
+    MemoryStore,
+    Product,
+    ValidationError,
+    add_catalog,
+    record_purchase,
+)
+from snapplan.cli.catalog_file import CatalogFileError, parse_catalog
+from snapplan.domain.units import dimension_of
+from snapplan.testing import strategies as sps
+from snapplan.testing.contents import store_contents
+
+
+@settings(max_examples=30)  # pure and cheap, but no need for the thorough profile's 150
+@given(sps.contradicting_measures())
+def test_measures_that_give_two_ways_to_convert_are_refused_naming_them(
+    measures: tuple[Measure, ...],
+) -> None:
+    for kind in (Ingredient, MaterialUnit):
+        with pytest.raises(ValidationError, match="give two ways to convert") as caught:
+            kind("Flour", measures=measures)
+        named = [m for m in measures if f"'{m}'" in str(caught.value)]
+        assert len(named) >= 2, caught.value  # the measures that close the loop, at least
+
+
+UNITS = ["g", "kg", "lb", "oz", "ml", "cup", "tbsp", "l", "each", "dozen", "stick"]
+SAME_DIMENSION = [
+    (a, b) for a, b in itertools.product(UNITS, UNITS) if dimension_of(a) == dimension_of(b)
+]
+
+
+def test_a_measure_within_one_dimension_is_refused_for_every_pair_of_units() -> None:
+    assert len(SAME_DIMENSION) > len(UNITS)  # pairs of distinct units are among them
+    for unit, other in SAME_DIMENSION:
+        with pytest.raises(ValidationError, match="two units of one dimension") as caught:
+            Measure(1, unit, 2, other)
+        assert f"1 {unit} = 2 {other}" in str(caught.value)
+
+
+def test_a_loop_of_three_measures_in_the_catalog_file_names_the_ingredient() -> None:
+    text = (
+        '[[ingredient]]\nname = "Flour"\n'
+        'measures = ["1 cup = 120 g", "1 each = 50 g", "1 cup = 2 each"]\n'
+    )
+    with pytest.raises(CatalogFileError) as caught:
+        parse_catalog(text, source="bakery.toml")
+    message = str(caught.value)
+    assert message.startswith("bakery.toml: ingredient 'Flour': measures: ")
+    assert "'1 cup = 2 each' give two ways to convert between volume and count" in message
+
+
+def test_an_ingredient_cannot_be_changed_to_measures_that_contradict() -> None:
+    store = MemoryStore()
+    flour = Ingredient("Flour", measures=[Measure(1, "cup", 120, "g")])
+    add_catalog(store.unit_of_work(), [flour])
+    before = store_contents(store)
+    with pytest.raises(ValidationError, match="two ways"):
+        attrs.evolve(flour, measures=[*flour.measures, Measure(1, "cup", 125, "g")])
+    assert store_contents(store) == before
+
+
+def _shop(store: Any) -> tuple[Ingredient, Product, Product]:
+    flour = Ingredient("Flour", measures=[Measure(1, "cup", 120, "g")])
+    bag = Product(flour.id, "Flour 1 kg bag", 1, "kg", preferred=True)
+    cups = Product(flour.id, "Flour, 10 cups", 10, "cup")
+    add_catalog(store.unit_of_work(), [flour, bag, cups])
+    return flour, bag, cups
+
+
+@pytest.mark.parametrize(
+    ("price", "currency", "message"),
+    [
+        ("-0.01", "EUR", "price: amount must be zero or more, not -0.01"),
+        ("1.20", "ABC", "'ABC' is not a currency code of ISO 4217"),
+        ("1.20", "eur", "three upper-case letters"),
+        ("1.20", "EURO", "three upper-case letters"),
+    ],
+)
+def test_a_purchase_with_a_bad_price_writes_neither_receipt_nor_quote(
+    store: Any, price: str, currency: str, message: str
+) -> None:
+    _, bag, _ = _shop(store)
+    before = store_contents(store)
+    with pytest.raises(ValidationError, match=message):
+        record_purchase(store.unit_of_work(), bag.id, 2, price=price, currency=currency)
+    assert store_contents(store) == before
+
+
+def test_a_product_changed_to_a_missing_item_or_a_pack_that_cannot_convert_is_refused(
+    store: Any,
+) -> None:
+    flour, bag, cups = _shop(store)
+    before = store_contents(store)
+    changes = {
+        # the bag now of an item nobody stored
+        r"'Flour 1 kg bag' is for .*no ingredient or material unit": attrs.evolve(
+            bag, item_id=Ingredient("Nothing").id
+        ),
+        # the cups now sold by the stick, which Flour has no measure for
+        r"product 'Flour, 10 cups' \(10 stick\) cannot be converted to product 'Flour 1 kg "
+        r"bag' \(1 kg\) of 'Flour'|product 'Flour 1 kg bag' \(1 kg\) cannot be converted to "
+        r"product 'Flour, 10 cups' \(10 stick\) of 'Flour'": attrs.evolve(cups, pack_unit="stick"),
+    }
+    for message, changed in changes.items():
+        with pytest.raises(ValidationError, match=message), store.unit_of_work() as uow:
+            uow.products.update(changed)
+            uow.commit()
+        assert store_contents(store) == before, message
+    with store.unit_of_work() as uow:
+        assert uow.ingredients.get(flour.id) == flour
