@@ -91,12 +91,14 @@ def choose_packs(
     need = Fraction(to_buy)
     if need <= 0 or not options:
         return Choice(())
-    if policy == "preferred":
+    if policy == "cheapest" and any(o.price is None for o in options):
+        raise ValueError("the cheapest choice needs a price for every option")
+    if policy == "preferred" or len(options) == 1:
+        # one pack to choose from: just enough of it, and at least its min_packs (what the
+        # search below would find, without scaling anything)
         (only,) = options
         count = max(only.min_packs, math.ceil(need / Fraction(only.size)))
         return Choice(((only, count),))
-    if policy == "cheapest" and any(o.price is None for o in options):
-        raise ValueError("the cheapest choice needs a price for every option")
     # Every amount and price is made a whole number of one common fraction of a unit (of a
     # currency unit): the search then adds and compares Python ints, exactly and quickly.
     sizes = [Fraction(o.size) for o in options]
