@@ -187,5 +187,28 @@ def check_snapshots(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> None
         )
 
 
+def check_read(snapshots: Mapping[uuid.UUID, Snapshot], where: str) -> None:
+    """Raise ``SnapshotIntegrityError`` naming the first of ``snapshots`` (a part of a plan
+    read whole: every child of each is among them) that does not match its digest, given its
+    children's stored digests, or whose child is missing. ``where`` says what was read (for
+    the message)."""
+    for snapshot in snapshots.values():
+        children = snapshot.children()
+        for child in children:
+            if child not in snapshots:
+                raise SnapshotIntegrityError(
+                    child,
+                    f"{where}: snapshot {child}, a child of {_label(snapshot)}, is missing; "
+                    "run verify_plan",
+                )
+        expected = snapshot.expected_digest([snapshots[child].digest for child in children])
+        if expected != snapshot.digest:
+            raise SnapshotIntegrityError(
+                snapshot.id,
+                f"{where}: {_label(snapshot)} does not match its digest: its content was "
+                "changed after it was captured; run verify_plan",
+            )
+
+
 def _label(snapshot: Snapshot) -> str:
     return f"{snapshot.kind.value.replace('_', ' ')} snapshot {snapshot.name!r} ({snapshot.id})"
