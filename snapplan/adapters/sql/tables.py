@@ -136,20 +136,19 @@ class SqlPlanTable(SqlTable):
         self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID]
     ) -> list[PlanEntry] | None:
         """The plan's rows whose snapshot, source or ``made_from`` id is among ``naming`` (one
-        statement, on the table's indexes); when there is none, whether the plan has rows at
-        all (one more)."""
+        statement, a ``UNION`` of a lookup on each column's index); when there is none, whether
+        the plan has rows at all (one more)."""
         table = plan_contents
         found: list[PlanEntry] = []
         if naming:
-            statement = sa.select(
-                table.c.snapshot_id, table.c.kind, table.c.source_id, table.c.made_from
-            ).where(
-                table.c.plan_id == plan_id,
-                sa.or_(
-                    table.c.snapshot_id.in_(naming),
-                    table.c.source_id.in_(naming),
-                    table.c.made_from.in_(naming),
-                ),
+            # one SELECT per column, each on its own index (an OR of the three would make
+            # the engine scan every row of the plan)
+            columns = (table.c.snapshot_id, table.c.kind, table.c.source_id, table.c.made_from)
+            statement = sa.union(
+                *(
+                    sa.select(*columns).where(table.c.plan_id == plan_id, by.in_(naming))
+                    for by in (table.c.snapshot_id, table.c.source_id, table.c.made_from)
+                )
             )
             try:
                 found = [
