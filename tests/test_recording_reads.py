@@ -239,3 +239,26 @@ def test_a_plans_contents_are_written_once(store: Any) -> None:
             uow.plans.add_contents(uuid.uuid4(), [snapshots[entries[0].snapshot_id]])
         with pytest.raises(ValidationError, match="unknown snapshot kind"):
             PlanEntry(uuid.uuid4(), "cake", uuid.uuid4())
+
+
+def test_a_store_whose_plans_table_keeps_no_contents_still_records(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a host's own store built on BaseUnitOfWork before plans kept their contents: its plans'
+    # Table has no contents, lookups by plan fall back to what a Table does
+    from snapplan.adapters.memory import MemoryStore
+    from snapplan.adapters.memory.staging import MemoryTable
+    from snapplan.adapters.memory.unit_of_work import MemoryUnitOfWork
+
+    monkeypatch.setattr(
+        MemoryUnitOfWork, "_table", lambda self, spec: MemoryTable(self._staging, spec)
+    )
+    store = MemoryStore()
+    m, plan_id = planned(store, 3)
+    with store.unit_of_work() as uow:
+        assert uow.plans.contents(plan_id, [m.recipes[0].id]) is None
+        assert uow.plans.event_of(plan_id) == m.event.id
+        assert uow.plans.latest_id(m.event.id) == plan_id
+    run = record_production(store.unit_of_work(), plan_id, m.recipes[0].id, 1)
+    assert run.finished_unit_id == m.cookies[0].id
+    record_stall_zero(store, m, plan_id)

@@ -269,13 +269,22 @@ class PlanRecords(AppendOnlyRecords[Plan]):
         """The id of the event's last recorded plan, or None (no plan's targets read)."""
         _check_id(event_id, "event_id")
         self._guard.require_active()
-        return self._plans.latest_id(event_id)
+        plans = self._plans
+        if plans is None:
+            recorded = self._table.where("event_id", event_id)
+            return recorded[-1].id if recorded else None
+        return plans.latest_id(event_id)
 
     def event_of(self, plan_id: uuid.UUID) -> uuid.UUID:
         """The plan's event (``PlanNotFound``), without reading its targets."""
         _check_id(plan_id, "plan_id")
         self._guard.require_active()
-        event_id = self._plans.event_of(plan_id)
+        plans = self._plans
+        if plans is None:
+            plan = self._table.fetch([plan_id]).get(plan_id)
+            event_id = None if plan is None else plan.event_id
+        else:
+            event_id = plans.event_of(plan_id)
         if event_id is None:
             raise self._spec.not_found(plan_id)
         return event_id
@@ -301,8 +310,9 @@ class PlanRecords(AppendOnlyRecords[Plan]):
                     f"plan {plan_id}: snapshot {entry.snapshot_id} is listed twice in its contents"
                 )
             seen.add(entry.snapshot_id)
-        if batch:
-            self._plans.insert_contents(plan_id, batch)
+        plans = self._plans
+        if batch and plans is not None:
+            plans.insert_contents(plan_id, batch)
 
     def contents(
         self, plan_id: uuid.UUID, naming: Iterable[uuid.UUID]
@@ -312,12 +322,17 @@ class PlanRecords(AppendOnlyRecords[Plan]):
         _check_id(plan_id, "plan_id")
         wanted = list(dict.fromkeys(_ids(naming, "naming")))
         self._guard.require_active()
-        found = self._plans.find_contents(plan_id, wanted)
+        plans = self._plans
+        found = None if plans is None else plans.find_contents(plan_id, wanted)
         return None if found is None else tuple(found)
 
     @property
-    def _plans(self) -> PlanTable:
-        return cast("PlanTable", self._table)
+    def _plans(self) -> PlanTable | None:
+        """The table as a :class:`PlanTable`, or None for a store's table that is only a
+        :class:`Table` (a host's own store written before plans kept their contents: its plans
+        have none, and are read whole)."""
+        table = self._table
+        return cast("PlanTable", table) if hasattr(table, "find_contents") else None
 
 
 class RunRecords(AppendOnlyRecords[Run]):
