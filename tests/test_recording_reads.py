@@ -262,3 +262,54 @@ def test_a_store_whose_plans_table_keeps_no_contents_still_records(
     run = record_production(store.unit_of_work(), plan_id, m.recipes[0].id, 1)
     assert run.finished_unit_id == m.cookies[0].id
     record_stall_zero(store, m, plan_id)
+
+
+def test_verify_plan_finds_contents_that_do_not_list_what_the_plan_reaches(
+    sql_store: Any,
+) -> None:
+    import sqlalchemy as sa
+
+    from snapplan import ProblemKind, verify_plan
+
+    _, plan_id = planned(sql_store, 2)
+    assert verify_plan(sql_store.unit_of_work(), plan_id).ok
+    stranger = uuid.uuid4()
+    # a row written behind snapplan's back: a catalog id of nothing the plan holds, naming a
+    # snapshot the plan does not reach
+    with sql_store.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO snapplan_plan_contents (plan_id, snapshot_id, kind, source_id) "
+                "VALUES (:plan, :snapshot, 'recipe', :source)"
+            ),
+            {
+                "plan": _stored(sql_store, plan_id),
+                "snapshot": _stored(sql_store, uuid.uuid4()),
+                "source": _stored(sql_store, stranger),
+            },
+        )
+    checked = verify_plan(sql_store.unit_of_work(), plan_id)
+    assert [p.kind for p in checked.problems] == [ProblemKind.CONTENTS_MISMATCH]
+    assert "does not reach" in checked.problems[0].detail
+
+
+def _stored(store: Any, value: uuid.UUID) -> Any:
+    """An id as the engine's uuid column stores it (raw SQL binds it itself)."""
+    return value.hex if store.engine.dialect.name in ("sqlite", "mariadb", "mysql") else value
+
+
+def test_contents_problems_name_what_is_left_out_and_what_is_listed_wrongly() -> None:
+    from snapplan.domain.verification import ProblemKind, contents_problems
+    from snapplan.testing.samples import planned_snapshots
+
+    sample = planned_snapshots()
+    snapshots = {s.id: s for s in sample.snapshots}
+    entries = list(plan_entries(snapshots.values()))
+    assert contents_problems(sample.plan, snapshots, entries) == []
+    left_out, changed = entries[0], entries[1]
+    wrong = attrs.evolve(changed, source_id=uuid.uuid4())
+    problems = contents_problems(sample.plan, snapshots, [wrong, *entries[2:]])
+    assert {(p.kind, p.snapshot_id) for p in problems} == {
+        (ProblemKind.CONTENTS_MISMATCH, left_out.snapshot_id),
+        (ProblemKind.CONTENTS_MISMATCH, changed.snapshot_id),
+    }

@@ -27,6 +27,7 @@ import attrs
 from snapplan.domain import graph
 from snapplan.domain.ledger import chain_breaks
 from snapplan.domain.plan import Plan
+from snapplan.domain.plan_contents import PlanEntry, plan_entries
 from snapplan.domain.quantities import canonical_decimal
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
@@ -48,6 +49,9 @@ class ProblemKind(enum.StrEnum):
     ROOT_MISMATCH = "root_mismatch"
     #: A run of the event's ledger does not match its digest, or a run is missing (a hole).
     LEDGER_MISMATCH = "ledger_mismatch"
+    #: The plan's contents (what recorders look snapshots up by) do not list exactly what the
+    #: plan reaches: a snapshot left out, one it does not reach, or one listed wrongly.
+    CONTENTS_MISMATCH = "contents_mismatch"
 
 
 @attrs.frozen
@@ -157,6 +161,39 @@ def find_problems(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> list[P
         problems.append(
             Problem(ProblemKind.LOOP, loop.path[0], "snapshots point at each other in a loop")
         )
+    return problems
+
+
+def contents_problems(
+    plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot], listed: Iterable[PlanEntry]
+) -> list[Problem]:
+    """Where a plan's stored contents (``listed``) differ from what it reaches (``snapshots``:
+    what is stored of them; a missing snapshot is reported as such, not here)."""
+    expected = {entry.snapshot_id: entry for entry in plan_entries(snapshots.values())}
+    reached = set(plan.snapshot_ids()) | {c for s in snapshots.values() for c in s.children()}
+    reached |= set(expected)
+    problems: list[Problem] = []
+    seen: set[uuid.UUID] = set()
+    for entry in listed:
+        seen.add(entry.snapshot_id)
+        if entry.snapshot_id not in reached:
+            detail = (
+                f"the plan's contents list snapshot {entry.snapshot_id}, which it does not reach"
+            )
+        elif entry.snapshot_id in expected and entry != expected[entry.snapshot_id]:
+            detail = f"the plan's contents list snapshot {entry.snapshot_id} wrongly: {entry}"
+        else:
+            continue
+        problems.append(Problem(ProblemKind.CONTENTS_MISMATCH, entry.snapshot_id, detail))
+    for snapshot_id in expected:
+        if snapshot_id not in seen:
+            problems.append(
+                Problem(
+                    ProblemKind.CONTENTS_MISMATCH,
+                    snapshot_id,
+                    f"the plan's contents leave out snapshot {snapshot_id}, which it reaches",
+                )
+            )
     return problems
 
 

@@ -125,12 +125,13 @@ class PlanRepository(Reader[Plan], Appender[Plan], Protocol):
         ``ConflictError``; a snapshot listed twice is a ``ValidationError``). Append only."""
 
     def contents(
-        self, plan_id: uuid.UUID, naming: Iterable[uuid.UUID]
+        self, plan_id: uuid.UUID, naming: Iterable[uuid.UUID] | None = None
     ) -> tuple[PlanEntry, ...] | None:
         """The entries of a plan's contents whose snapshot id, catalog id (``source_id``) or
-        ``made_from`` is among ``naming``: one indexed lookup, whatever the size of the plan.
-        None when the plan has no contents (recorded before they were kept, or with no
-        snapshot at all): then what it holds is read from its snapshots."""
+        ``made_from`` is among ``naming``: one indexed lookup, whatever the size of the plan
+        (``naming`` None: every entry, for :func:`snapplan.verify_plan`). None when the plan
+        has no contents (recorded before they were kept, or with no snapshot at all): then
+        what it holds is read from its snapshots."""
         ...
 
 

@@ -315,12 +315,12 @@ class PlanRecords(AppendOnlyRecords[Plan]):
             plans.insert_contents(plan_id, batch)
 
     def contents(
-        self, plan_id: uuid.UUID, naming: Iterable[uuid.UUID]
+        self, plan_id: uuid.UUID, naming: Iterable[uuid.UUID] | None = None
     ) -> tuple[PlanEntry, ...] | None:
-        """The plan's entries named by ``naming`` (snapshot, catalog or ``made_from`` id), or
-        None when the plan has no contents."""
+        """The plan's entries named by ``naming`` (snapshot, catalog or ``made_from`` id; None:
+        all), or None when the plan has no contents."""
         _check_id(plan_id, "plan_id")
-        wanted = list(dict.fromkeys(_ids(naming, "naming")))
+        wanted = None if naming is None else list(dict.fromkeys(_ids(naming, "naming")))
         self._guard.require_active()
         plans = self._plans
         found = None if plans is None else plans.find_contents(plan_id, wanted)

@@ -68,8 +68,8 @@ class PlanTable(Table[Plan], Protocol):
         """Add a plan's contents (``ConflictError`` if it has some already, now or at commit)."""
 
     def find_contents(
-        self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID]
+        self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID] | None
     ) -> list[PlanEntry] | None:
         """The plan's entries whose snapshot, source or ``made_from`` id is among ``naming``
-        (no repeats); None when the plan has no contents at all."""
+        (no repeats; None: every entry); None when the plan has no contents at all."""
         ...

@@ -238,7 +238,7 @@ class MemoryPlanTable(MemoryTable):
         self._staging.stage(CONTENTS, [plan_id], [PlanContents(plan_id, entries)])
 
     def find_contents(
-        self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID]
+        self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID] | None
     ) -> list[PlanEntry] | None:
         """The plan's entries named by ``naming``; None when it has no contents."""
         contents = self._staging.current(CONTENTS, plan_id)

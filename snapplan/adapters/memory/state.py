@@ -40,14 +40,17 @@ class PlanContents:
 
     def __init__(self, plan_id: uuid.UUID, entries: Sequence[PlanEntry]) -> None:
         self.id = plan_id
+        self.entries = tuple(entries)
         self.named: dict[uuid.UUID, list[PlanEntry]] = {}
         for entry in entries:
             for name in dict.fromkeys((entry.snapshot_id, entry.source_id, entry.made_from)):
                 if name is not None:
                     self.named.setdefault(name, []).append(entry)
 
-    def find(self, naming: Sequence[uuid.UUID]) -> list[PlanEntry]:
-        """The entries named by any of ``naming``, each once."""
+    def find(self, naming: Sequence[uuid.UUID] | None) -> list[PlanEntry]:
+        """The entries named by any of ``naming`` (None: all), each once."""
+        if naming is None:
+            return list(self.entries)
         found = (entry for name in naming for entry in self.named.get(name, ()))
         return list({entry.snapshot_id: entry for entry in found}.values())
 

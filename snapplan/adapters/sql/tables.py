@@ -133,23 +133,27 @@ class SqlPlanTable(SqlTable):
             connection.execute(plan_contents.insert(), rows)
 
     def find_contents(
-        self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID]
+        self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID] | None
     ) -> list[PlanEntry] | None:
         """The plan's rows whose snapshot, source or ``made_from`` id is among ``naming`` (one
         statement, a ``UNION`` of a lookup on each column's index); when there is none, whether
         the plan has rows at all (one more)."""
         table = plan_contents
         found: list[PlanEntry] = []
-        if naming:
+        columns = (table.c.snapshot_id, table.c.kind, table.c.source_id, table.c.made_from)
+        statement: sa.Select[Any] | sa.CompoundSelect[Any] | None = None
+        if naming is None:
+            statement = sa.select(*columns).where(table.c.plan_id == plan_id)
+        elif naming:
             # one SELECT per column, each on its own index (an OR of the three would make
             # the engine scan every row of the plan)
-            columns = (table.c.snapshot_id, table.c.kind, table.c.source_id, table.c.made_from)
             statement = sa.union(
                 *(
                     sa.select(*columns).where(table.c.plan_id == plan_id, by.in_(naming))
                     for by in (table.c.snapshot_id, table.c.source_id, table.c.made_from)
                 )
             )
+        if statement is not None:
             try:
                 found = [
                     PlanEntry(row.snapshot_id, row.kind, row.source_id, row.made_from)
@@ -159,8 +163,8 @@ class SqlPlanTable(SqlTable):
                 raise PersistenceError(
                     f"the stored contents of plan {plan_id} could not be read back: {error}"
                 ) from error
-        if found:
-            return found
+        if found or naming is None:
+            return found or None
         held = self._session.read(
             sa.select(sa.literal(1)).where(table.c.plan_id == plan_id).limit(1)
         ).scalar()
