@@ -146,10 +146,15 @@ class SqlPlanTable(SqlTable):
             statement = sa.select(*columns).where(table.c.plan_id == plan_id)
         elif naming:
             # one SELECT per column, each on its own index (an OR of the three would make
-            # the engine scan every row of the plan)
+            # the engine scan every row of the plan); the ids bound as the dialect binds a
+            # bulk read's (an expanding IN leaves a reference cycle per read)
+            any_of = self._session.dialect.any_of
             statement = sa.union(
                 *(
-                    sa.select(*columns).where(table.c.plan_id == plan_id, by.in_(naming))
+                    sa.select(*columns).where(
+                        table.c.plan_id == plan_id,
+                        by == naming[0] if len(naming) == 1 else any_of(by, naming),
+                    )
                     for by in (table.c.snapshot_id, table.c.source_id, table.c.made_from)
                 )
             )
@@ -166,7 +171,7 @@ class SqlPlanTable(SqlTable):
         if found or naming is None:
             return found or None
         held = self._session.read(
-            sa.select(sa.literal(1)).where(table.c.plan_id == plan_id).limit(1)
+            sa.select(sa.literal_column("1")).where(table.c.plan_id == plan_id).limit(1)
         ).scalar()
         return None if held is None else found
 
