@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from snapplan.domain._trusted import trusted
 from snapplan.domain.snapshots import FinishedUnitSnapshot, Snapshot, SnapshotKind
 from snapplan.domain.validators import fail, is_id, is_optional_id, to_id, to_optional_id
 
@@ -60,7 +61,12 @@ def plan_entries(snapshots: Iterable[Snapshot]) -> tuple[PlanEntry, ...]:
             made_from = (
                 snapshot.recipe_snapshot_id if isinstance(snapshot, FinishedUnitSnapshot) else None
             )
-            entries[snapshot.id] = PlanEntry(
-                snapshot.id, snapshot.kind, snapshot.source_id, made_from
+            # the parts come from snapshots, validated already: not validated again
+            entries[snapshot.id] = trusted(
+                PlanEntry,
+                snapshot_id=snapshot.id,
+                kind=snapshot.kind,
+                source_id=snapshot.source_id,
+                made_from=made_from,
             )
     return tuple(entries.values())
