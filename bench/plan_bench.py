@@ -4,6 +4,8 @@
                                [--json] [--gc-threshold T0[,T1[,T2]]] [--gc-freeze]
     python bench/plan_bench.py --import-time [--json]
     python bench/plan_bench.py --memory-commit [--json]
+    python bench/plan_bench.py --recording SMALL,LARGE [--stores memory,sqlite,postgres]
+                               [--repeat R]
 
 The workload (the performance issue's): a pool of 100 ingredients; N recipes, recipe i with 8
 lines (ingredient (8i+k) mod 100, quantity 1 + 0.25k, units cycling cup, tsp, tbsp, g, oz, lb,
@@ -16,6 +18,11 @@ Per run: a fresh store is loaded with the catalog (not timed), a small separate 
 (warm-up), then ``create_plan`` is timed; the median of ``--repeat`` runs is reported, with the
 SQL statements and rows it wrote, ``plan_requirements``, ``verify_plan`` and recording one
 production run (statements and seconds), and the process's peak RSS.
+
+``--recording 100,10000`` times each kind of recording (``record_production``,
+``record_assembly``, ``record_waste``, ``void_run``) on stall 0 of holiday-100 and of
+holiday-10000, on each store in one run, and prints the ratios: recording must cost the same at
+any plan size (goal: large <= 2 x small), in the same statements.
 
 The floor (``--store sqlite``): plain ``sqlite3`` on a fresh file with the same pragmas and the
 same catalog rows, running exactly the reads of catalog rows and the writes that ``create_plan``
@@ -449,6 +456,85 @@ def memory_commit() -> dict[str, Any]:
             "full_over_empty": loaded / empty}  # fmt: skip
 
 
+RECORDINGS = ("record_production", "record_assembly", "record_waste", "void_run")
+
+
+def recording(kind: str, n: int, repeat: int, folder: Path) -> dict[str, Any]:
+    """Each kind of recording on stall 0 of holiday-N (after ``create_plan``, not timed): the
+    median seconds of ``repeat`` rounds, and the statements of the last round."""
+    from snapplan import (
+        create_plan,
+        record_assembly,
+        record_production,
+        record_waste,
+        void_run,
+    )
+
+    items, event, _ = holiday(n)
+    recipe_id = event.production_targets[0].recipe_id
+    good_id = event.assembly_targets[0].finished_good_id
+    with fresh_store(kind, folder, n) as store:
+        recorder = Recorder(store)
+        add_all_bulk(store.unit_of_work(), items)
+        plan_id = create_plan(store.unit_of_work(), event.id).plan_id
+        unit_id = next(
+            item.id
+            for item in items
+            if type(item).__name__ == "FinishedUnit" and item.recipe_id == recipe_id
+        )
+        seconds: dict[str, list[float]] = {name: [] for name in RECORDINGS}
+        statements: dict[str, int | None] = {}
+        for _ in range(repeat):
+            calls: dict[str, Callable[[], Any]] = {
+                "record_production": lambda: record_production(
+                    store.unit_of_work(), plan_id, recipe_id, 1
+                ),
+                "record_assembly": lambda: record_assembly(
+                    store.unit_of_work(), plan_id, good_id, 1, allow_shortage=True
+                ),
+                "record_waste": lambda: record_waste(
+                    store.unit_of_work(), plan_id, unit_id, 1, reason="dropped"
+                ),
+            }
+            wasted = None
+            for name, call in calls.items():
+                with recorder.record() as log:
+                    took, wasted = timed(call)
+                seconds[name].append(took)
+                statements[name] = Recorder.statements(log) if kind != "memory" else None
+            assert wasted is not None
+            run_id = wasted.id
+            with recorder.record() as log:
+                took, _ = timed(
+                    lambda run_id=run_id: void_run(store.unit_of_work(), run_id, reason="found")
+                )
+            seconds["void_run"].append(took)
+            statements["void_run"] = Recorder.statements(log) if kind != "memory" else None
+    report: dict[str, Any] = {"store": kind, "n": n, "repeat": repeat}
+    for name in RECORDINGS:
+        report[f"{name}_seconds"] = statistics.median(seconds[name])
+        report[f"{name}_statements"] = statements[name]
+    return report
+
+
+def recording_sizes(kinds: list[str], small: int, large: int, repeat: int) -> dict[str, Any]:
+    """Recording at holiday-``small`` and holiday-``large`` on each store, in this one run,
+    with the ratios (the performance issue's goal 1: large <= 2 x small on every store)."""
+    ratios: dict[str, Any] = {"small": small, "large": large}
+    with tempfile.TemporaryDirectory(prefix="snapplan-bench-") as name:
+        folder = Path(name)
+        for kind in kinds:
+            at = {size: recording(kind, size, repeat, folder) for size in (small, large)}
+            for size in (small, large):
+                show(at[size], as_json=False)
+            for op in RECORDINGS:
+                ratio = at[large][f"{op}_seconds"] / at[small][f"{op}_seconds"]
+                ratios[f"{kind}_{op}_ratio"] = ratio
+                same = at[large][f"{op}_statements"] == at[small][f"{op}_statements"]
+                ratios[f"{kind}_{op}_same_statements"] = same
+    return ratios
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -463,6 +549,15 @@ def main() -> None:
     parser.add_argument("--import-time", action="store_true")
     parser.add_argument("--memory-commit", action="store_true")
     parser.add_argument(
+        "--recording", metavar="SMALL,LARGE",
+        help="each kind of recording at holiday-SMALL vs holiday-LARGE (e.g. 100,10000) on "
+        "--stores, with the ratios",
+    )  # fmt: skip
+    parser.add_argument(
+        "--stores", default="memory,sqlite,postgres",
+        help="for --recording: the stores, comma-separated (memory, sqlite, postgres, mariadb)",
+    )  # fmt: skip
+    parser.add_argument(
         "--gc-threshold", help="gc.set_threshold(T0, T1, T2) first (e.g. 50000,20,100)"
     )
     parser.add_argument(
@@ -474,6 +569,9 @@ def main() -> None:
         report: dict[str, Any] = import_time()
     elif args.memory_commit:
         report = memory_commit()
+    elif args.recording:
+        small, large = (int(part) for part in args.recording.split(","))
+        report = recording_sizes(args.stores.split(","), small, large, args.repeat)
     elif args.store == "all":
         reports = [
             one_store(kind, args.n, args.repeat) for kind in ("memory", "sqlite", "postgres")

@@ -49,17 +49,28 @@ def test_the_plugin_offers_a_sqlite_store(snapplan_sqlite_store: Any) -> None:
     assert snapplan_sqlite_store.engine.dialect.name == "sqlite"
 
 
-def test_import_snapplan_imports_no_module_of_the_command_line() -> None:
-    # -X importtime lists every module imported, on stderr: "import time: ... | snapplan.x".
-    imported = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import snapplan"],
+def imported_by(code: str) -> list[str]:
+    """The modules ``python -c code`` imports (``sys.modules`` after it), sorted."""
+    listed = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(*sorted(sys.modules))"],
         capture_output=True,
         text=True,
         check=True,
-    ).stderr
-    modules = [line.rpartition("|")[2].strip() for line in imported.splitlines()]
+    ).stdout
+    return listed.split()
+
+
+def test_the_whole_library_imports_no_module_of_the_command_line() -> None:
+    modules = imported_by("import snapplan; [getattr(snapplan, n) for n in snapplan.__all__]")
     assert "snapplan.services" in modules  # the listing is what it should be
     assert [m for m in modules if m == "snapplan.cli" or m.startswith("snapplan.cli.")] == []
+
+
+def test_import_snapplan_imports_a_name_s_module_on_its_first_use() -> None:
+    assert [m for m in imported_by("import snapplan") if m.startswith("snapplan")] == ["snapplan"]
+    modules = imported_by("from snapplan import Limits")
+    assert "snapplan.domain.limits" in modules
+    assert "snapplan.services" not in modules
 
 
 # The built distributions.

@@ -118,10 +118,11 @@ def test_the_sql_store_has_a_table_and_codec_per_entry_with_its_indexes_and_uniq
         assert cls is None or cls in spec.holds, spec.name
         assert _sql_unique_groups(codec.table) == set(spec.unique), spec.name
         assert set(spec.indexed) <= _sql_lookups(codec.table), spec.name
-    # append-only in the database itself: every repository that is not a catalog one
+    # append-only in the database itself: every repository that is not a catalog one, and the
+    # plans' contents (kept beside the plans)
     assert {table.name for table in IMMUTABLE_TABLES} == {
         CODECS[spec.name].table.name for spec in REPOSITORIES if spec.port is not CatalogRepository
-    }
+    } | {"snapplan_plan_contents"}
 
 
 def test_the_lockstep_machine_edits_the_catalog_repositories() -> None:

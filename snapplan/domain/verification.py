@@ -27,6 +27,7 @@ import attrs
 from snapplan.domain import graph
 from snapplan.domain.ledger import chain_breaks
 from snapplan.domain.plan import Plan
+from snapplan.domain.plan_contents import PlanEntry, plan_entries
 from snapplan.domain.quantities import canonical_decimal
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
@@ -48,6 +49,9 @@ class ProblemKind(enum.StrEnum):
     ROOT_MISMATCH = "root_mismatch"
     #: A run of the event's ledger does not match its digest, or a run is missing (a hole).
     LEDGER_MISMATCH = "ledger_mismatch"
+    #: The plan's contents (what recorders look snapshots up by) do not list exactly what the
+    #: plan reaches: a snapshot left out, one it does not reach, or one listed wrongly.
+    CONTENTS_MISMATCH = "contents_mismatch"
 
 
 @attrs.frozen
@@ -160,6 +164,39 @@ def find_problems(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> list[P
     return problems
 
 
+def contents_problems(
+    plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot], listed: Iterable[PlanEntry]
+) -> list[Problem]:
+    """Where a plan's stored contents (``listed``) differ from what it reaches (``snapshots``:
+    what is stored of them; a missing snapshot is reported as such, not here)."""
+    expected = {entry.snapshot_id: entry for entry in plan_entries(snapshots.values())}
+    reached = set(plan.snapshot_ids()) | {c for s in snapshots.values() for c in s.children()}
+    reached |= set(expected)
+    problems: list[Problem] = []
+    seen: set[uuid.UUID] = set()
+    for entry in listed:
+        seen.add(entry.snapshot_id)
+        if entry.snapshot_id not in reached:
+            detail = (
+                f"the plan's contents list snapshot {entry.snapshot_id}, which it does not reach"
+            )
+        elif entry.snapshot_id in expected and entry != expected[entry.snapshot_id]:
+            detail = f"the plan's contents list snapshot {entry.snapshot_id} wrongly: {entry}"
+        else:
+            continue
+        problems.append(Problem(ProblemKind.CONTENTS_MISMATCH, entry.snapshot_id, detail))
+    for snapshot_id in expected:
+        if snapshot_id not in seen:
+            problems.append(
+                Problem(
+                    ProblemKind.CONTENTS_MISMATCH,
+                    snapshot_id,
+                    f"the plan's contents leave out snapshot {snapshot_id}, which it reaches",
+                )
+            )
+    return problems
+
+
 def ledger_problems(event_id: uuid.UUID, ledger: Iterable[Run]) -> list[Problem]:
     """Every break of an event's hash chain (``ledger``: its entries as stored), as problems of
     kind ``ledger_mismatch``, by run number."""
@@ -185,6 +222,29 @@ def check_snapshots(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> None
         raise SnapshotIntegrityError(
             first.snapshot_id, f"plan {plan.id}: {first.detail}{more}; run verify_plan"
         )
+
+
+def check_read(snapshots: Mapping[uuid.UUID, Snapshot], where: str) -> None:
+    """Raise ``SnapshotIntegrityError`` naming the first of ``snapshots`` (a part of a plan
+    read whole: every child of each is among them) that does not match its digest, given its
+    children's stored digests, or whose child is missing. ``where`` says what was read (for
+    the message)."""
+    for snapshot in snapshots.values():
+        children = snapshot.children()
+        for child in children:
+            if child not in snapshots:
+                raise SnapshotIntegrityError(
+                    child,
+                    f"{where}: snapshot {child}, a child of {_label(snapshot)}, is missing; "
+                    "run verify_plan",
+                )
+        expected = snapshot.expected_digest([snapshots[child].digest for child in children])
+        if expected != snapshot.digest:
+            raise SnapshotIntegrityError(
+                snapshot.id,
+                f"{where}: {_label(snapshot)} does not match its digest: its content was "
+                "changed after it was captured; run verify_plan",
+            )
 
 
 def _label(snapshot: Snapshot) -> str:

@@ -4,6 +4,7 @@ Adapters conform structurally (no inheritance needed); mypy checks them against 
 protocols and :mod:`snapplan.testing.contract` checks their behaviour.
 """
 
+from snapplan.domain.plan_contents import PlanEntry, plan_entries
 from snapplan.ports.clock import Clock, utc_now
 from snapplan.ports.repositories import (
     Appender,
@@ -29,6 +30,7 @@ __all__ = [
     "Appender",
     "CatalogRepository",
     "Clock",
+    "PlanEntry",
     "PlanRepository",
     "Reader",
     "RepositorySpec",
@@ -37,6 +39,7 @@ __all__ = [
     "Store",
     "UnitOfWork",
     "Versioned",
+    "plan_entries",
     "repository_of",
     "utc_now",
 ]

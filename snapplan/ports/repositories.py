@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 
 from snapplan.domain.pantry_entries import PantryRecord
 from snapplan.domain.plan import Plan
+from snapplan.domain.plan_contents import PlanEntry
 from snapplan.domain.prices import PriceQuote
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
@@ -105,6 +106,32 @@ class PlanRepository(Reader[Plan], Appender[Plan], Protocol):
 
     def latest(self, event_id: uuid.UUID) -> Plan | None:
         """The event's last recorded plan, or None."""
+        ...
+
+    def latest_id(self, event_id: uuid.UUID) -> uuid.UUID | None:
+        """The id of the event's last recorded plan, or None, without reading any plan's
+        targets (one indexed lookup, whatever the size of the plans)."""
+        ...
+
+    def event_of(self, plan_id: uuid.UUID) -> uuid.UUID:
+        """The event a plan is for (``PlanNotFound`` for an unknown plan), without reading its
+        targets."""
+        ...
+
+    def add_contents(self, plan_id: uuid.UUID, entries: Iterable[PlanEntry]) -> None:
+        """Stage a plan's contents: one :class:`~snapplan.domain.plan_contents.PlanEntry` per
+        snapshot the plan reaches (:func:`~snapplan.domain.plan_contents.plan_entries`), written
+        once, with the plan, in its transaction (a second call for the same plan is a
+        ``ConflictError``; a snapshot listed twice is a ``ValidationError``). Append only."""
+
+    def contents(
+        self, plan_id: uuid.UUID, naming: Iterable[uuid.UUID] | None = None
+    ) -> tuple[PlanEntry, ...] | None:
+        """The entries of a plan's contents whose snapshot id, catalog id (``source_id``) or
+        ``made_from`` is among ``naming``: one indexed lookup, whatever the size of the plan
+        (``naming`` None: every entry, for :func:`snapplan.verify_plan`). None when the plan
+        has no contents (recorded before they were kept, or with no snapshot at all): then
+        what it holds is read from its snapshots."""
         ...
 
 

@@ -97,9 +97,21 @@ def load_plan_snapshots(
     stored digests (``SnapshotIntegrityError`` on a mismatch). Without it, whatever is stored is
     returned, missing ones left out (for :func:`snapplan.verify_plan`, which reports them all).
     """
+    loaded = load_subtrees(uow, plan.snapshot_ids(), verify=verify)
+    if verify:
+        check_snapshots(plan, loaded)
+    return loaded
+
+
+def load_subtrees(
+    uow: UnitOfWork, roots: Iterable[uuid.UUID], *, verify: bool = True
+) -> dict[uuid.UUID, Snapshot]:
+    """The snapshots ``roots`` name and every snapshot below them, by id: one bulk read per
+    level. With ``verify`` a missing one is ``SnapshotNotFound``; without, it is left out.
+    (Digests are not checked here: see :func:`load_plan_snapshots`.)"""
     loaded: dict[uuid.UUID, Snapshot] = {}
     asked: set[uuid.UUID] = set()
-    todo = list(plan.snapshot_ids())
+    todo = list(dict.fromkeys(roots))
     while todo:
         asked.update(todo)
         level = (
@@ -110,6 +122,4 @@ def load_plan_snapshots(
         loaded.update((snapshot.id, snapshot) for snapshot in level)
         children = (child for snapshot in level for child in snapshot.children())
         todo = [child for child in dict.fromkeys(children) if child not in asked]
-    if verify:
-        check_snapshots(plan, loaded)
     return loaded

@@ -1,5 +1,6 @@
-"""What every ``record_*`` service does the same way: read the plan and its ledger, name things
-in the plan, replay a retried request, refuse a superseded plan, check ``amends``.
+"""What every ``record_*`` service does the same way: read the plan's event and its ledger, name
+things in the plan (reading only what the run needs: see :class:`Recording`), replay a retried
+request, refuse a superseded plan, check ``amends``.
 
 The order of the checks is the contract's (EXECUTION.md): the idempotency key first (a retry
 whose first attempt committed returns that run and writes nothing, even if the plan was
@@ -16,15 +17,20 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from snapplan.domain.ledger import check_chain, live_runs, next_seq, on_hand, voids_by_run
-from snapplan.domain.plan import Plan
 from snapplan.domain.runs import AssemblyRun, ProductionRun, Run, RunVoid, WasteRun
-from snapplan.domain.snapshots import CapturedSnapshot, Snapshot
+from snapplan.domain.snapshots import (
+    CapturedSnapshot,
+    FinishedUnitSnapshot,
+    RecipeSnapshot,
+    Snapshot,
+)
 from snapplan.domain.validators import parse_id
+from snapplan.domain.verification import check_read
 from snapplan.errors import (
     KeyReusedError,
     NotInPlanError,
@@ -40,14 +46,26 @@ R = TypeVar("R", ProductionRun, AssemblyRun, WasteRun)
 
 
 class Recording:
-    """One recording against a plan: the plan, its snapshots and its event's ledger, read once."""
+    """One recording against a plan: the plan's event and its ledger, read once, and the part
+    of the plan the run needs, read when it is named.
+
+    What the run names is found in the plan's contents
+    (:meth:`~snapplan.ports.PlanRepository.contents`, one indexed lookup) and read with the
+    snapshots below it (one bulk read per level), each checked against its digest: the cost of
+    a recording follows the run's subtree and the event's ledger, never the size of the plan.
+    A plan without contents (recorded before they were kept) is read whole, as it used to be.
+    """
 
     def __init__(self, uow: UnitOfWork, plan_id: uuid.UUID) -> None:
         self.uow = uow
-        self.plan: Plan = uow.plans.get(plan_id)
-        self.snapshots: dict[uuid.UUID, Snapshot] = load_plan_snapshots(uow, self.plan)
-        self.ledger: tuple[Run, ...] = uow.runs.for_event(self.plan.event_id)
-        check_chain(self.plan.event_id, self.ledger)
+        self.plan_id = plan_id
+        self.event_id = uow.plans.event_of(plan_id)
+        self.ledger: tuple[Run, ...] = uow.runs.for_event(self.event_id)
+        check_chain(self.event_id, self.ledger)
+        #: Every snapshot read so far (checked against its digest), by id.
+        self.snapshots: dict[uuid.UUID, Snapshot] = {}
+        # the whole plan, for a plan without contents (None: not read)
+        self._whole: dict[uuid.UUID, Snapshot] | None = None
 
     # -- naming things in the plan -------------------------------------------------------------
 
@@ -55,16 +73,67 @@ class Recording:
         """The snapshot of the plan ``value`` names: a snapshot id of one of ``kinds``, or a
         catalog id that exactly one such snapshot of the plan was taken from."""
         wanted = parse_id(value, parameter)
-        snapshot = self.snapshots.get(wanted)
-        if isinstance(snapshot, kinds):
-            return snapshot
-        taken = [
-            s for s in self.snapshots.values() if isinstance(s, kinds) and s.source_id == wanted
+        entries = self.uow.plans.contents(self.plan_id, [wanted])
+        if entries is None:
+            whole = self._read_whole()
+            snapshot = whole.get(wanted)
+            if isinstance(snapshot, kinds):
+                return snapshot
+            taken: list[S] = [
+                s for s in whole.values() if isinstance(s, kinds) and s.source_id == wanted
+            ]
+            return self._only(wanted, parameter, kinds, taken)
+        ours = {kind.kind for kind in kinds}
+        named = [e for e in entries if e.kind in ours and e.snapshot_id == wanted]
+        if not named:
+            named = [e for e in entries if e.kind in ours and e.source_id == wanted]
+        found = self.read([entry.snapshot_id for entry in named])
+        held: list[S] = [s for s in found if isinstance(s, kinds)]
+        return self._only(wanted, parameter, kinds, held)
+
+    def finished_units(self, recipe: RecipeSnapshot) -> list[FinishedUnitSnapshot]:
+        """The plan's finished unit snapshots made from ``recipe``'s snapshot."""
+        entries = self.uow.plans.contents(self.plan_id, [recipe.id])
+        if entries is None:
+            held: Iterable[Snapshot] = self._read_whole().values()
+        else:
+            held = self.read([e.snapshot_id for e in entries if e.made_from == recipe.id])
+        return [
+            s
+            for s in held
+            if isinstance(s, FinishedUnitSnapshot) and s.recipe_snapshot_id == recipe.id
         ]
+
+    def read(self, snapshot_ids: Sequence[uuid.UUID]) -> list[Snapshot]:
+        """The snapshots ``snapshot_ids`` name, read with everything below them (one bulk read
+        per level, whatever was read already left out), each checked against its digest."""
+        new: dict[uuid.UUID, Snapshot] = {}
+        known = self.snapshots
+        todo = [i for i in dict.fromkeys(snapshot_ids) if i not in known]
+        while todo:
+            level = self.uow.snapshots.get_many(todo)
+            new.update((snapshot.id, snapshot) for snapshot in level)
+            below = (child for snapshot in level for child in snapshot.children())
+            todo = [c for c in dict.fromkeys(below) if c not in known and c not in new]
+        if new:
+            check_read({**known, **new}, f"plan {self.plan_id}")
+            known.update(new)
+        return [known[i] for i in snapshot_ids]
+
+    def _read_whole(self) -> dict[uuid.UUID, Snapshot]:
+        """Every snapshot of a plan without contents (checked as every service checks them)."""
+        if self._whole is None:
+            self._whole = load_plan_snapshots(self.uow, self.uow.plans.get(self.plan_id))
+            self.snapshots.update(self._whole)
+        return self._whole
+
+    def _only(
+        self, wanted: uuid.UUID, parameter: str, kinds: tuple[type[S], ...], taken: list[S]
+    ) -> S:
         if not taken:
             what = " or ".join(kind.kind.value.replace("_", " ") for kind in kinds)
             raise NotInPlanError(
-                wanted, f"plan {self.plan.id} holds no {what} {wanted} ({parameter})"
+                wanted, f"plan {self.plan_id} holds no {what} {wanted} ({parameter})"
             )
         if len(taken) > 1:
             listed = ", ".join(f"{s.name!r} {s.id}" for s in taken)
@@ -94,9 +163,9 @@ class Recording:
 
     def require_latest(self) -> None:
         """``SupersededPlanError`` unless the plan is its event's latest."""
-        latest = self.uow.plans.latest(self.plan.event_id)
-        if latest is not None and latest.id != self.plan.id:
-            raise SupersededPlanError(self.plan.id, latest.id)
+        latest = self.uow.plans.latest_id(self.event_id)
+        if latest is not None and latest != self.plan_id:
+            raise SupersededPlanError(self.plan_id, latest)
 
     def check_amends(self, amends: uuid.UUID | None) -> None:
         """``amends`` must name a voided run of this event."""
@@ -131,8 +200,8 @@ class Recording:
         carries: the next ``seq``, and its ``digest`` chained to the last entry read."""
         return kind.after(
             self.ledger[-1] if self.ledger else None,
-            event_id=self.plan.event_id,
-            plan_id=self.plan.id,
+            event_id=self.event_id,
+            plan_id=self.plan_id,
             seq=next_seq(self.ledger),
             recorded_at=now,
             key=key,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -13,6 +13,7 @@ from snapplan.domain.capture import Capture
 from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.limits import Limits
 from snapplan.domain.plan import Plan
+from snapplan.domain.plan_contents import PlanEntry, plan_entries
 from snapplan.domain.snapshots import FinishedGoodSnapshot, RecipeSnapshot, Snapshot
 from snapplan.domain.validators import new_id, parse_id
 from snapplan.domain.verification import plan_root_digest
@@ -20,7 +21,7 @@ from snapplan.ports.clock import Clock
 from snapplan.ports.unit_of_work import UnitOfWork
 from snapplan.services import _arguments as arguments
 from snapplan.services._atomic import atomic
-from snapplan.services._loading import load_for_capture
+from snapplan.services._loading import load_for_capture, load_subtrees
 
 
 @attrs.frozen
@@ -104,6 +105,7 @@ def create_plan(
         # target changed, so two concurrent re-plans cannot both record a plan.
         uow.events.update(linked_event)
         uow.plans.add(plan)
+        uow.plans.add_contents(plan.id, _contents(uow, plan, capture.snapshots))
         uow.commit()
     digests = {s.id: s.digest for s in (*linked.values(), *capture.snapshots)}
     return PlanResult(
@@ -113,6 +115,15 @@ def create_plan(
         len(capture.snapshots),
         plan_root_digest(plan, digests),
     )
+
+
+def _contents(uow: UnitOfWork, plan: Plan, captured: Sequence[Snapshot]) -> tuple[PlanEntry, ...]:
+    """Every snapshot ``plan`` reaches, listed (its contents, for the recorders): the ones this
+    call captured, and those below the targets it kept linked (read level by level)."""
+    new = {snapshot.id for snapshot in captured}
+    kept = [i for i in plan.snapshot_ids() if i not in new]
+    below = load_subtrees(uow, kept, verify=False) if kept else {}
+    return plan_entries([*captured, *below.values()])
 
 
 def _linked_snapshots(uow: UnitOfWork, event: Event) -> dict[uuid.UUID, Snapshot]:

@@ -108,11 +108,6 @@ def _finished_unit(
     recording: Recording, recipe: RecipeSnapshot, wanted: uuid.UUID | str | None
 ) -> FinishedUnitSnapshot | None:
     """The finished unit the batches were made as (see :func:`record_production`)."""
-    units = [
-        s
-        for s in recording.snapshots.values()
-        if isinstance(s, FinishedUnitSnapshot) and s.recipe_snapshot_id == recipe.id
-    ]
     if wanted is not None:
         unit = recording.find(wanted, "finished_unit_id", FinishedUnitSnapshot)
         if unit.recipe_snapshot_id != recipe.id:
@@ -120,6 +115,7 @@ def _finished_unit(
                 f"finished_unit_id: {unit.name!r} is made from another recipe than {recipe.name!r}"
             )
         return unit
+    units = recording.finished_units(recipe)
     if len(units) > 1:
         listed = ", ".join(f"{u.name!r} ({u.source_id})" for u in units)
         raise ValidationError(

@@ -10,6 +10,7 @@ from snapplan.domain.verification import (
     Problem,
     ProblemKind,
     Verification,
+    contents_problems,
     find_problems,
     ledger_problems,
     plan_root_digest,
@@ -26,7 +27,8 @@ def verify_plan(
     uow: UnitOfWork, plan_id: uuid.UUID | str, *, expected_root: str | None = None
 ) -> Verification:
     """Check a whole plan: every snapshot against its digest, every snapshot and child present,
-    and every run of its event's ledger against its link in the hash chain, none missing.
+    its contents listing exactly what it reaches (``contents_mismatch``), and every run of its
+    event's ledger against its link in the hash chain, none missing.
 
     Reports every problem at once (``.ok``, ``.problems``) instead of stopping at the first,
     as the other services do (``SnapshotIntegrityError``, ``LedgerIntegrityError``): a ledger
@@ -57,8 +59,11 @@ def verify_plan(
     with uow:
         plan = uow.plans.get(plan_id)
         snapshots = load_plan_snapshots(uow, plan, verify=False)
+        listed = uow.plans.contents(plan.id)
         ledger = uow.runs.for_event(plan.event_id)
     problems = find_problems(plan, snapshots)
+    if listed is not None:  # (a plan made before plans kept their contents has none)
+        problems.extend(contents_problems(plan, snapshots, listed))
     root = None
     if all(i in snapshots for i in plan.snapshot_ids()):
         root = plan_root_digest(plan, {i: s.digest for i, s in snapshots.items()})

@@ -61,11 +61,11 @@ def void_run(
         short = void_shortages(run, on_hand(live_runs(ledger)), _names(uow, run))
         if short and not allow_shortage:
             raise ShortageError(short, f"voiding run {run.seq} ({run.name})")
-        latest = uow.plans.latest(run.event_id)
+        latest = uow.plans.latest_id(run.event_id)
         void = RunVoid.after(
             ledger[-1] if ledger else None,
             event_id=run.event_id,
-            plan_id=latest.id if latest is not None else run.plan_id,
+            plan_id=latest if latest is not None else run.plan_id,
             seq=next_seq(ledger),
             recorded_at=now,
             by=by,

@@ -87,9 +87,14 @@ def test_every_uuid_valued_column_is_an_id_column() -> None:
         ("snapplan_snapshots", "source_id"),
         ("snapplan_finished_units", "recipe_id"),
     } <= set(ID_COLUMNS)
-    # Every table of rows has an id; the one of schema versions is keyed by the version.
-    rows = set(metadata.tables) - {schema_versions.name}
+    # Every table of rows has an id; the one of schema versions is keyed by the version, a
+    # plan's contents by plan and snapshot (both ids).
+    rows = set(metadata.tables) - {schema_versions.name, "snapplan_plan_contents"}
     assert {table for table, column in ID_COLUMNS if column == "id"} == rows
+    assert {
+        ("snapplan_plan_contents", "plan_id"),
+        ("snapplan_plan_contents", "snapshot_id"),
+    } <= set(ID_COLUMNS)
 
 
 def other_spellings(canonical: str) -> dict[str, Any]:
@@ -108,7 +113,7 @@ def other_spellings(canonical: str) -> dict[str, Any]:
 def a_new_row(connection: sa.Connection, table: str) -> dict[str, Any]:
     """A copy of one stored row of ``table``, with what must be unique made new."""
     row = dict(connection.exec_driver_sql(f"SELECT * FROM {table} LIMIT 1").mappings().one())
-    row["id"] = uuid.uuid4().hex
+    row[identity(table)] = uuid.uuid4().hex
     if table in ("snapplan_runs", "snapplan_prices", "snapplan_pantry"):
         row["seq"] += 1000
     if "key" in row:
@@ -116,6 +121,12 @@ def a_new_row(connection: sa.Connection, table: str) -> dict[str, Any]:
     if table == "snapplan_plans":
         del row["seq"]  # a new one, from the rowid
     return row
+
+
+def identity(table: str) -> str:
+    """The column that makes a row of ``table`` new (a plan's contents are one row per plan
+    and snapshot: no id of their own)."""
+    return "snapshot_id" if table == "snapplan_plan_contents" else "id"
 
 
 def insert(connection: sa.Connection, table: str, row: dict[str, Any]) -> None:
@@ -141,7 +152,7 @@ def test_sqlite_refuses_any_other_spelling_of_an_id(
         with refused, store.engine.begin() as connection:
             insert(connection, table, {**row, column: value})
         with store.engine.connect() as connection:
-            copies = f"SELECT count(*) FROM {table} WHERE id = :id"
+            copies = f"SELECT count(*) FROM {table} WHERE {identity(table)} = :{identity(table)}"
             assert connection.execute(sa.text(copies), row).scalar_one() == 0, spelling
 
 
@@ -166,7 +177,8 @@ def test_mariadb_refuses_any_other_spelling_of_an_id(mariadb_factory: SqliteFact
             with refused, store.engine.begin() as connection:
                 insert(connection, table, {**row, column: value})
             with store.engine.connect() as connection:
-                copies = f"SELECT count(*) FROM {table} WHERE id = :id"
+                key = identity(table)
+                copies = f"SELECT count(*) FROM {table} WHERE {key} = :{key}"
                 assert connection.execute(sa.text(copies), row).scalar_one() == 0, spelling
             spellings += 1
     assert spellings == 5 * len(ID_COLUMNS)

@@ -40,9 +40,9 @@ from snapplan.testing.catalog import save
 
 APPEND_ONLY = [table.name for table in IMMUTABLE_TABLES]
 REFUSED = [
-    "UPDATE {table} SET id = id",
+    "UPDATE {table} SET {key} = {key}",
     "DELETE FROM {table}",
-    "DELETE FROM {table} WHERE id IN (SELECT id FROM {table})",
+    "DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table})",
 ]
 
 
@@ -101,8 +101,13 @@ def test_raw_sql_cannot_update_or_delete_snapshots_and_plans(
     before = row_counts(sql_store.engine)
     assert before[table] > 0
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), sql_store.engine.begin() as conn:
-        conn.execute(sa.text(statement.format(table=table)))
+        conn.execute(sa.text(statement.format(table=table, key=_key(table))))
     assert row_counts(sql_store.engine) == before
+
+
+def _key(table: str) -> str:
+    """A column of ``table`` to update or delete by (a plan's contents have no ``id``)."""
+    return "plan_id" if table == "snapplan_plan_contents" else "id"
 
 
 EMPTYING = {
@@ -131,8 +136,9 @@ def test_raw_sql_cannot_empty_an_append_only_table(sql_store: SqlStore, table: s
     for statement in EMPTYING[sql_store.engine.dialect.name]:
         refused = pytest.raises(sa.exc.DBAPIError, match="append-only")
         with refused, sql_store.engine.begin() as conn:
-            conn.execute(sa.text(statement.format(table=table)))
+            conn.execute(sa.text(statement.format(table=table, key=_key(table))))
     assert row_counts(sql_store.engine) == before
+
     assert plan_progress(sql_store.unit_of_work(), plan_id) == progress
     assert verify_plan(sql_store.unit_of_work(), plan_id).ok
 

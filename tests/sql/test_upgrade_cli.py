@@ -79,7 +79,7 @@ def test_upgrade_upgrades_then_has_nothing_to_do(old_file: Path) -> None:
         "  computed the digests of 8 runs (the ledger's hash chain)",
         "  brought the tables of release 0.1.0 to this version (ingredients and material units "
         "have no measures yet)",
-        "  created the tables of products, prices and the pantry",
+        "  created the tables of products, prices, the pantry and plans' contents",
         "  installed the append-only triggers of this version",
     ]
     again = run_snapplan("upgrade", "--db", old_file, cwd=old_file.parent, check=True)

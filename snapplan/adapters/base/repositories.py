@@ -3,7 +3,8 @@
 - :class:`Records`: reads (``get``, ``get_many``, ``find_many``, ``count``, ``all``);
 - :class:`AppendOnlyRecords`: adds ``add`` and ``add_many`` (snapshots and plans stop here);
 - :class:`CatalogRecords`: adds the optimistic ``update`` and ``remove``;
-- :class:`PlanRecords`: adds ``for_event`` and ``latest``.
+- :class:`PlanRecords`: adds ``for_event``, ``latest`` and the lookups that read no plan's
+  targets (``latest_id``, ``event_of``, a plan's ``contents``).
 
 Every call checks its arguments first (an id is a ``uuid.UUID``: anything else is a
 ``TypeError`` naming the parameter, before any I/O), then the unit of work (entered, in its own
@@ -18,15 +19,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar, cast
 
 import attrs
 
 from snapplan.adapters.base.guard import Guard
-from snapplan.adapters.base.table import Table
+from snapplan.adapters.base.table import PlanTable, Table
 from snapplan.domain.catalog import Definition, Ingredient, MaterialUnit
 from snapplan.domain.ledger import check_new_links
 from snapplan.domain.plan import Plan
+from snapplan.domain.plan_contents import PlanEntry
 from snapplan.domain.products import Product
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
@@ -260,8 +262,77 @@ class PlanRecords(AppendOnlyRecords[Plan]):
 
     def latest(self, event_id: uuid.UUID) -> Plan | None:
         """The event's last recorded plan, or None."""
-        plans = self.for_event(event_id)
-        return plans[-1] if plans else None
+        latest = self.latest_id(event_id)
+        return None if latest is None else self.get(latest)
+
+    def latest_id(self, event_id: uuid.UUID) -> uuid.UUID | None:
+        """The id of the event's last recorded plan, or None (no plan's targets read)."""
+        _check_id(event_id, "event_id")
+        self._guard.require_active()
+        plans = self._plans
+        if plans is None:
+            recorded = self._table.where("event_id", event_id)
+            return recorded[-1].id if recorded else None
+        return plans.latest_id(event_id)
+
+    def event_of(self, plan_id: uuid.UUID) -> uuid.UUID:
+        """The plan's event (``PlanNotFound``), without reading its targets."""
+        _check_id(plan_id, "plan_id")
+        self._guard.require_active()
+        plans = self._plans
+        if plans is None:
+            plan = self._table.fetch([plan_id]).get(plan_id)
+            event_id = None if plan is None else plan.event_id
+        else:
+            event_id = plans.event_of(plan_id)
+        if event_id is None:
+            raise self._spec.not_found(plan_id)
+        return event_id
+
+    def add_contents(self, plan_id: uuid.UUID, entries: Iterable[PlanEntry]) -> None:
+        """Stage a plan's contents, once (see
+        :meth:`snapplan.ports.PlanRepository.add_contents`)."""
+        _check_id(plan_id, "plan_id")
+        self._guard.require_writable()
+        if isinstance(entries, (str, bytes)) or not isinstance(entries, Iterable):
+            raise TypeError(
+                f"entries must be an iterable of PlanEntry, not {type(entries).__name__}"
+            )
+        batch = list(entries)
+        seen: set[uuid.UUID] = set()
+        for entry in batch:
+            if not isinstance(entry, PlanEntry):
+                raise ValidationError(
+                    f"a plan's contents are PlanEntry values, not {type(entry).__name__}"
+                )
+            if entry.snapshot_id in seen:
+                raise ValidationError(
+                    f"plan {plan_id}: snapshot {entry.snapshot_id} is listed twice in its contents"
+                )
+            seen.add(entry.snapshot_id)
+        plans = self._plans
+        if batch and plans is not None:
+            plans.insert_contents(plan_id, batch)
+
+    def contents(
+        self, plan_id: uuid.UUID, naming: Iterable[uuid.UUID] | None = None
+    ) -> tuple[PlanEntry, ...] | None:
+        """The plan's entries named by ``naming`` (snapshot, catalog or ``made_from`` id; None:
+        all), or None when the plan has no contents."""
+        _check_id(plan_id, "plan_id")
+        wanted = None if naming is None else list(dict.fromkeys(_ids(naming, "naming")))
+        self._guard.require_active()
+        plans = self._plans
+        found = None if plans is None else plans.find_contents(plan_id, wanted)
+        return None if found is None else tuple(found)
+
+    @property
+    def _plans(self) -> PlanTable | None:
+        """The table as a :class:`PlanTable`, or None for a store's table that is only a
+        :class:`Table` (a host's own store written before plans kept their contents: its plans
+        have none, and are read whole)."""
+        table = self._table
+        return cast("PlanTable", table) if hasattr(table, "find_contents") else None
 
 
 class RunRecords(AppendOnlyRecords[Run]):

@@ -12,6 +12,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
+from snapplan.domain.plan import Plan
+from snapplan.domain.plan_contents import PlanEntry
+
 T = TypeVar("T")
 
 
@@ -46,4 +49,27 @@ class Table(Protocol[T]):
     def where(self, column: str, value: uuid.UUID) -> list[T]:
         """The records whose ``column`` equals ``value``, in the order they were recorded
         (append-only tables only)."""
+        ...
+
+
+class PlanTable(Table[Plan], Protocol):
+    """The plans' table, with the lookups that spare reading a plan's targets and its
+    contents (see :meth:`snapplan.ports.PlanRepository.contents`)."""
+
+    def event_of(self, plan_id: uuid.UUID) -> uuid.UUID | None:
+        """The plan's event id, or None for an unknown plan."""
+        ...
+
+    def latest_id(self, event_id: uuid.UUID) -> uuid.UUID | None:
+        """The id of the event's last recorded plan, or None."""
+        ...
+
+    def insert_contents(self, plan_id: uuid.UUID, entries: Sequence[PlanEntry]) -> None:
+        """Add a plan's contents (``ConflictError`` if it has some already, now or at commit)."""
+
+    def find_contents(
+        self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID] | None
+    ) -> list[PlanEntry] | None:
+        """The plan's entries whose snapshot, source or ``made_from`` id is among ``naming``
+        (no repeats; None: every entry); None when the plan has no contents at all."""
         ...

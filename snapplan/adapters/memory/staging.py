@@ -15,13 +15,17 @@ from contextlib import contextmanager
 from typing import Any, Final
 
 from snapplan.adapters.memory.state import (
+    CONTENTS,
     REMOVED,
+    TABLES,
     CommittedState,
+    PlanContents,
     stored_version,
     unique_key,
 )
+from snapplan.domain.plan_contents import PlanEntry
 from snapplan.errors import ConflictError
-from snapplan.ports.unit_of_work import REPOSITORY_NAMES, RepositorySpec
+from snapplan.ports.unit_of_work import RepositorySpec
 
 _MISSING: Final[Any] = object()
 
@@ -31,9 +35,9 @@ class Staging:
 
     def __init__(self, state: CommittedState) -> None:
         self.state = state
-        self._overlay: dict[str, dict[uuid.UUID, Any]] = {t: {} for t in REPOSITORY_NAMES}
+        self._overlay: dict[str, dict[uuid.UUID, Any]] = {t: {} for t in TABLES}
         # table -> id -> the version seen committed (None: absent), for every id touched
-        self._expected: dict[str, dict[uuid.UUID, int | None]] = {t: {} for t in REPOSITORY_NAMES}
+        self._expected: dict[str, dict[uuid.UUID, int | None]] = {t: {} for t in TABLES}
         # Undo journal for savepoints, one entry per staging call (a batch of 30,000 snapshots
         # is one entry, not 30,000 tuples): (table, ids, their previous overlay entries,
         # whether each had an expectation already).
@@ -212,3 +216,30 @@ class MemoryTable:
             if item is not REMOVED and getattr(item, column) == value
         ]
         return records
+
+
+class MemoryPlanTable(MemoryTable):
+    """The plans' records, with their contents (a :class:`~snapplan.adapters.base.PlanTable`)."""
+
+    def event_of(self, plan_id: uuid.UUID) -> uuid.UUID | None:
+        """The plan's event id, or None."""
+        plan = self.fetch([plan_id]).get(plan_id)
+        return None if plan is None else plan.event_id
+
+    def latest_id(self, event_id: uuid.UUID) -> uuid.UUID | None:
+        """The id of the event's last recorded plan, or None."""
+        plans = self.where("event_id", event_id)
+        return plans[-1].id if plans else None
+
+    def insert_contents(self, plan_id: uuid.UUID, entries: Sequence[PlanEntry]) -> None:
+        """Stage the plan's contents (``ConflictError`` if it has some)."""
+        if self._staging.current(CONTENTS, plan_id) is not None:
+            raise ConflictError(f"plan {plan_id} has its contents already")
+        self._staging.stage(CONTENTS, [plan_id], [PlanContents(plan_id, entries)])
+
+    def find_contents(
+        self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID] | None
+    ) -> list[PlanEntry] | None:
+        """The plan's entries named by ``naming``; None when it has no contents."""
+        contents = self._staging.current(CONTENTS, plan_id)
+        return None if contents is None else contents.find(naming)

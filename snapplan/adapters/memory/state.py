@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from snapplan.domain.plan_contents import PlanEntry
 from snapplan.errors import ConflictError
 from snapplan.ports.unit_of_work import REPOSITORIES, REPOSITORY_NAMES
 
 #: Marks an id removed in a unit of work's staged changes.
 REMOVED: Final[Any] = object()
+
+#: The table of plans' contents (not a repository: reached through ``uow.plans``), one
+#: :class:`PlanContents` per plan id.
+CONTENTS: Final = "plan_contents"
+
+#: Every table of the memory store: one per repository, and the plans' contents.
+TABLES: Final = (*REPOSITORY_NAMES, CONTENTS)
 
 #: Columns of append-only tables that ``where`` looks up, kept as indexes in recording order
 #: (each repository's ``RepositorySpec.indexed``).
@@ -24,6 +32,27 @@ INDEXED: Final[Mapping[str, tuple[str, ...]]] = {
 UNIQUE: Final[Mapping[str, tuple[tuple[str, ...], ...]]] = {
     spec.name: spec.unique for spec in REPOSITORIES if spec.unique
 }
+
+
+class PlanContents:
+    """One plan's contents, each entry filed under every id that names it (its snapshot id,
+    its catalog id and its ``made_from``), so a lookup costs the same in any plan."""
+
+    def __init__(self, plan_id: uuid.UUID, entries: Sequence[PlanEntry]) -> None:
+        self.id = plan_id
+        self.entries = tuple(entries)
+        self.named: dict[uuid.UUID, list[PlanEntry]] = {}
+        for entry in entries:
+            for name in dict.fromkeys((entry.snapshot_id, entry.source_id, entry.made_from)):
+                if name is not None:
+                    self.named.setdefault(name, []).append(entry)
+
+    def find(self, naming: Sequence[uuid.UUID] | None) -> list[PlanEntry]:
+        """The entries named by any of ``naming`` (None: all), each once."""
+        if naming is None:
+            return list(self.entries)
+        found = (entry for name in naming for entry in self.named.get(name, ()))
+        return list({entry.snapshot_id: entry for entry in found}.values())
 
 
 def unique_key(item: Any, columns: tuple[str, ...]) -> tuple[Any, ...] | None:
@@ -46,7 +75,7 @@ class CommittedState:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.tables: dict[str, dict[uuid.UUID, Any]] = {name: {} for name in REPOSITORY_NAMES}
+        self.tables: dict[str, dict[uuid.UUID, Any]] = {name: {} for name in TABLES}
         # (table, column) -> value -> ids in recording order
         self.indexes: dict[tuple[str, str], dict[uuid.UUID, list[uuid.UUID]]] = {
             (table, column): {} for table, columns in INDEXED.items() for column in columns

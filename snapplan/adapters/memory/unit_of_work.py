@@ -6,7 +6,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from snapplan.adapters.base.unit_of_work import BaseUnitOfWork
-from snapplan.adapters.memory.staging import MemoryTable, Staging
+from snapplan.adapters.memory.staging import MemoryPlanTable, MemoryTable, Staging
 from snapplan.ports.unit_of_work import RepositorySpec
 
 if TYPE_CHECKING:
@@ -25,6 +25,8 @@ class MemoryUnitOfWork(BaseUnitOfWork):
         super().__init__()
 
     def _table(self, spec: RepositorySpec) -> MemoryTable:
+        if spec.name == "plans":
+            return MemoryPlanTable(self._staging, spec)
         return MemoryTable(self._staging, spec)
 
     def _begin(self) -> None:

@@ -6,7 +6,8 @@ What changed, found by comparing the tables release 0.1.0 wrote (``tests/fixture
 - ``snapplan_ingredients`` and ``snapplan_material_units`` gained ``measures`` (JSON, not
   null): ``[]``, none known, for every stored one;
 - the tables ``snapplan_products``, ``snapplan_prices`` and ``snapplan_pantry`` (the last two
-  append-only) and ``snapplan_schema_versions`` are new;
+  append-only), ``snapplan_plan_contents`` (append-only; left empty: a plan without contents
+  is read whole, as release 0.1.0 read every plan) and ``snapplan_schema_versions`` are new;
 - every run's document gained its ``digest``, its link in the event's hash chain
   (:mod:`snapplan.domain.chain`): computed here for every stored run, event by event in ledger
   order, so that the chain verifies afterwards exactly as if the runs had been recorded now;
@@ -45,7 +46,13 @@ TABLES_OF_RELEASE_0_1_0: Final = (
 )
 
 #: The tables this version adds.
-NEW_TABLES: Final = (schema.products, schema.prices, schema.pantry, schema.schema_versions)
+NEW_TABLES: Final = (
+    schema.products,
+    schema.prices,
+    schema.pantry,
+    schema.plan_contents,
+    schema.schema_versions,
+)
 
 #: What the new columns hold in the rows that were stored before them.
 FILL: Final[dict[str, Any]] = {"measures": []}
@@ -73,7 +80,7 @@ def upgrade_to_2(connection: sa.Connection, dialect: Dialect) -> list[str]:
     )
     for table in NEW_TABLES:
         table.create(connection, checkfirst=True)
-    done.append("created the tables of products, prices and the pantry")
+    done.append("created the tables of products, prices, the pantry and plans' contents")
     for table in schema.IMMUTABLE_TABLES:
         for statement in dialect.immutability_ddl(table):
             connection.exec_driver_sql(statement)

@@ -21,8 +21,11 @@ Design:
   idempotency ``key`` (unique where set).
 - ``snapplan_schema_versions`` says which version of these tables the database holds
   (:mod:`snapplan.adapters.sql.versions`; :func:`snapplan.adapters.sql.upgrade` moves it on).
-- Snapshots, plans, runs, prices and the pantry are append-only in the database itself:
-  :func:`immutability_ddl` is attached to their ``after_create`` events, so
+- A plan's contents (every snapshot it reaches, with the catalog id it was taken from) live in
+  ``snapplan_plan_contents``, beside the plan, so a recorder finds one snapshot of a plan
+  without reading the others.
+- Snapshots, plans, plans' contents, runs, prices and the pantry are append-only in the
+  database itself: :func:`immutability_ddl` is attached to their ``after_create`` events, so
   ``metadata.create_all`` installs the triggers.
 - Every id column (``id`` and every column holding an id: ``event_id``, ``plan_id``, ...) admits
   only the canonical spelling of an id, where the engine's uuid type does not ensure it itself
@@ -146,6 +149,22 @@ plans: Final = sa.Table(
     sa.Index("ix_snapplan_plans_event_seq", "event_id", "seq"),
 )
 
+# What each plan reaches, one row per snapshot (snapplan.domain.plan_contents): a recorder finds
+# the snapshot an id names in a plan, and a recipe's finished units, by an indexed lookup, never
+# by reading the whole plan. Written with the plan; a plan without rows (recorded before this
+# table existed) is read from its snapshots instead.
+plan_contents: Final = sa.Table(
+    "snapplan_plan_contents",
+    metadata,
+    sa.Column("plan_id", sa.Uuid(), primary_key=True),
+    sa.Column("snapshot_id", sa.Uuid(), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("source_id", sa.Uuid(), nullable=False),
+    sa.Column("made_from", sa.Uuid(), nullable=True),
+    sa.Index("ix_snapplan_plan_contents_source", "plan_id", "source_id"),
+    sa.Index("ix_snapplan_plan_contents_made_from", "plan_id", "made_from"),
+)
+
 runs: Final = sa.Table(
     "snapplan_runs",
     metadata,
@@ -224,7 +243,7 @@ schema_versions: Final = sa.Table(
 )
 
 #: The append-only tables: the database refuses UPDATE, DELETE, replacing inserts and TRUNCATE.
-IMMUTABLE_TABLES: Final = (snapshots, plans, runs, prices, pantry)
+IMMUTABLE_TABLES: Final = (snapshots, plans, plan_contents, runs, prices, pantry)
 
 
 def immutability_ddl(dialect_name: str) -> list[str]:
@@ -239,7 +258,7 @@ def immutability_ddl(dialect_name: str) -> list[str]:
     manage their schema with Alembic migrations.
 
     >>> len(immutability_ddl("sqlite"))
-    15
+    18
     """
     dialect = dialect_named(dialect_name)
     return [

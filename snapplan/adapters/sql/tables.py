@@ -16,7 +16,10 @@ import sqlalchemy as sa
 
 from snapplan.adapters.sql._decoding import Reading
 from snapplan.adapters.sql.rows import Codec
+from snapplan.adapters.sql.schema import plan_contents
 from snapplan.adapters.sql.session import Session
+from snapplan.domain.plan_contents import PlanEntry
+from snapplan.errors import PersistenceError
 
 
 class SqlTable:
@@ -91,3 +94,89 @@ class SqlTable:
         statement = self._select().where(self._table.c[column] == value).order_by(self._order)
         reading = self._reading
         return [self._codec.item(row, reading) for row in self._session.read(statement)]
+
+
+class SqlPlanTable(SqlTable):
+    """The plans' table, with their contents (a :class:`~snapplan.adapters.base.PlanTable`)."""
+
+    def event_of(self, plan_id: uuid.UUID) -> uuid.UUID | None:
+        """``SELECT event_id ... WHERE id = :id`` (the targets are not read)."""
+        table = self._table
+        return self._uuid(
+            self._session.read(sa.select(table.c.event_id).where(table.c.id == plan_id)).scalar()
+        )
+
+    def latest_id(self, event_id: uuid.UUID) -> uuid.UUID | None:
+        """The id of the event's plan with the highest ``seq`` (one indexed lookup)."""
+        table = self._table
+        statement = (
+            sa.select(table.c.id)
+            .where(table.c.event_id == event_id)
+            .order_by(table.c.seq.desc())
+            .limit(1)
+        )
+        return self._uuid(self._session.read(statement).scalar())
+
+    def insert_contents(self, plan_id: uuid.UUID, entries: Sequence[PlanEntry]) -> None:
+        """One ``executemany`` into ``snapplan_plan_contents``."""
+        rows = [
+            {
+                "plan_id": plan_id,
+                "snapshot_id": entry.snapshot_id,
+                "kind": entry.kind.value,
+                "source_id": entry.source_id,
+                "made_from": entry.made_from,
+            }
+            for entry in entries
+        ]
+        with self._session.write() as connection:
+            connection.execute(plan_contents.insert(), rows)
+
+    def find_contents(
+        self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID] | None
+    ) -> list[PlanEntry] | None:
+        """The plan's rows whose snapshot, source or ``made_from`` id is among ``naming`` (one
+        statement, a ``UNION`` of a lookup on each column's index); when there is none, whether
+        the plan has rows at all (one more)."""
+        table = plan_contents
+        found: list[PlanEntry] = []
+        columns = (table.c.snapshot_id, table.c.kind, table.c.source_id, table.c.made_from)
+        statement: sa.Select[Any] | sa.CompoundSelect[Any] | None = None
+        if naming is None:
+            statement = sa.select(*columns).where(table.c.plan_id == plan_id)
+        elif naming:
+            # one SELECT per column, each on its own index (an OR of the three would make
+            # the engine scan every row of the plan); the ids bound as the dialect binds a
+            # bulk read's (an expanding IN leaves a reference cycle per read)
+            any_of = self._session.dialect.any_of
+            statement = sa.union(
+                *(
+                    sa.select(*columns).where(
+                        table.c.plan_id == plan_id,
+                        by == naming[0] if len(naming) == 1 else any_of(by, naming),
+                    )
+                    for by in (table.c.snapshot_id, table.c.source_id, table.c.made_from)
+                )
+            )
+        if statement is not None:
+            try:
+                found = [
+                    PlanEntry(row.snapshot_id, row.kind, row.source_id, row.made_from)
+                    for row in self._session.read(statement)
+                ]
+            except (ValueError, TypeError) as error:
+                raise PersistenceError(
+                    f"the stored contents of plan {plan_id} could not be read back: {error}"
+                ) from error
+        if found or naming is None:
+            return found or None
+        held = self._session.read(
+            sa.select(sa.literal_column("1")).where(table.c.plan_id == plan_id).limit(1)
+        ).scalar()
+        return None if held is None else found
+
+    @staticmethod
+    def _uuid(value: Any) -> uuid.UUID | None:
+        if value is None or isinstance(value, uuid.UUID):
+            return value
+        raise PersistenceError(f"a stored id could not be read back: {value!r:.60}")

@@ -15,7 +15,7 @@ from snapplan.adapters.base.unit_of_work import BaseUnitOfWork
 from snapplan.adapters.sql._decoding import Reading
 from snapplan.adapters.sql.rows import CODECS
 from snapplan.adapters.sql.session import Session
-from snapplan.adapters.sql.tables import SqlTable
+from snapplan.adapters.sql.tables import SqlPlanTable, SqlTable
 from snapplan.errors import UnitOfWorkError
 from snapplan.ports.unit_of_work import RepositorySpec
 
@@ -64,7 +64,8 @@ class SqlUnitOfWork(BaseUnitOfWork):
         return self._session.connection
 
     def _table(self, spec: RepositorySpec) -> SqlTable:
-        return SqlTable(self._session, CODECS[spec.name], self._reading)
+        made = SqlPlanTable if spec.name == "plans" else SqlTable
+        return made(self._session, CODECS[spec.name], self._reading)
 
     def _begin(self) -> None:
         if self._store.disposed:
