@@ -56,9 +56,10 @@ class Definition:
 
 
 def _measures(instance: Any, attribute: Any, value: Any) -> None:
-    """attrs validator: a tuple of :class:`Measure` that form a forest (never contradict)."""
+    """attrs validator: a tuple of :class:`Measure` that form a forest (never contradict);
+    the problem names the item (its ``name`` is validated before its ``measures``)."""
     elements_of(Measure)(instance, attribute, value)
-    problem = forest_problem(value)
+    problem = forest_problem(value, of=instance.name)
     if problem is not None:
         raise fail(instance, attribute, problem)
 

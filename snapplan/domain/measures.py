@@ -75,11 +75,16 @@ class Measure:
         )
 
 
-def forest_problem(measures: Sequence[Measure]) -> str | None:
-    """What makes ``measures`` contradict themselves (None when they form a forest).
+def forest_problem(measures: Sequence[Measure], of: str | None = None) -> str | None:
+    """What makes ``measures`` contradict themselves (None when they form a forest), naming
+    the item they are ``of`` when given.
 
     Each measure joins two dimensions; a measure that joins two dimensions already joined by
     the measures before it closes a loop: two paths between them, two possible answers.
+
+    >>> flour = [Measure(1, "cup", 120, "g"), Measure(1, "cup", 125, "g")]
+    >>> forest_problem(flour, of="Flour").split(" give ")[0]
+    "measures '1 cup = 120 g'; '1 cup = 125 g' of 'Flour'"
     """
     parent: dict[str, str] = {}
 
@@ -93,8 +98,9 @@ def forest_problem(measures: Sequence[Measure]) -> str | None:
         if left == right:
             loop = _path(*measure.dimensions, measures[:index]) or []
             listed = "; ".join(f"'{m}'" for m in [*(step for step, _ in loop), measure])
+            item = "" if of is None else f" of {of!r}"
             return (
-                f"measures {listed} give two ways to convert between "
+                f"measures {listed}{item} give two ways to convert between "
                 f"{_shown_dimension(measure.dimensions[0])} and "
                 f"{_shown_dimension(measure.dimensions[1])}: keep one"
             )

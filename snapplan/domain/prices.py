@@ -49,14 +49,20 @@ def to_currency(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def currency_problem(value: Any) -> str | None:
+    """What keeps ``value`` from being a currency code of ISO 4217 (None when it is one)."""
+    if not isinstance(value, str) or len(value) != 3 or not value.isascii() or not value.isupper():
+        return f"must be three upper-case letters (EUR), not {value!r:.20}"
+    if value not in CURRENCIES:
+        return f"{value!r} is not a currency code of ISO 4217"
+    return None
+
+
 def currency_code(instance: Any, attribute: Any, value: Any) -> None:
     """attrs validator: three upper-case letters naming a currency of ISO 4217."""
-    if not isinstance(value, str) or len(value) != 3 or not value.isascii() or not value.isupper():
-        raise fail(
-            instance, attribute, f"must be three upper-case letters (EUR), not {value!r:.20}"
-        )
-    if value not in CURRENCIES:
-        raise fail(instance, attribute, f"{value!r} is not a currency code of ISO 4217")
+    problem = currency_problem(value)
+    if problem is not None:
+        raise fail(instance, attribute, problem)
 
 
 @attrs.frozen(kw_only=True)

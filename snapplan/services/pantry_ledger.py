@@ -19,9 +19,12 @@ Every service takes a fresh or an entered unit of work, as :func:`snapplan.creat
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
-from collections.abc import Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, Final, TypeVar
 
 from snapplan.domain.pantry_entries import (
     PantryRecord,
@@ -32,7 +35,7 @@ from snapplan.domain.pantry_entries import (
     describe,
     entry_content,
 )
-from snapplan.domain.prices import PriceQuote
+from snapplan.domain.prices import PriceQuote, currency_problem, to_currency
 from snapplan.domain.products import Product
 from snapplan.domain.quantities import AmountLike, exact_arithmetic
 from snapplan.domain.validators import parse_id
@@ -53,6 +56,50 @@ E = TypeVar("E", Receipt, StockCount, StockUse, PantryVoid)
 def _when(at: Any, clock: Clock | None) -> datetime.datetime:
     given = arguments.moment(at, "at")
     return given if given is not None else arguments.now(clock)
+
+
+_FIELD: Final = re.compile(r"(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*)")
+
+
+@contextmanager
+def _about(product: Product) -> Iterator[None]:
+    """Report a ``ValidationError`` raised inside the block as one about ``product``, named
+    first, as the catalog file names it: ``PriceQuote.currency: 'ABC' is not …`` becomes
+    ``product 'Flour 1 kg bag', currency: 'ABC' is not …`` (the baker knows the product, not
+    the class that refused it)."""
+    try:
+        yield
+    except ValidationError as error:
+        where = f"product {product.name!r}"
+        field, sep, rest = str(error).partition(": ")
+        named = _FIELD.fullmatch(field) if sep else None
+        shown = f"{where}, {named.group(1)}: {rest}" if named else f"{where}: {error}"
+        raise ValidationError(shown) from None
+
+
+def _price_and_currency(
+    price: AmountLike | None, currency: str | None
+) -> tuple[Decimal | None, str | None]:
+    """A price per pack (zero or more) and its currency code, both or neither (None, None);
+    ``ValidationError`` naming the field otherwise (say which product around it)."""
+    paid = None if price is None else arguments.amount(price, "price", zero=True)
+    if (paid is None) != (currency is None):
+        raise ValidationError(
+            "price and currency come together: a price per pack needs its currency"
+            if paid is not None
+            else "currency: a currency without a price says nothing; give price= too"
+        )
+    return paid, None if currency is None else _currency(currency)
+
+
+def _currency(value: Any) -> str:
+    """A currency code of ISO 4217 (surrounding spaces dropped), else ``ValidationError``."""
+    code = to_currency(value)
+    problem = currency_problem(code)
+    if problem is not None:
+        raise ValidationError(f"currency: {problem}")
+    assert isinstance(code, str)
+    return code
 
 
 def _item_name(uow: UnitOfWork, item_id: uuid.UUID) -> str:
@@ -201,35 +248,30 @@ def record_purchase(
     uow = arguments.unit_of_work(uow)
     product_ref = parse_id(product_id, "product_id")
     count = arguments.whole(packs, "packs")
-    paid = None if price is None else arguments.amount(price, "price", zero=True)
-    if (paid is None) != (currency is None):
-        raise ValidationError(
-            "price and currency come together: a price per pack needs its currency"
-            if paid is not None
-            else "currency: a currency without a price says nothing; give price= too"
-        )
     when = _when(at, clock)
     with atomic(uow):
         pantry = _Pantry(uow)
         product: Product = uow.products.get(product_ref)
-        with exact_arithmetic():
-            quantity = product.pack_quantity * count
-        receipt = Receipt(
-            seq=pantry.next_seq, at=when, key=key, note=note, by=by, item_id=product.item_id,
-            quantity=quantity, unit=product.pack_unit, product_id=product.id, packs=count,
-            price=paid, currency=currency,
-        )  # fmt: skip
+        with _about(product):
+            paid, code = _price_and_currency(price, currency)
+            with exact_arithmetic():
+                quantity = product.pack_quantity * count
+            receipt = Receipt(
+                seq=pantry.next_seq, at=when, key=key, note=note, by=by,
+                item_id=product.item_id, quantity=quantity, unit=product.pack_unit,
+                product_id=product.id, packs=count, price=paid, currency=code,
+            )  # fmt: skip
         retried = pantry.replay(receipt)
         if retried is not None:
             return retried
         pantry.write(receipt)
         if paid is not None:
-            assert currency is not None
+            assert code is not None
             uow.prices.add(
                 PriceQuote(
                     product_id=product.id,
                     price=paid,
-                    currency=currency,
+                    currency=code,
                     at=when,
                     seq=_next_price_seq(uow),
                     note=note,
@@ -261,14 +303,16 @@ def record_price(
     """
     uow = arguments.unit_of_work(uow)
     product_ref = parse_id(product_id, "product_id")
-    paid = arguments.amount(price, "price", zero=True)
     when = _when(at, clock)
     with atomic(uow):
         product = uow.products.get(product_ref)
-        quote = PriceQuote(
-            product_id=product.id, price=paid, currency=currency, at=when,
-            seq=_next_price_seq(uow), note=note,
-        )  # fmt: skip
+        with _about(product):
+            paid = arguments.amount(price, "price", zero=True)
+            code = _currency(currency)
+            quote = PriceQuote(
+                product_id=product.id, price=paid, currency=code, at=when,
+                seq=_next_price_seq(uow), note=note,
+            )  # fmt: skip
         uow.prices.add(quote)
         uow.commit()
     return quote
