@@ -310,7 +310,8 @@ ONE_CUP = '("1 cup = 120 g")'
          "ingredient 'Flour', measure 1: equals_unit: 1 cup = 2 tbsp relates two units of one "
          "dimension"),
         (measured('"1 cup = 120 g", "1 cup = 125 g"'),
-         "ingredient 'Flour': measures: measures '1 cup = 120 g'; '1 cup = 125 g' give two ways"),
+         "ingredient 'Flour': measures: measures '1 cup = 120 g'; '1 cup = 125 g' of 'Flour' give "
+         "two ways"),
         (measured('"1/3 each = 10 g"'),
          "ingredient 'Flour', measure 1: 1/3 each (1/3) has no exact"),
         (measured("3"), "ingredient 'Flour', measure 1: expected a string, not an integer (3)"),

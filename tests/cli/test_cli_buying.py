@@ -228,8 +228,11 @@ def test_names_or_ids_and_one_line_errors(pantry: Baker) -> None:
     assert "--currency says nothing without --price" in pantry.fails(
         "buy", "Butter 250 g block", "1", "--currency", "EUR"
     )
-    assert "is not a currency code of ISO 4217" in pantry.fails(
-        "price", "Butter 250 g block", "1", "--currency", "EUX"
+    assert "product 'Butter 250 g block', currency: 'EUX' is not a currency code of ISO 4217" in (
+        pantry.fails("price", "Butter 250 g block", "1", "--currency", "EUX")
+    )
+    assert "product 'Butter 250 g block', currency: must be three upper-case letters" in (
+        pantry.fails("buy", "Butter 250 g block", "1", "--price", "2", "--currency", "eur")
     )
     assert "no ingredient or material unit named 'Flower' (did you mean 'Flour'?)" in pantry.fails(
         "count", "Flower", "1", "kg"
