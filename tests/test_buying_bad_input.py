@@ -2,13 +2,14 @@
 already make: every measure set that contradicts itself (drawn), a measure within one dimension
 for every pair of units, a loop of three measures in the catalog file, a purchase with a
 negative price or an unknown currency, a product changed to a missing item or to a pack that
-cannot convert. Each is a typed error naming the item (or the product) and what is wrong, and
-nothing is written.
+cannot convert, a bad count or use. Each is a typed error naming the item (or the product) and
+what is wrong, and nothing is written.
 """
 
 from __future__ import annotations
 
 import itertools
+import types
 from typing import Any
 
 import attrs
@@ -26,6 +27,8 @@ from snapplan import (
     add_catalog,
     record_price,
     record_purchase,
+    record_stock_count,
+    record_stock_use,
 )
 from snapplan.cli.catalog_file import CatalogFileError, parse_catalog
 from snapplan.domain.units import dimension_of
@@ -196,3 +199,31 @@ def test_a_product_changed_to_a_missing_item_or_a_pack_that_cannot_convert_is_re
         assert store_contents(store) == before, message
     with store.unit_of_work() as uow:
         assert uow.ingredients.get(flour.id) == flour
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda uow, i: record_stock_count(uow, i.flour.id, -1, "kg"),
+         "ingredient 'Flour', quantity: amount must be zero or more, not -1"),
+        (lambda uow, i: record_stock_count(uow, i.tin.id, 2, " each"),
+         "material unit 'Gift tin', unit: must not start or end with white space: ' each'"),
+        (lambda uow, i: record_stock_use(uow, i.tin.id, 0, "each", reason="dented"),
+         "material unit 'Gift tin', quantity: amount must be positive, not 0"),
+        (lambda uow, i: record_stock_use(uow, i.flour.id, "a cup", "cup", reason="spilt"),
+         "ingredient 'Flour', quantity: not a number: 'a cup'"),
+        (lambda uow, i: record_stock_use(uow, i.flour.id, 1, "cup", reason=" "),
+         "ingredient 'Flour', reason: must not be blank"),
+    ],
+)  # fmt: skip
+def test_a_bad_count_or_use_names_the_item_and_writes_nothing(
+    store: Any, call: Any, message: str
+) -> None:
+    flour, _, _ = _shop(store)
+    tin = MaterialUnit("Gift tin")
+    add_catalog(store.unit_of_work(), [tin])
+    before = store_contents(store)
+    with pytest.raises(ValidationError) as caught:
+        call(store.unit_of_work(), types.SimpleNamespace(flour=flour, tin=tin))
+    assert str(caught.value) == message
+    assert store_contents(store) == before

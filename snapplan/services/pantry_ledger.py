@@ -62,15 +62,14 @@ _FIELD: Final = re.compile(r"(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*)")
 
 
 @contextmanager
-def _about(product: Product) -> Iterator[None]:
-    """Report a ``ValidationError`` raised inside the block as one about ``product``, named
-    first, as the catalog file names it: ``PriceQuote.currency: 'ABC' is not …`` becomes
-    ``product 'Flour 1 kg bag', currency: 'ABC' is not …`` (the baker knows the product, not
-    the class that refused it)."""
+def _about(where: str) -> Iterator[None]:
+    """Report a ``ValidationError`` raised inside the block as one about ``where`` (the
+    product or item), named first, as the catalog file names it: ``PriceQuote.currency: 'ABC'
+    is not …`` becomes ``product 'Flour 1 kg bag', currency: 'ABC' is not …`` (the baker knows
+    the product, not the class that refused it)."""
     try:
         yield
     except ValidationError as error:
-        where = f"product {product.name!r}"
         field, sep, rest = str(error).partition(": ")
         named = _FIELD.fullmatch(field) if sep else None
         shown = f"{where}, {named.group(1)}: {rest}" if named else f"{where}: {error}"
@@ -102,11 +101,15 @@ def _currency(value: Any) -> str:
     return code
 
 
-def _item_name(uow: UnitOfWork, item_id: uuid.UUID) -> str:
-    """The name of the ingredient or material unit ``item_id`` (``ItemNotFound`` if neither)."""
-    for found in (uow.ingredients.find_many([item_id]), uow.material_units.find_many([item_id])):
+def _item(uow: UnitOfWork, item_id: uuid.UUID) -> str:
+    """The ingredient or material unit ``item_id`` as a message names it, ``ingredient
+    'Flour'`` (``ItemNotFound`` if it is neither)."""
+    for kind, found in (
+        ("ingredient", uow.ingredients.find_many([item_id])),
+        ("material unit", uow.material_units.find_many([item_id])),
+    ):
         if item_id in found:
-            return found[item_id].name
+            return f"{kind} {found[item_id].name!r}"
     raise ItemNotFound(item_id)
 
 
@@ -177,15 +180,15 @@ def record_stock_count(
     """
     uow = arguments.unit_of_work(uow)
     item = parse_id(item_id, "item_id")
-    counted = arguments.amount(quantity, "quantity", zero=True)
     when = _when(at, clock)
 
     def build(pantry: _Pantry) -> StockCount:
-        _item_name(uow, item)
-        return StockCount(
-            seq=pantry.next_seq, at=when, key=key, note=note, by=by, item_id=item,
-            quantity=counted, unit=unit,
-        )  # fmt: skip
+        with _about(_item(uow, item)):
+            counted = arguments.amount(quantity, "quantity", zero=True)
+            return StockCount(
+                seq=pantry.next_seq, at=when, key=key, note=note, by=by, item_id=item,
+                quantity=counted, unit=unit,
+            )  # fmt: skip
 
     result: StockCount = _record(uow, build)
     return result
@@ -211,15 +214,15 @@ def record_stock_use(
     """
     uow = arguments.unit_of_work(uow)
     item = parse_id(item_id, "item_id")
-    used = arguments.amount(quantity, "quantity")
     when = _when(at, clock)
 
     def build(pantry: _Pantry) -> StockUse:
-        _item_name(uow, item)
-        return StockUse(
-            seq=pantry.next_seq, at=when, key=key, note=note, by=by, item_id=item,
-            quantity=used, unit=unit, reason=reason,
-        )  # fmt: skip
+        with _about(_item(uow, item)):
+            used = arguments.amount(quantity, "quantity")
+            return StockUse(
+                seq=pantry.next_seq, at=when, key=key, note=note, by=by, item_id=item,
+                quantity=used, unit=unit, reason=reason,
+            )  # fmt: skip
 
     result: StockUse = _record(uow, build)
     return result
@@ -252,7 +255,7 @@ def record_purchase(
     with atomic(uow):
         pantry = _Pantry(uow)
         product: Product = uow.products.get(product_ref)
-        with _about(product):
+        with _about(f"product {product.name!r}"):
             paid, code = _price_and_currency(price, currency)
             with exact_arithmetic():
                 quantity = product.pack_quantity * count
@@ -306,7 +309,7 @@ def record_price(
     when = _when(at, clock)
     with atomic(uow):
         product = uow.products.get(product_ref)
-        with _about(product):
+        with _about(f"product {product.name!r}"):
             paid = arguments.amount(price, "price", zero=True)
             code = _currency(currency)
             quote = PriceQuote(
