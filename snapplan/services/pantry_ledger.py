@@ -12,6 +12,8 @@ Both are append-only ledgers (SHOPPING.md), written the way the kitchen's runs a
   to retry), never a gap or a duplicate (every store keeps ``seq`` and ``key`` unique).
 - **Back-dating.** ``at`` is the clock's time unless given (a receipt found in a coat pocket).
 - **Nothing is refused for lack of stock**: the pantry records what happened.
+- **Bad input names the product or item**, read first: ``product 'Flour 1 kg bag', price: …``,
+  ``ingredient 'Flour', quantity: …`` (a ``ValidationError``; nothing written).
 
 Every service takes a fresh or an entered unit of work, as :func:`snapplan.create_plan` does.
 """
@@ -246,7 +248,9 @@ def record_purchase(
     in ``currency``) also a price quote, in the same commit.
 
     A retry with the same ``key`` returns the first receipt and records no second quote.
-    ``ProductNotFound`` for an unknown product.
+    ``ProductNotFound`` for an unknown product; a bad price or currency is a ``ValidationError``
+    naming the product (``product 'Flour 1 kg bag', price: amount must be zero or more, not
+    -1``), and nothing is written.
     """
     uow = arguments.unit_of_work(uow)
     product_ref = parse_id(product_id, "product_id")
@@ -302,7 +306,9 @@ def record_price(
 
     0 is a real price (a gift); an unknown price is no quote at all. Quotes are never changed:
     a new price is a new quote, and any past shopping list or cost can be computed again.
-    ``ProductNotFound`` for an unknown product.
+    ``ProductNotFound`` for an unknown product; a bad price or currency is a ``ValidationError``
+    naming the product (``product 'Flour 1 kg bag', currency: 'ABC' is not a currency code of
+    ISO 4217``), and nothing is written.
     """
     uow = arguments.unit_of_work(uow)
     product_ref = parse_id(product_id, "product_id")
