@@ -164,6 +164,7 @@ def test_the_metadata_says_the_license_and_the_pythons_that_are_tested(built: Bu
     assert metadata["Requires-Python"] == ">=3.11"
 
 
+@pytest.mark.slow  # a venv and an install: CI's newest-Python run is that install already
 def test_the_wheel_installed_in_a_fresh_venv_runs_help_and_demo(
     built: Built, tmp_path: Path
 ) -> None:
