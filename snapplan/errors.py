@@ -7,9 +7,11 @@ chained (``raise ... from``) to the driver's exception.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # only annotations name it: the command line's -V and --help skip uuid
+    import uuid
 
 
 class SnapplanError(Exception):

@@ -33,11 +33,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
 import cattrs
-from cattrs.strategies import configure_tagged_union
 
 from snapplan.domain.catalog import ComponentKind
 from snapplan.domain.pantry_entries import PantryEntry, PantryRecord
@@ -135,6 +135,37 @@ def _pantry_tag(cls: type[PantryEntry]) -> str:
     return cls.kind.value
 
 
+def _configure_tagged_union(
+    union: Any, conv: cattrs.Converter, tag_generator: Callable[[Any], str]
+) -> None:
+    """``union`` (un)structured as a dictionary with its member's tag under ``"kind"``.
+
+    What ``cattrs.strategies.configure_tagged_union`` does (the tag popped from a copy of the
+    dictionary, then the member's own hook; an unknown tag or class is a ``KeyError``), except
+    that each member's hooks are generated on its first use, not here: making the converter
+    compiles no code, so a command that reads no ledger entry never generates their hooks
+    (issue 19: the command line answers at once). Generated hooks are what cattrs caches
+    anyway; looking them up again costs one cached dispatch.
+    """
+    tags = {tag_generator(member): member for member in union.__args__}
+    tag_of = {member: tag for tag, member in tags.items()}
+
+    def structure_tagged(value: Any, _: Any) -> Any:
+        value = value.copy()
+        member = tags[value.pop(SNAPSHOT_TAG)]
+        return conv.get_structure_hook(member)(value, member)
+
+    def unstructure_tagged(value: Any) -> Any:
+        member = value.__class__
+        tag = tag_of[member]
+        data = conv.get_unstructure_hook(member)(value)
+        data[SNAPSHOT_TAG] = tag
+        return data
+
+    conv.register_unstructure_hook(union, unstructure_tagged)
+    conv.register_structure_hook(union, structure_tagged)
+
+
 def make_converter() -> cattrs.Converter:
     """A new converter configured as described in the module docstring.
 
@@ -154,14 +185,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(datetime.date, _structure_date)
     conv.register_unstructure_hook(ComponentKind, _unstructure_kind)
     conv.register_structure_hook(ComponentKind, _structure_kind)
-    configure_tagged_union(
-        Snapshot,
-        conv,
-        tag_generator=_snapshot_tag,
-        tag_name=SNAPSHOT_TAG,
-    )
-    configure_tagged_union(Run, conv, tag_generator=_run_tag, tag_name=SNAPSHOT_TAG)
-    configure_tagged_union(PantryRecord, conv, tag_generator=_pantry_tag, tag_name=SNAPSHOT_TAG)
+    _configure_tagged_union(Snapshot, conv, _snapshot_tag)
+    _configure_tagged_union(Run, conv, _run_tag)
+    _configure_tagged_union(PantryRecord, conv, _pantry_tag)
     return conv
 
 

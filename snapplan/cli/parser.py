@@ -16,11 +16,16 @@ from typing import NoReturn
 from snapplan import __version__
 from snapplan.cli.problems import EXIT_USAGE, hide_passwords
 from snapplan.cli.terminal import escape
-from snapplan.domain.limits import Limits
 
 #: Environment variable read as the default of ``--db`` (not by ``demo``).
 DB_VARIABLE = "SNAPPLAN_DB"
 DEMO_DB = "snapplan-demo.sqlite"
+
+#: The defaults of ``--max-recipe-depth`` and ``--max-good-depth``: those of
+#: :class:`~snapplan.domain.limits.Limits` (a test checks they agree), written out so that
+#: ``snapplan --help`` and ``-V`` define none of the domain's classes.
+DEFAULT_RECIPE_DEPTH = 10
+DEFAULT_GOOD_DEPTH = 10
 
 #: The catalog format and its worked example: (name in the package's ``docs`` folder, where
 #: the source tree keeps it). A wheel ships both in ``snapplan/docs``.
@@ -334,14 +339,14 @@ def _build_parser(secrets: Iterable[str]) -> _Parser:
         "--max-recipe-depth",
         metavar="N",
         type=_positive_int,
-        default=Limits().recipes,
+        default=DEFAULT_RECIPE_DEPTH,
         help="recipes on one sub-recipe path, the root included (default: %(default)s)",
     )
     plan.add_argument(
         "--max-good-depth",
         metavar="N",
         type=_positive_int,
-        default=Limits().goods,
+        default=DEFAULT_GOOD_DEPTH,
         help="levels of finished goods below a target good (default: %(default)s)",
     )
 

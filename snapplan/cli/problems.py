@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
 from collections.abc import Iterable
 from typing import Final
 from urllib.parse import unquote, unquote_plus
@@ -95,7 +94,7 @@ def describe(error: BaseException) -> tuple[str, int]:
     """The one-line message and the exit status for ``error``."""
     if isinstance(error, (CommandError, SnapplanError)):
         return one_line(str(error)), EXIT_ERROR
-    if isinstance(error, tomllib.TOMLDecodeError):
+    if _is_toml_error(error):
         return one_line(f"malformed TOML: {error}"), EXIT_ERROR
     if isinstance(error, OSError):
         return _os_error(error), EXIT_ERROR
@@ -108,6 +107,14 @@ def _os_error(error: OSError) -> str:
     if error.filename is not None and error.strerror:
         return one_line(f"{error.filename}: {error.strerror}")
     return one_line(str(error) or type(error).__name__)
+
+
+def _is_toml_error(error: BaseException) -> bool:
+    # Looked up, not imported, as below: only a command that read a catalog file has loaded
+    # tomllib, and `snapplan -V` and `--help` stay quick without it.
+    toml = sys.modules.get("tomllib")
+    decode_error = getattr(toml, "TOMLDecodeError", None)
+    return isinstance(decode_error, type) and isinstance(error, decode_error)
 
 
 def _is_database_error(error: BaseException) -> bool:

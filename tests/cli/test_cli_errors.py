@@ -6,6 +6,7 @@ import contextlib
 import sqlite3
 import subprocess
 import sys
+import tomllib
 import uuid
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 
 from snapplan.adapters.sql import SqlStore
 from snapplan.cli import main
-from snapplan.cli.problems import EXIT_INTERNAL, describe
+from snapplan.cli.problems import EXIT_ERROR, EXIT_INTERNAL, describe
 from snapplan.services import create_plan
 
 from .conftest import (
@@ -219,6 +220,15 @@ def test_an_unexpected_error_is_one_line_with_its_own_status(
     assert status == EXIT_INTERNAL == 70
     assert captured.err == "snapplan: error: internal error: ZeroDivisionError: boom\n"
     assert describe(KeyError("k")) == ("internal error: KeyError: 'k'", EXIT_INTERNAL)
+
+
+def test_malformed_toml_is_an_input_error_though_problems_does_not_import_tomllib() -> None:
+    with pytest.raises(tomllib.TOMLDecodeError) as raised:
+        tomllib.loads("name = ")
+    message, status = describe(raised.value)
+
+    assert message.startswith("malformed TOML: ")
+    assert status == EXIT_ERROR == 1
 
 
 def test_output_cut_short_by_the_reader_is_not_an_error_trace(

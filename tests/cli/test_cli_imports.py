@@ -17,6 +17,8 @@ from pathlib import Path
 import attrs
 
 import snapplan
+from snapplan.cli.parser import DEFAULT_GOOD_DEPTH, DEFAULT_RECIPE_DEPTH, build_parser
+from snapplan.domain.limits import Limits
 
 SNAPPLAN = Path(snapplan.__file__).resolve().parent
 CLI = "snapplan.cli"
@@ -155,3 +157,32 @@ def test_help_loads_no_database_code() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_version_and_help_define_no_class_of_the_domain() -> None:
+    # Issue 19: `snapplan -V` and `--help` answer within twice `import attrs`
+    # (bench/cli_bench.py): they import neither attrs, the domain, nor tomllib.
+    for flag in ("-V", "--help"):
+        probe = (
+            "import sys\n"
+            "from snapplan.cli import main\n"
+            "try:\n"
+            f"    main([{flag!r}])\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print(sorted(m for m in sys.modules if m in ('attr', 'tomllib', 'cattrs')"
+            " or m.startswith('snapplan.domain')))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.splitlines()[-1] == "[]", flag
+
+
+def test_the_parser_s_depth_defaults_are_the_limits_defaults() -> None:
+    limits = Limits()
+    arguments = build_parser().parse_args(["plan", "Holiday Market"])
+
+    assert (limits.recipes, limits.goods) == (DEFAULT_RECIPE_DEPTH, DEFAULT_GOOD_DEPTH)
+    assert arguments.max_recipe_depth == limits.recipes
+    assert arguments.max_good_depth == limits.goods

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import json
 import uuid
@@ -36,8 +37,10 @@ from snapplan import (
     SubRecipeSnapshot,
     ValidationError,
 )
-from snapplan.adapters.converter import converter
+from snapplan.adapters.converter import converter, make_converter
+from snapplan.domain.pantry_entries import PantryRecord
 from snapplan.domain.snapshots import SNAPSHOT_TYPES
+from snapplan.testing.contract import sample_pantry
 
 # -- simple strategies of our own (the shared ones live in snapplan.testing.strategies) --------
 
@@ -249,6 +252,28 @@ def test_snapshot_kind_tags_are_the_documented_names() -> None:
         "material_unit",
         "recipe",
     ]
+
+
+def test_making_the_converter_generates_no_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 19: the tagged unions' member hooks are generated on first use, so that a command
+    # reading no ledger entry pays nothing for theirs (bench/cli_bench.py).
+    compiled: list[object] = []
+    real_compile = builtins.compile
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        compiled.append(args[1] if len(args) > 1 else kwargs.get("filename"))
+        return real_compile(*args, **kwargs)
+
+    monkeypatch.setattr(builtins, "compile", counting)
+    fresh = make_converter()
+    assert compiled == []
+
+    entries = sample_pantry(uuid.uuid4(), uuid.uuid4())
+    documents = [fresh.unstructure(entry, unstructure_as=PantryRecord) for entry in entries]
+    assert compiled != []  # the members' hooks, generated on their first use
+    assert [document["kind"] for document in documents] == ["receipt", "count", "use", "void"]
+    assert documents == [converter.unstructure(e, unstructure_as=PantryRecord) for e in entries]
+    assert [fresh.structure(document, PantryRecord) for document in documents] == entries
 
 
 def test_an_unknown_snapshot_kind_is_refused() -> None:
