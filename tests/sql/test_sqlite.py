@@ -124,11 +124,11 @@ def test_a_unit_that_only_reads_does_not_block_a_writer(sqlite_factory: SqliteFa
     writer_store = second_store_on(store, connect_args={"timeout": 0.1})
     with store.unit_of_work() as reader:
         assert reader.ingredients.count() == 0
-        started = time.monotonic()
+        # a writer that had to wait for the reader would give up after its 0.1 s busy timeout
+        # (ConflictError): that it commits is the proof, not how long it took
         with writer_store.unit_of_work() as writer:
             writer.ingredients.add(Ingredient("Flour"))
             writer.commit()
-        assert time.monotonic() - started < 0.1  # no waiting on the reader
         assert reader.ingredients.count() == 0  # the reader keeps its consistent snapshot
     assert names(store) == ["Flour"]
     writer_store.dispose()
