@@ -44,12 +44,13 @@ class SqlTable:
         if not ids:
             return {}
         column = self._table.c.id
-        condition = column == ids[0] if len(ids) == 1 else self._session.dialect.any_of(column, ids)
+        dialect = self._session.dialect
+        condition = column == ids[0] if len(ids) == 1 else dialect.any_of(column, ids)
+        statement = self._select().where(condition)
+        if len(ids) >= STREAM_FROM and dialect.streams_large_reads:
+            statement = statement.execution_options(stream_results=True, max_row_buffer=STREAM_FROM)
         reading = self._reading
-        return {
-            row.id: self._codec.item(row, reading)
-            for row in self._session.read(self._select().where(condition))
-        }
+        return {row.id: self._codec.item(row, reading) for row in self._session.read(statement)}
 
     def insert(self, items: Sequence[Any]) -> None:
         """One ``executemany``; on any error (a duplicate id) nothing is inserted. A large one
