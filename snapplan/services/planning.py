@@ -88,10 +88,10 @@ def create_plan(
             digests = {i: snapshot.digest for i, snapshot in linked.items()}
             return PlanResult(latest.id, 0, 0, 0, plan_root_digest(latest, digests))
         plan_id = new_id()
-        capture = _capture(
+        # the catalog read for the capture is dropped here: only the snapshots are written
+        linked_event, captured = _capture_and_link(
             uow, event, production, assembly, plan_id=plan_id, now=now, limits=limits
         )
-        linked_event = _link(event, capture, production, assembly)
         plan = Plan(
             id=plan_id,
             event_id=event.id,
@@ -100,19 +100,19 @@ def create_plan(
             assembly_targets=linked_event.assembly_targets,
             supersedes=latest.id if latest is not None else None,
         )
-        uow.snapshots.add_many(capture.snapshots)
+        uow.snapshots.add_many(captured)
         # Always bump the event's version: it serialises planners of one event even when no
         # target changed, so two concurrent re-plans cannot both record a plan.
         uow.events.update(linked_event)
         uow.plans.add(plan)
-        uow.plans.add_contents(plan.id, _contents(uow, plan, capture.snapshots))
+        uow.plans.add_contents(plan.id, _contents(uow, plan, captured))
         uow.commit()
-    digests = {s.id: s.digest for s in (*linked.values(), *capture.snapshots)}
+    digests = {s.id: s.digest for s in (*linked.values(), *captured)}
     return PlanResult(
         plan.id,
         len(production),
         len(assembly),
-        len(capture.snapshots),
+        len(captured),
         plan_root_digest(plan, digests),
     )
 
@@ -158,6 +158,23 @@ def _targets_to_capture(
         or sources[t.snapshot_id] != (FinishedGoodSnapshot, t.finished_good_id)
     ]
     return production, assembly
+
+
+def _capture_and_link(
+    uow: UnitOfWork,
+    event: Event,
+    production: list[ProductionTarget],
+    assembly: list[AssemblyTarget],
+    *,
+    plan_id: uuid.UUID,
+    now: datetime.datetime,
+    limits: Limits,
+) -> tuple[Event, list[Snapshot]]:
+    """The event linked to its new snapshots, and those snapshots (children first). The
+    catalog read for the capture does not outlive this call: at holiday-10000 it is about as
+    large as the snapshots, and the plan's peak memory is when both are alive."""
+    capture = _capture(uow, event, production, assembly, plan_id=plan_id, now=now, limits=limits)
+    return _link(event, capture, production, assembly), capture.snapshots
 
 
 def _capture(

@@ -18,6 +18,7 @@ from snapplan.adapters.sql._decoding import Reading
 from snapplan.adapters.sql.rows import Codec
 from snapplan.adapters.sql.schema import plan_contents
 from snapplan.adapters.sql.session import Session
+from snapplan.adapters.sql.streaming import STREAM_FROM, insert_streamed
 from snapplan.domain.plan_contents import PlanEntry
 from snapplan.errors import PersistenceError
 
@@ -43,18 +44,23 @@ class SqlTable:
         if not ids:
             return {}
         column = self._table.c.id
-        condition = column == ids[0] if len(ids) == 1 else self._session.dialect.any_of(column, ids)
+        dialect = self._session.dialect
+        condition = column == ids[0] if len(ids) == 1 else dialect.any_of(column, ids)
+        statement = self._select().where(condition)
+        if len(ids) >= STREAM_FROM and dialect.streams_large_reads:
+            statement = statement.execution_options(stream_results=True, max_row_buffer=STREAM_FROM)
         reading = self._reading
-        return {
-            row.id: self._codec.item(row, reading)
-            for row in self._session.read(self._select().where(condition))
-        }
+        return {row.id: self._codec.item(row, reading) for row in self._session.read(statement)}
 
     def insert(self, items: Sequence[Any]) -> None:
-        """One ``executemany``; on any error (a duplicate id) nothing is inserted."""
-        rows = [self._codec.row(item) for item in items]
+        """One ``executemany``; on any error (a duplicate id) nothing is inserted. A large one
+        (a plan's snapshots) is streamed: each row made as the driver takes it
+        (:mod:`snapplan.adapters.sql.streaming`)."""
         with self._session.write() as connection:
-            connection.execute(self._table.insert(), rows)
+            if len(items) >= STREAM_FROM:
+                insert_streamed(connection, self._table, items, self._codec.row)
+            else:
+                connection.execute(self._table.insert(), [self._codec.row(i) for i in items])
 
     def replace(self, item: Any, expected_version: int) -> bool:
         """``UPDATE ... WHERE id = :id AND version = :expected``: a concurrent writer that got
@@ -118,19 +124,23 @@ class SqlPlanTable(SqlTable):
         return self._uuid(self._session.read(statement).scalar())
 
     def insert_contents(self, plan_id: uuid.UUID, entries: Sequence[PlanEntry]) -> None:
-        """One ``executemany`` into ``snapplan_plan_contents``."""
-        rows = [
-            {
+        """One ``executemany`` into ``snapplan_plan_contents`` (streamed when large, as
+        :meth:`insert`)."""
+
+        def row(entry: PlanEntry) -> dict[str, Any]:
+            return {
                 "plan_id": plan_id,
                 "snapshot_id": entry.snapshot_id,
                 "kind": entry.kind.value,
                 "source_id": entry.source_id,
                 "made_from": entry.made_from,
             }
-            for entry in entries
-        ]
+
         with self._session.write() as connection:
-            connection.execute(plan_contents.insert(), rows)
+            if len(entries) >= STREAM_FROM:
+                insert_streamed(connection, plan_contents, entries, row)
+            else:
+                connection.execute(plan_contents.insert(), [row(entry) for entry in entries])
 
     def find_contents(
         self, plan_id: uuid.UUID, naming: Sequence[uuid.UUID] | None

@@ -49,6 +49,12 @@ class Dialect(abc.ABC):
 
     # -- reading ----------------------------------------------------------------------------------
 
+    #: Whether a large read (a plan's snapshots) asks SQLAlchemy for ``stream_results``: rows
+    #: fetched a bounded buffer at a time from a server-side cursor instead of the whole result
+    #: held by the driver at once. PostgreSQL only: SQLite's driver already steps through the
+    #: rows, and PyMySQL's unbuffered cursor would block the connection until it is drained.
+    streams_large_reads: ClassVar[bool] = False
+
     @abc.abstractmethod
     def any_of(
         self, column: sa.ColumnElement[Any], ids: Sequence[uuid.UUID]

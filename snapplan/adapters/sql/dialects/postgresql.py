@@ -55,6 +55,7 @@ class PostgresqlDialect(Dialect):
     """PostgreSQL (see the module docstring)."""
 
     names = ("postgresql",)
+    streams_large_reads = True  # a server-side cursor (psycopg's named cursor)
 
     def any_of(
         self, column: sa.ColumnElement[Any], ids: Sequence[uuid.UUID]
