@@ -50,6 +50,31 @@ def test_parents_first_puts_every_node_before_its_children() -> None:
             assert order.index(parent) < order.index(child)
 
 
+def test_parents_first_is_the_reversed_walk_of_children_first_reading_each_node_once() -> None:
+    children = {1: [2, 3], 2: [4], 3: [4, 6], 4: [], 5: [3, 6], 6: []}
+    read: list[int] = []
+
+    def below(n: int) -> list[int]:
+        read.append(n)
+        return children[n]
+
+    heights: dict[int, int] = {}
+    walked = [n for root in (1, 5) for n in graph.children_first(root, below, heights=heights)]
+    read.clear()
+    assert graph.parents_first([1, 5], below) == walked[::-1] == [5, 1, 3, 6, 2, 4]
+    assert sorted(read) == [1, 2, 3, 4, 5, 6]
+
+
+def test_parents_first_reports_the_ordered_loop() -> None:
+    children = {1: [2], 2: [3], 3: [4, 2], 4: []}
+    with pytest.raises(graph.LoopFound) as found:
+        graph.parents_first([1], lambda n: children[n])
+    assert found.value.path == (2, 3, 2)
+    with pytest.raises(graph.LoopFound) as itself:
+        graph.parents_first([7], lambda n: [7])
+    assert itself.value.path == (7, 7)
+
+
 def test_children_first_records_heights_and_skips_known_nodes() -> None:
     children = {1: [2, 3], 2: [4], 3: [], 4: []}
     heights: dict[int, int] = {}

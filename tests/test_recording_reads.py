@@ -313,3 +313,29 @@ def test_contents_problems_name_what_is_left_out_and_what_is_listed_wrongly() ->
         (ProblemKind.CONTENTS_MISMATCH, left_out.snapshot_id),
         (ProblemKind.CONTENTS_MISMATCH, changed.snapshot_id),
     }
+
+
+def test_contents_problems_name_an_entry_the_plan_does_not_reach_and_a_wrong_kind() -> None:
+    from snapplan.domain.verification import ProblemKind, contents_problems
+    from snapplan.testing.samples import planned_snapshots
+
+    sample = planned_snapshots()
+    snapshots = {s.id: s for s in sample.snapshots}
+    entries = list(plan_entries(snapshots.values()))
+    stranger = PlanEntry(uuid.uuid4(), SnapshotKind.MATERIAL_UNIT, uuid.uuid4())
+    first = entries[0]
+    other = next(k for k in SnapshotKind if k is not first.kind)
+    mistyped = attrs.evolve(first, kind=other)
+    problems = contents_problems(sample.plan, snapshots, [stranger, mistyped, *entries[1:]])
+    assert [(p.kind, p.snapshot_id) for p in problems] == [
+        (ProblemKind.CONTENTS_MISMATCH, stranger.snapshot_id),
+        (ProblemKind.CONTENTS_MISMATCH, first.snapshot_id),
+    ]
+    assert "does not reach" in problems[0].detail
+    assert "wrongly" in problems[1].detail
+    # a child the plan reaches but that is not stored is the missing snapshot's problem only
+    child = next(c for s in snapshots.values() for c in s.children())
+    kept = {i: s for i, s in snapshots.items() if i != child}
+    listed = [e for e in entries if e.snapshot_id != child]
+    listed.append(next(e for e in entries if e.snapshot_id == child))
+    assert contents_problems(sample.plan, kept, listed) == []

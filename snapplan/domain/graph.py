@@ -24,6 +24,7 @@ from collections.abc import (
     Collection,
     Hashable,
     Iterable,
+    Iterator,
     Mapping,
     MutableMapping,
     Sequence,
@@ -100,14 +101,37 @@ def children_first(
     return order
 
 
-def parents_first(roots: Iterable[K], children: Callable[[K], Sequence[K]]) -> list[K]:
+def parents_first(roots: Iterable[K], children: Callable[[K], Iterable[K]]) -> list[K]:
     """Every node reachable from ``roots``, each before all of its children (a topological
     order: the reversed post-order of one depth-first walk). A loop raises :class:`LoopFound`.
+
+    The same walk as :func:`children_first` over the roots in turn, without the heights: one
+    lookup per edge and two per node (the walks of a plan's thousands of snapshots are
+    dominated by hashing their ids). ``children(node)`` is called once per node.
     """
-    heights: dict[K, int] = {}
+    done: dict[K, bool] = {}  # node -> False while on the current path, True once walked
     order: list[K] = []
     for root in roots:
-        order += children_first(root, children, heights=heights)
+        if root in done:
+            continue
+        done[root] = False
+        path: list[K] = [root]
+        pending: list[Iterator[K]] = [iter(children(root))]
+        while pending:
+            for child in pending[-1]:
+                state = done.get(child)
+                if state is None:
+                    done[child] = False
+                    path.append(child)
+                    pending.append(iter(children(child)))
+                    break
+                if not state:
+                    raise LoopFound([*path[path.index(child) :], child])
+            else:
+                pending.pop()
+                node = path.pop()
+                done[node] = True
+                order.append(node)
     order.reverse()
     return order
 

@@ -221,14 +221,25 @@ class Batches:
 def plan_batches(plan: Plan, demand: Demand, snapshots: PlanSnapshots) -> Batches:
     """Step 2: batches per recipe snapshot, from finished-unit demand, production targets and
     parent recipes (parents first, so a sub-recipe's demand is complete when it is reached)."""
-    unit_batches: dict[uuid.UUID, Fraction] = defaultdict(Fraction)
+    unit_batches: dict[uuid.UUID, Fraction] = {}
+    # (sums start from Decimal(0), as they always have: 0 + 2E+2 is spelled 200)
     units_made: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    yields: dict[uuid.UUID, set[Decimal]] = defaultdict(set)
+    yields: dict[uuid.UUID, set[Decimal]] = {}
     for unit in demand.unit_snapshots:
         wanted = demand.units[unit.id]
-        unit_batches[unit.recipe_snapshot_id] += Fraction(wanted) / Fraction(unit.items_per_batch)
-        units_made[unit.recipe_snapshot_id] += wanted
-        yields[unit.recipe_snapshot_id].add(unit.items_per_batch)
+        recipe_id = unit.recipe_snapshot_id
+        # wanted ÷ items per batch as one exact fraction (one normalisation, not three)
+        wanted_n, wanted_d = wanted.as_integer_ratio()
+        per_n, per_d = unit.items_per_batch.as_integer_ratio()
+        share = Fraction(wanted_n * per_d, wanted_d * per_n)
+        if recipe_id in unit_batches:
+            unit_batches[recipe_id] += share
+            units_made[recipe_id] += wanted
+            yields[recipe_id].add(unit.items_per_batch)
+        else:
+            unit_batches[recipe_id] = share
+            units_made[recipe_id] += wanted
+            yields[recipe_id] = {unit.items_per_batch}
     target_batches: dict[uuid.UUID, Decimal] = {}
     for production in plan.production_targets:
         assert production.snapshot_id is not None
@@ -240,47 +251,45 @@ def plan_batches(plan: Plan, demand: Demand, snapshots: PlanSnapshots) -> Batche
     batches_of: dict[uuid.UUID, Decimal] = {}
     lines = []
     for recipe in recipes:
-        from_units = unit_batches.get(recipe.id)
-        from_parents = sub_batches.get(recipe.id)
-        target = target_batches.get(recipe.id)
-        batches = _batches(from_units, from_parents, target)
-        batches_of[recipe.id] = batches
+        recipe_id = recipe.id
+        from_units = unit_batches.get(recipe_id)
+        from_parents = sub_batches.get(recipe_id)
+        target = target_batches.get(recipe_id)
+        # finished-unit demand rounds up (the one declared rounding), a production target is a
+        # floor, sub-recipe demand is exact
+        needed: Fraction | None = None
         leftover = None
-        if from_units is not None and len(yields[recipe.id]) == 1:
-            (per_batch,) = yields[recipe.id]
-            leftover = batches * per_batch - units_made[recipe.id]
-            if from_parents is not None:
-                leftover -= from_parents * per_batch
-        needed = (from_units or Fraction(0)) + Fraction(from_parents or 0)
-        reported = from_units is not None or from_parents is not None
+        if from_units is not None:
+            needed = from_units if from_parents is None else from_units + Fraction(from_parents)
+            batches = Decimal(math.ceil(needed))
+            if target is not None:
+                batches = max(batches, target)
+            made_with = yields[recipe_id]
+            if len(made_with) == 1:
+                (per_batch,) = made_with
+                leftover = batches * per_batch - units_made[recipe_id]
+                if from_parents is not None:
+                    leftover -= from_parents * per_batch
+        elif from_parents is not None:
+            needed = Fraction(from_parents)
+            batches = from_parents if target is None else max(from_parents, target)
+        else:
+            assert target is not None  # reached as a root: a production target
+            batches = target
+        batches_of[recipe_id] = batches
         lines.append(
             RecipeRequirement(
                 recipe_id=recipe.source_id,
-                snapshot_id=recipe.id,
+                snapshot_id=recipe_id,
                 name=recipe.name,
                 batches=batches,
-                needed_batches=exact_decimal(needed) if reported else batches,
+                needed_batches=batches if needed is None else exact_decimal(needed),
                 leftover_units=leftover,
             )
         )
         for sub in recipe.sub_recipes:
             sub_batches[sub.snapshot_id] += batches * sub.batches
     return Batches(batches_of, tuple(recipes), tuple(lines))
-
-
-def _batches(
-    from_units: Fraction | None, from_parents: Decimal | None, target: Decimal | None
-) -> Decimal:
-    """Batches of one recipe: finished-unit demand rounds up (the one declared rounding), a
-    production target is a floor, sub-recipe demand is exact."""
-    if from_units is not None:
-        needed = from_units + Fraction(from_parents or 0)
-        batches = Decimal(math.ceil(needed))
-        return batches if target is None else max(batches, target)
-    if from_parents is None:
-        assert target is not None  # reached as a root: a production target
-        return target
-    return from_parents if target is None else max(from_parents, target)
 
 
 _R = TypeVar("_R", FinishedUnitRequirement, MaterialRequirement)
@@ -310,12 +319,22 @@ def ingredient_totals(
 ) -> tuple[IngredientRequirement, ...]:
     """Step 3: each recipe's lines times its batches, summed per ingredient and dimension: one unit
     stays as is, mixed units of one dimension are converted and summed in its base unit."""
-    groups: dict[tuple[uuid.UUID, str, str], list[tuple[Decimal, str]]] = defaultdict(list)
+    groups: dict[tuple[uuid.UUID, str, str], list[tuple[Decimal, str]]] = {}
+    spelled: dict[str, tuple[str, str]] = {}  # a spelling's canonical unit and its dimension
     for recipe, batches in made:
         for line in recipe.lines:
-            unit = canonical_unit(line.unit)
-            key = (line.ingredient_id, line.ingredient_name, dimension_of(line.unit))
-            groups[key].append((line.quantity * batches, unit))
+            spelling = line.unit
+            spelled_as = spelled.get(spelling)
+            if spelled_as is None:
+                spelled_as = spelled[spelling] = (canonical_unit(spelling), dimension_of(spelling))
+            unit, dimension = spelled_as
+            key = (line.ingredient_id, line.ingredient_name, dimension)
+            amount = (line.quantity * batches, unit)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [amount]
+            else:
+                group.append(amount)
     totals = []
     for (ingredient_id, name, dimension), amounts in groups.items():
         spellings = {unit for _, unit in amounts}

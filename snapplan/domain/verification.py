@@ -27,10 +27,10 @@ import attrs
 from snapplan.domain import graph
 from snapplan.domain.ledger import chain_breaks
 from snapplan.domain.plan import Plan
-from snapplan.domain.plan_contents import PlanEntry, plan_entries
+from snapplan.domain.plan_contents import PlanEntry
 from snapplan.domain.quantities import canonical_decimal
 from snapplan.domain.runs import Run
-from snapplan.domain.snapshots import Snapshot
+from snapplan.domain.snapshots import FinishedUnitSnapshot, Snapshot
 from snapplan.errors import SnapshotIntegrityError
 
 
@@ -121,15 +121,38 @@ def find_problems(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> list[P
     child). The answer does not depend on the order of ``snapshots``.
     """
     problems: list[Problem] = []
-    for snapshot_id in plan.snapshot_ids():
+    roots = plan.snapshot_ids()
+    for snapshot_id in roots:
         if snapshot_id not in snapshots:
             problems.append(
                 Problem(ProblemKind.MISSING_SNAPSHOT, snapshot_id, "a target's snapshot is missing")
             )
     reported_missing: set[uuid.UUID] = set()
-    for snapshot in snapshots.values():
+    # each snapshot's children that are stored, for the walk below (each read once)
+    present: dict[uuid.UUID, tuple[uuid.UUID, ...] | list[uuid.UUID]] = {}
+    for key, snapshot in snapshots.items():
         children = snapshot.children()
-        missing = [child for child in children if child not in snapshots]
+        digests = []
+        missing = []
+        for child in children:
+            found = snapshots.get(child)
+            if found is None:
+                missing.append(child)
+            else:
+                digests.append(found.digest)
+        if not missing:
+            present[key] = children
+            if snapshot.expected_digest(digests) != snapshot.digest:
+                problems.append(
+                    Problem(
+                        ProblemKind.DIGEST_MISMATCH,
+                        snapshot.id,
+                        f"{_label(snapshot)} does not match its digest: its content was changed "
+                        "after it was captured",
+                    )
+                )
+            continue
+        present[key] = [child for child in children if child in snapshots]
         for child in missing:
             if child not in reported_missing:
                 reported_missing.add(child)
@@ -140,23 +163,8 @@ def find_problems(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> list[P
                         f"snapshot {child}, a child of {_label(snapshot)}, is missing",
                     )
                 )
-        if missing:
-            continue
-        expected = snapshot.expected_digest([snapshots[child].digest for child in children])
-        if expected != snapshot.digest:
-            problems.append(
-                Problem(
-                    ProblemKind.DIGEST_MISMATCH,
-                    snapshot.id,
-                    f"{_label(snapshot)} does not match its digest: its content was changed "
-                    "after it was captured",
-                )
-            )
     try:
-        graph.parents_first(
-            [i for i in plan.snapshot_ids() if i in snapshots],
-            lambda i: [c for c in snapshots[i].children() if c in snapshots],
-        )
+        graph.parents_first([i for i in roots if i in snapshots], present.__getitem__)
     except graph.LoopFound as loop:
         problems.append(
             Problem(ProblemKind.LOOP, loop.path[0], "snapshots point at each other in a loop")
@@ -169,22 +177,34 @@ def contents_problems(
 ) -> list[Problem]:
     """Where a plan's stored contents (``listed``) differ from what it reaches (``snapshots``:
     what is stored of them; a missing snapshot is reported as such, not here)."""
-    expected = {entry.snapshot_id: entry for entry in plan_entries(snapshots.values())}
-    reached = set(plan.snapshot_ids()) | {c for s in snapshots.values() for c in s.children()}
-    reached |= set(expected)
+    # what each entry must say, by snapshot id (as plan_entries lists them: the first of an id)
+    expected: dict[uuid.UUID, tuple[object, ...]] = {}
+    for snapshot in snapshots.values():
+        if snapshot.id not in expected:
+            made_from = (
+                snapshot.recipe_snapshot_id if isinstance(snapshot, FinishedUnitSnapshot) else None
+            )
+            expected[snapshot.id] = (snapshot.kind, snapshot.source_id, made_from)
+    reached: set[uuid.UUID] | None = None  # built only if an entry lists an unexpected id
     problems: list[Problem] = []
     seen: set[uuid.UUID] = set()
     for entry in listed:
-        seen.add(entry.snapshot_id)
-        if entry.snapshot_id not in reached:
-            detail = (
-                f"the plan's contents list snapshot {entry.snapshot_id}, which it does not reach"
-            )
-        elif entry.snapshot_id in expected and entry != expected[entry.snapshot_id]:
-            detail = f"the plan's contents list snapshot {entry.snapshot_id} wrongly: {entry}"
+        snapshot_id = entry.snapshot_id
+        seen.add(snapshot_id)
+        wanted = expected.get(snapshot_id)
+        if wanted is not None:
+            listed_as = (entry.kind, entry.source_id, entry.made_from)
+            if type(entry) is PlanEntry and wanted == listed_as:
+                continue
+            detail = f"the plan's contents list snapshot {snapshot_id} wrongly: {entry}"
         else:
-            continue
-        problems.append(Problem(ProblemKind.CONTENTS_MISMATCH, entry.snapshot_id, detail))
+            if reached is None:
+                reached = set(plan.snapshot_ids())
+                reached.update(c for s in snapshots.values() for c in s.children())
+            if snapshot_id in reached:
+                continue
+            detail = f"the plan's contents list snapshot {snapshot_id}, which it does not reach"
+        problems.append(Problem(ProblemKind.CONTENTS_MISMATCH, snapshot_id, detail))
     for snapshot_id in expected:
         if snapshot_id not in seen:
             problems.append(

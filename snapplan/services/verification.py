@@ -65,8 +65,9 @@ def verify_plan(
     if listed is not None:  # (a plan made before plans kept their contents has none)
         problems.extend(contents_problems(plan, snapshots, listed))
     root = None
-    if all(i in snapshots for i in plan.snapshot_ids()):
-        root = plan_root_digest(plan, {i: s.digest for i, s in snapshots.items()})
+    roots = plan.snapshot_ids()
+    if all(i in snapshots for i in roots):
+        root = plan_root_digest(plan, {i: snapshots[i].digest for i in roots})
     if expected_root is not None and root != expected_root:
         problems.append(
             Problem(
