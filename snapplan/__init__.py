@@ -10,8 +10,9 @@ conforms to). See the README for a walk-through. ``import snapplan`` imports nei
 hypothesis; the SQL store lives in :mod:`snapplan.adapters.sql`.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from snapplan._lazy import lazy_names
 
 if TYPE_CHECKING:
     from snapplan.adapters.memory import MemoryStore
@@ -301,17 +302,7 @@ _WHERE: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # the next use is a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+__getattr__, __dir__ = lazy_names(__name__, _WHERE)
 
 
 __version__ = "0.1.0"
