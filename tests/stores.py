@@ -14,7 +14,8 @@ methods, as fixtures) makes them and disposes of them all when the test ends. Th
 
 - One live store per SQL kind at a time: making a store (or a database) of a kind disposes the
   stores made before it of that kind. Property tests make one store per hypothesis example.
-  MariaDB stores made without options share the session's engine (its pool outlives them).
+  PostgreSQL and MariaDB stores made without options share the session's engine (its pool and
+  its compiled statements outlive them).
 - ``make_store("postgres", options="-clock_timeout=1s")`` adds ``-c`` settings to the store's
   connections; other keywords go to ``sqlalchemy.create_engine`` (``connect_args`` merged).
 - ``make_store("postgres", fresh=True)`` works in a schema of its own (``"mariadb"``: a
@@ -139,8 +140,8 @@ class Stores:
             from snapplan.adapters.memory import MemoryStore
 
             return MemoryStore()
-        if kind == "mariadb" and not (fresh or options or engine_kwargs):
-            store = self._mariadb_shared().store()  # the session's engine: no new connection
+        if kind in SERVER_KINDS and not (fresh or options or engine_kwargs):
+            store = self._shared(kind).store()  # the session's engine: no new connection
             self._live[kind].append(store)
             return store
         store = self.make_database(kind, fresh=fresh).open(options=options, **engine_kwargs)
@@ -168,9 +169,7 @@ class Stores:
             with database.open() as store:
                 store.create_schema()
             return database
-        shared: SharedSchema = self._request.getfixturevalue("postgres_schema")
-        self._end(kind)  # no engine of an earlier store may hold a connection while we truncate
-        shared.empty()
+        shared = self._shared(kind)
         return Database(shared.url, {"connect_args": shared.connect_args()})
 
     def _mariadb_database(self, *, fresh: bool) -> Database:
@@ -179,12 +178,15 @@ class Stores:
             with database.open() as store:
                 store.create_schema()
             return database
-        return Database(self._mariadb_shared().url)
+        return Database(self._shared("mariadb").url)
 
-    def _mariadb_shared(self) -> SharedDatabase:
-        """The session's database, emptied (the earlier stores of the kind disposed first)."""
-        shared: SharedDatabase = self._request.getfixturevalue("mariadb_database")
-        self._end("mariadb")
+    def _shared(self, kind: str) -> Any:
+        """The session's PostgreSQL schema (:class:`SharedSchema`) or MariaDB database
+        (:class:`SharedDatabase`), emptied, the earlier stores of the kind disposed first (no
+        engine of theirs may hold a connection while it is emptied)."""
+        fixture = {"postgres": "postgres_schema", "mariadb": "mariadb_database"}[kind]
+        shared: SharedSchema | SharedDatabase = self._request.getfixturevalue(fixture)
+        self._end(kind)
         shared.empty()
         return shared
 
