@@ -21,10 +21,11 @@ Needs ``pip install snapplan[testing]``.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 from hypothesis import strategies as st
@@ -83,8 +84,10 @@ units = st.sampled_from(
 )  # fmt: skip
 
 
+@functools.cache
 def amounts(*, max_places: int = 3, max_value: int = 1000) -> st.SearchStrategy[Decimal]:
-    """Positive exact amounts: small decimals, integers, and now and then 30 digits."""
+    """Positive exact amounts: small decimals, integers, and now and then 30 digits (the same
+    strategy object for the same arguments: building one costs more than drawing from it)."""
     return st.one_of(
         st.decimals(
             min_value=Decimal(1).scaleb(-max_places),
@@ -107,16 +110,47 @@ utc_datetimes = st.datetimes(
 )  # fmt: skip
 digests = st.binary(min_size=32, max_size=32).map(bytes.hex)
 
+_T = TypeVar("_T")
+
+# Drawing from a list known only while drawing: by index. A strategy built while drawing
+# (``st.sampled_from(a_new_list)``) is validated again at every draw, which cost a drawn catalog
+# more than everything else it does; ``st.integers`` and ``st.lists`` of hashable arguments are
+# built once and cached by hypothesis.
+
+
+def _one(draw: st.DrawFn, options: Sequence[_T]) -> _T:
+    """One of ``options`` (not empty), shrinking towards the first."""
+    return options[draw(st.integers(0, len(options) - 1))]
+
+
+def _some(draw: st.DrawFn, options: Sequence[_T], *, max_size: int, min_size: int = 0) -> list[_T]:
+    """Up to ``max_size`` distinct elements of ``options`` (none if it is empty), in the order
+    drawn."""
+    if not options:
+        return []
+    chosen = st.lists(
+        st.integers(0, len(options) - 1), min_size=min_size, max_size=max_size, unique=True
+    )
+    return [options[index] for index in draw(chosen)]
+
 
 #: What an item's measures may join to mass (a star around mass: always a forest).
 _MEASURED_DIMENSIONS = ("cup", "tbsp", "each", "stick", "large")
 
 
-@st.composite
-def measures(draw: st.DrawFn, *, around: str = "g") -> tuple[Measure, ...]:
+@functools.cache
+def measures(*, around: str = "g") -> st.SearchStrategy[tuple[Measure, ...]]:
     """A few measures of one item, joining other dimensions to ``around``'s (mass by default):
     never two between the same dimensions, so they never contradict."""
-    chosen = draw(st.lists(st.sampled_from(_MEASURED_DIMENSIONS), max_size=3, unique=True))
+    return _measures(around=around)
+
+
+_MEASURE_UNITS: Final = st.lists(st.sampled_from(_MEASURED_DIMENSIONS), max_size=3, unique=True)
+
+
+@st.composite
+def _measures(draw: st.DrawFn, *, around: str) -> tuple[Measure, ...]:
+    chosen = draw(_MEASURE_UNITS)
     kept = [unit for unit in chosen if dimension_of(unit) != dimension_of(around)]
     # two spellings of one dimension (cup, tbsp) would join it twice: keep the first
     unique = list({dimension_of(unit): unit for unit in reversed(kept)}.values())[::-1]
@@ -125,6 +159,7 @@ def measures(draw: st.DrawFn, *, around: str = "g") -> tuple[Measure, ...]:
     )
 
 
+@functools.cache
 def ingredients() -> st.SearchStrategy[Ingredient]:
     """Any ingredient, with or without measures."""
     return st.builds(Ingredient, name=names, id=ids, measures=measures())
@@ -159,6 +194,7 @@ def ingredient_lines(
     )  # fmt: skip
 
 
+@functools.cache
 def recipes() -> st.SearchStrategy[Recipe]:
     """A recipe with arbitrary lines and sub-recipes (references need not exist)."""
     return st.builds(
@@ -168,11 +204,13 @@ def recipes() -> st.SearchStrategy[Recipe]:
     )  # fmt: skip
 
 
+@functools.cache
 def finished_units() -> st.SearchStrategy[FinishedUnit]:
     """A finished unit of some recipe."""
     return st.builds(FinishedUnit, name=names, recipe_id=ids, items_per_batch=amounts(), id=ids)
 
 
+@functools.cache
 def material_units() -> st.SearchStrategy[MaterialUnit]:
     """Any material unit, with or without measures (from its count to a roll's metres)."""
     return st.builds(
@@ -180,11 +218,13 @@ def material_units() -> st.SearchStrategy[MaterialUnit]:
     )
 
 
+@functools.cache
 def components() -> st.SearchStrategy[Component]:
     """A component of any kind."""
     return st.builds(Component, kind=st.sampled_from(ComponentKind), ref=ids, quantity=amounts())
 
 
+@functools.cache
 def finished_goods() -> st.SearchStrategy[FinishedGood]:
     """A finished good with arbitrary components."""
     return st.builds(
@@ -192,6 +232,7 @@ def finished_goods() -> st.SearchStrategy[FinishedGood]:
     )
 
 
+@functools.cache
 def events() -> st.SearchStrategy[Event]:
     """An event with targets on arbitrary ids, with or without snapshot ids."""
     return st.builds(
@@ -313,7 +354,7 @@ def ledgers(
     event = event_id if event_id is not None else draw(ids)
     entries: list[Run] = []
     for _ in range(draw(st.integers(min_size, max_size))):
-        kind = draw(st.sampled_from(list(_ENTRY_FIELDS)))
+        kind = _one(draw, list(_ENTRY_FIELDS))
         fields = draw(_ENTRY_FIELDS[kind])
         entries.append(kind.after(entries[-1] if entries else None, event_id=event, **fields))
     return entries
@@ -366,6 +407,21 @@ class CatalogCase:
         }
 
 
+def _id_of(item: Ingredient | MaterialUnit) -> uuid.UUID:
+    return item.id
+
+
+_INGREDIENT_LISTS: Final = st.lists(ingredients(), min_size=1, max_size=4, unique_by=_id_of)
+_MATERIAL_LISTS: Final = st.lists(material_units(), max_size=3, unique_by=_id_of)
+_UP_TO_3: Final = st.integers(0, 3)
+_NOTES: Final = st.just("") | names
+
+
+def _line(draw: st.DrawFn, ingredient_ids: Sequence[uuid.UUID]) -> IngredientLine:
+    """A recipe line on one of ``ingredient_ids``."""
+    return IngredientLine(_one(draw, ingredient_ids), draw(amounts()), draw(units), draw(_NOTES))
+
+
 @st.composite
 def catalogs(
     draw: st.DrawFn, *, cycle: bool = False, max_recipes: int = 7, max_goods: int = 6
@@ -378,10 +434,8 @@ def catalogs(
     levels, so planning with the default limits succeeds. With ``cycle=True`` one loop of
     recipes or of goods is planted and the first event targets it.
     """
-    ingredient_list = draw(
-        st.lists(ingredients(), min_size=1, max_size=4, unique_by=lambda i: i.id)
-    )
-    ingredient_ids = st.sampled_from([i.id for i in ingredient_list])
+    ingredient_list = draw(_INGREDIENT_LISTS)
+    ingredient_ids = [i.id for i in ingredient_list]
     n_recipes = draw(st.integers(1, max_recipes))
     recipe_ids = [draw(ids) for _ in range(n_recipes)]
     # Recipe i may use recipes j > i as sub-recipes: a DAG; shared children make diamonds.
@@ -389,25 +443,24 @@ def catalogs(
     recipe_by_index: dict[int, Recipe] = {}
     for i in reversed(range(n_recipes)):
         later = list(range(i + 1, n_recipes))
-        chosen = draw(st.lists(st.sampled_from(later), max_size=3, unique=True)) if later else []
-        chosen = [c for c in chosen if heights[c] + 1 <= 3]
+        chosen = [c for c in _some(draw, later, max_size=3) if heights[c] + 1 <= 3]
         heights[i] = 1 + max((heights[c] for c in chosen), default=0)
         recipe_by_index[i] = Recipe(
             name=draw(names), id=recipe_ids[i],
-            lines=draw(st.lists(ingredient_lines(ingredient_ids), max_size=3)),
+            lines=[_line(draw, ingredient_ids) for _ in range(draw(_UP_TO_3))],
             sub_recipes=[SubRecipe(recipe_ids[c], draw(multipliers)) for c in chosen],
         )  # fmt: skip
     recipe_list = [recipe_by_index[i] for i in range(n_recipes)]
     units_list = [
         FinishedUnit(
             draw(names),
-            draw(st.sampled_from(recipe_ids)),
+            _one(draw, recipe_ids),
             draw(amounts(max_value=60)),
             id=draw(ids),
         )
         for _ in range(draw(st.integers(0, 5)))
     ]
-    materials = draw(st.lists(material_units(), max_size=3, unique_by=lambda m: m.id))
+    materials = draw(_MATERIAL_LISTS)
     n_goods = draw(st.integers(0, max_goods))
     good_ids = [draw(ids) for _ in range(n_goods)]
     good_by_index: dict[int, FinishedGood] = {}
@@ -417,9 +470,7 @@ def catalogs(
             + [(ComponentKind.MATERIAL_UNIT, m.id) for m in materials]
             + [(ComponentKind.FINISHED_GOOD, good_ids[j]) for j in range(i + 1, n_goods)]
         )
-        chosen_parts = (
-            draw(st.lists(st.sampled_from(options), max_size=4, unique=True)) if options else []
-        )
+        chosen_parts = _some(draw, options, max_size=4)
         good_by_index[i] = FinishedGood(
             draw(names), [Component(k, ref, draw(multipliers)) for k, ref in chosen_parts],
             id=good_ids[i],
@@ -430,10 +481,8 @@ def catalogs(
         recipe_list, goods, planted = draw(_plant_cycle(recipe_list, goods))
     event_list = []
     for _ in range(draw(st.integers(1, 2))):
-        targeted_recipes = draw(st.lists(st.sampled_from(recipe_ids), max_size=3, unique=True))
-        targeted_goods = (
-            draw(st.lists(st.sampled_from(good_ids), max_size=3, unique=True)) if good_ids else []
-        )
+        targeted_recipes = _some(draw, recipe_ids, max_size=3)
+        targeted_goods = _some(draw, good_ids, max_size=3)
         event_list.append(
             Event(
                 draw(names),
@@ -467,7 +516,7 @@ def _plant_cycle(
     draw: st.DrawFn, recipe_list: list[Recipe], goods: list[FinishedGood]
 ) -> tuple[list[Recipe], list[FinishedGood], tuple[str, tuple[uuid.UUID, ...]]]:
     kinds = ["recipes"] + (["goods"] if goods else [])
-    kind = draw(st.sampled_from(kinds))
+    kind = _one(draw, kinds)
     pool: list[Recipe | FinishedGood] = [*recipe_list] if kind == "recipes" else [*goods]
     size = draw(st.integers(1, min(3, len(pool))))
     members = draw(st.permutations(range(len(pool))))[:size]
@@ -521,6 +570,9 @@ class LedgerCase:
         )  # fmt: skip
 
 
+_RUN_AMOUNTS: Final = st.sampled_from([Decimal(1), Decimal(2), Decimal("0.5"), Decimal(3)])
+
+
 @st.composite
 def planned_ledgers(
     draw: st.DrawFn, *, max_runs: int = 8, max_recipes: int = 4, max_goods: int = 4
@@ -558,32 +610,32 @@ def planned_ledgers(
         kinds += ["waste"] * bool(units or goods) + ["void"] * bool(victims)
         if not kinds:
             break
-        kind = draw(st.sampled_from(kinds))
-        amount = draw(st.sampled_from([Decimal(1), Decimal(2), Decimal("0.5"), Decimal(3)]))
+        kind = _one(draw, kinds)
+        amount = draw(_RUN_AMOUNTS)
         try:
             if kind == "produce":
-                recipe = draw(st.sampled_from(recipes))
+                recipe = _one(draw, recipes)
                 options = [u for u in units if u.recipe_snapshot_id == recipe.id]
-                unit = draw(st.sampled_from(options)) if options else None
+                unit = _one(draw, options) if options else None
                 recorded.append(record_production(
                     store.unit_of_work(), plan_id, recipe.id, amount,
                     finished_unit_id=unit.id if unit else None,
                     with_sub_recipes=draw(st.booleans()), clock=lambda: clock,
                 ))  # fmt: skip
             elif kind == "assemble":
-                good = draw(st.sampled_from(goods))
+                good = _one(draw, goods)
                 recorded.append(record_assembly(
                     store.unit_of_work(), plan_id, good.id, amount,
                     allow_shortage=draw(st.booleans()), clock=lambda: clock,
                 ))  # fmt: skip
             elif kind == "waste":
-                item = draw(st.sampled_from([*units, *goods]))
+                item = _one(draw, [*units, *goods])
                 recorded.append(record_waste(
                     store.unit_of_work(), plan_id, item.id, amount, reason="dropped",
                     clock=lambda: clock,
                 ))  # fmt: skip
             else:
-                victim = draw(st.sampled_from(victims))
+                victim = _one(draw, victims)
                 if draw(st.booleans()):
                     try:  # would it have gone short? then allowing it lets stock go negative
                         with store.unit_of_work() as probe:
@@ -810,6 +862,8 @@ _PANTRY_AMOUNTS: Final = st.one_of(
 )
 
 
+_SHOP_PRICES: Final = st.decimals(0, 20, places=2)
+
 #: Minutes after PANTRY_START: often one of a few, so that entries and bakes share a moment.
 _PANTRY_MINUTES: Final = st.sampled_from([0, 10, 20]) | st.integers(0, 40)
 
@@ -831,19 +885,19 @@ def pantry_histories(draw: st.DrawFn, *, max_items: int = 3, max_steps: int = 12
     for item in items:
         base = PANTRY_MASS_UNITS if isinstance(item, Ingredient) else PANTRY_COUNT_UNITS
         products.append(
-            Product(item.id, draw(names), draw(_PACKS), draw(st.sampled_from(base)),
+            Product(item.id, draw(names), draw(_PACKS), _one(draw, base),
                     preferred=True, min_packs=draw(st.integers(1, 2)), id=draw(ids))
         )  # fmt: skip
         if draw(st.booleans()):
             other = (*base, *(m.unit for m in getattr(item, "measures", ())))
             products.append(
-                Product(item.id, draw(names), draw(_PACKS), draw(st.sampled_from(other)),
+                Product(item.id, draw(names), draw(_PACKS), _one(draw, other),
                         active=draw(st.booleans()), id=draw(ids))
             )  # fmt: skip
     ingredient_list = [i for i in items if isinstance(i, Ingredient)]
     lines = [
-        IngredientLine(i.id, draw(_PANTRY_AMOUNTS), draw(st.sampled_from(pantry_units(i))))
-        for i in draw(st.lists(st.sampled_from(ingredient_list), min_size=1, max_size=3))
+        IngredientLine(i.id, draw(_PANTRY_AMOUNTS), _one(draw, pantry_units(i)))
+        for i in [_one(draw, ingredient_list) for _ in range(draw(st.integers(1, 3)))]
     ]
     recipe = Recipe(draw(names), lines=lines, id=draw(ids))
     event = Event(draw(names), [ProductionTarget(recipe.id, 4)], id=draw(ids))
@@ -859,31 +913,31 @@ def pantry_histories(draw: st.DrawFn, *, max_items: int = 3, max_steps: int = 12
         keyed = [i for i, s in enumerate(steps) if s.key is not None]
         kinds = ["purchase", "price", "count", "use", "bake"]
         kinds += ["void"] * bool(entries) + ["unbake"] * bool(bakes) + ["retry"] * bool(keyed)
-        kind = draw(st.sampled_from(kinds))
-        key = draw(st.none() | st.just(f"step-{number}"))
+        kind = _one(draw, kinds)
+        key = f"step-{number}" if draw(st.booleans()) else None
         step: PantryStep
         if kind in ("purchase", "price"):
-            product = draw(st.sampled_from(products))
+            product = _one(draw, products)
             priced = kind == "price" or draw(st.booleans())
-            price = draw(st.decimals(0, 20, places=2)) if priced else None
+            price = draw(_SHOP_PRICES) if priced else None
             step = PantryStep(
                 kind, at, product_id=product.id, price=price,
-                currency=draw(st.sampled_from(["EUR", "USD"])) if priced else None,
+                currency=_one(draw, ["EUR", "USD"]) if priced else None,
                 packs=draw(st.integers(1, 3)) if kind == "purchase" else None,
                 key=key if kind == "purchase" else None,
             )  # fmt: skip
         elif kind in ("count", "use"):
-            item = draw(st.sampled_from(items))
+            item = _one(draw, items)
             quantity = draw(_PANTRY_AMOUNTS)
             if kind == "count" and draw(st.integers(0, 4)) == 0:
                 quantity = Decimal(0)
-            unit = draw(st.sampled_from(pantry_units(item)))
+            unit = _one(draw, pantry_units(item))
             step = PantryStep(kind, at, item_id=item.id, quantity=quantity, unit=unit, key=key)
         elif kind == "bake":
             step = PantryStep(kind, at, quantity=draw(multipliers))
         else:
             pool = {"void": entries, "unbake": bakes, "retry": keyed}[kind]
-            target = draw(st.sampled_from(pool))
+            target = _one(draw, pool)
             if kind != "retry":
                 voided.add(target)
             step = PantryStep(kind, at, target=target)
