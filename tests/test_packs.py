@@ -106,21 +106,34 @@ def test_a_large_need_is_still_answered_exactly() -> None:
 
 
 def brute_force(need: Decimal, options: list[PackOption], policy: str) -> tuple[object, ...]:
-    """The best key over every feasible choice within the documented bound."""
+    """The best key over every feasible choice within the documented bound.
+
+    Every count of every option but the last is tried; of the last, only the fewest packs that
+    cover what is still short (none if nothing is): more of it never costs less (prices are
+    not negative), and it is more packs and more left over, so it is never better under
+    either policy. That keeps the search at a few thousand choices where trying every count of
+    three options of a third of a unit each up to the bound took millions (a minute a run).
+    """
     largest = max(max(Fraction(o.size), o.min_packs * Fraction(o.size)) for o in options)
     ceiling = Fraction(need) + largest
-    ranges = [range(math.floor(ceiling / Fraction(o.size)) + 1) for o in options]
+    most = [math.floor(ceiling / Fraction(o.size)) for o in options]
+    *others, last = options
     best: tuple[object, ...] | None = None
-    for counts in itertools.product(*ranges):
-        if any(0 < c < o.min_packs for o, c in zip(options, counts, strict=True)):
+    for counts in itertools.product(*(range(m + 1) for m in most[:-1])):
+        if any(0 < c < o.min_packs for o, c in zip(others, counts, strict=True)):
             continue
-        bought = sum(
-            (Fraction(o.size) * c for o, c in zip(options, counts, strict=True)), Fraction()
+        short = Fraction(need) - sum(
+            (Fraction(o.size) * c for o, c in zip(others, counts, strict=True)), Fraction()
         )
-        if bought < need:
-            continue
-        cost = sum((o.price * c for o, c in zip(options, counts, strict=True) if c), Decimal(0))  # type: ignore[operator]
-        packs = sum(counts)
+        fewest = 0 if short <= 0 else max(last.min_packs, math.ceil(short / Fraction(last.size)))
+        if fewest > most[-1]:
+            continue  # no count of the last option within the bound covers the need
+        chosen = (*counts, fewest)
+        bought = sum(
+            (Fraction(o.size) * c for o, c in zip(options, chosen, strict=True)), Fraction()
+        )
+        cost = sum((o.price * c for o, c in zip(options, chosen, strict=True) if c), Decimal(0))  # type: ignore[operator]
+        packs = sum(chosen)
         key: tuple[object, ...] = (
             (cost, packs, bought - Fraction(need))
             if policy == "cheapest"
