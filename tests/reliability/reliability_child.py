@@ -1,5 +1,10 @@
 """The child process of the reliability tests: ``python reliability_child.py REQUEST_JSON``.
 
+The tests do not start it as a script: ``reliability_support.Child`` forks it from a fork server
+that has imported this module (:mod:`fork_server`), whose ``run_child`` gives the fork its own
+stdin, stdout and stderr and the request as ``sys.argv[1]`` and calls :func:`main`, as the script
+does. Either way it is a process of its own, with its own engine and connections.
+
 It stocks nothing: the parent has already created the schema and saved the catalog. It speaks
 JSON lines on stdout and waits for lines on stdin, so the parent never has to guess timings.
 

@@ -1,6 +1,7 @@
 """Shared by the reliability tests: the bakery catalog, child processes, checks.
 
-The child side lives in ``reliability_child.py`` (run as a script, never imported here).
+The child side lives in ``reliability_child.py``; :class:`Child` starts it as a fork of the
+fork server of :mod:`fork_server` (which imports it, so this module never does).
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ import json
 import os
 import queue
 import signal
-import subprocess
-import sys
 import threading
 import uuid
 from collections import Counter
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import attrs
+import fork_server
 import pytest
 from stores import Database
 
@@ -49,7 +49,6 @@ from snapplan.adapters.sql import SqlStore
 from snapplan.testing.catalog import save
 from snapplan.testing.contents import store_contents
 
-CHILD = Path(__file__).with_name("reliability_child.py")
 #: How long to wait for anything a child process or a thread should do promptly.
 WAIT = 30.0
 
@@ -162,38 +161,54 @@ def stock(database: Database, catalog: Bakery) -> None:
 
 
 class Child:
-    """A ``reliability_child.py`` process: JSON lines out, lines in, stderr to a file."""
+    """A ``reliability_child.py`` process, forked from the fork server (:mod:`fork_server`):
+    JSON lines out, lines in, stderr to a file."""
 
     def __init__(self, request: dict[str, Any], stderr_path: Path) -> None:
         self._stderr_path = stderr_path
         self._stderr: IO[bytes] = stderr_path.open("wb")
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            [sys.executable, str(CHILD), json.dumps(request)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            text=True,
-            encoding="utf-8",
-            env=env,
-        )
+        stdin_r, stdin_w = os.pipe()
+        stdout_r, stdout_w = os.pipe()
+        self._stdin: IO[str] = open(stdin_w, "w", encoding="utf-8")  # noqa: SIM115
+        self._stdout: IO[str] = open(stdout_r, encoding="utf-8")  # noqa: SIM115
+        try:
+            self.process = fork_server.context().Process(
+                target=fork_server.run_child,
+                args=(
+                    json.dumps(request),
+                    fork_server.PassedFd(stdin_r),
+                    fork_server.PassedFd(stdout_w),
+                    fork_server.PassedFd(self._stderr.fileno()),
+                    dict(os.environ),
+                ),
+                daemon=True,  # killed as the pytest worker exits, should a test leave it running
+            )
+            self.process.start()
+        except BaseException:
+            self._close_files()
+            raise
+        finally:
+            os.close(stdin_r)  # the child's ends are the child's: at its death the reader sees EOF
+            os.close(stdout_w)
+        self.pid: int = self.process.pid  # type: ignore[assignment]
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
+        for line in self._stdout:
             self._lines.put(line)
         self._lines.put(None)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
 
     def stderr(self) -> str:
         self._stderr.flush()
         return self._stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait(self, timeout: float = WAIT) -> int | None:
+        """The child's exit code (``-signal`` if a signal ended it), once it has exited; None if
+        it still runs after ``timeout`` seconds."""
+        self.process.join(timeout)
+        return self.process.exitcode
 
     def message(self, timeout: float = WAIT) -> dict[str, Any]:
         """The child's next message; fails the test if it ends or says nothing in time."""
@@ -202,38 +217,39 @@ class Child:
         except queue.Empty:
             pytest.fail(f"child {self.pid} said nothing for {timeout} s; stderr:\n{self.stderr()}")
         if line is None:
-            self.process.wait(WAIT)
             pytest.fail(
-                f"child {self.pid} exited ({self.process.returncode}) without a message; "
+                f"child {self.pid} exited ({self.wait()}) without a message; "
                 f"stderr:\n{self.stderr()}"
             )
         message: dict[str, Any] = json.loads(line)
         return message
 
     def send(self, line: str) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write(line + "\n")
-        self.process.stdin.flush()
+        self._stdin.write(line + "\n")
+        self._stdin.flush()
 
     def kill_hard(self) -> None:
         """SIGKILL, then wait for the process to be gone."""
         os.kill(self.pid, signal.SIGKILL)
-        self.process.wait(WAIT)
-        assert self.process.returncode == -signal.SIGKILL
+        assert self.wait() == -signal.SIGKILL
 
     def close(self) -> None:
         """Never leave a child behind: kill it if it still runs, close every pipe."""
         try:
-            if self.process.poll() is None:
+            if self.process.exitcode is None:
                 self.process.kill()
-            self.process.wait(WAIT)
+            assert self.wait() is not None, f"child {self.pid} outlived SIGKILL"
+            self.process.close()
         finally:
-            for pipe in (self.process.stdin, self.process.stdout):
-                if pipe is not None:
-                    with contextlib.suppress(OSError):
-                        pipe.close()
-            self._stderr.close()
-            self._reader.join(WAIT)
+            with contextlib.suppress(OSError):
+                self._stdin.close()
+            self._reader.join(WAIT)  # the child is gone: its stdout is at its end
+            self._close_files()
+
+    def _close_files(self) -> None:
+        for file in (self._stdin, self._stdout, self._stderr):
+            with contextlib.suppress(OSError):
+                file.close()
 
 
 @contextmanager

@@ -138,7 +138,7 @@ def in_processes(
             worker.send("go")
         for worker in workers:
             outcomes.append(worker.message(timeout=4 * WAIT))
-            assert worker.process.wait(WAIT) == 0, worker.stderr()
+            assert worker.wait() == 0, worker.stderr()
     return outcomes
 
 

@@ -127,7 +127,7 @@ def race_in_processes(
                 outcomes.append(("planned", PlanResult(**fields)))
             else:
                 outcomes.append((message["outcome"], message))
-            assert racer.process.wait(WAIT) == 0, racer.stderr()
+            assert racer.wait() == 0, racer.stderr()
     return outcomes
 
 

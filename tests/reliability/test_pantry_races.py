@@ -107,7 +107,7 @@ def in_processes(
                 worker.send("go")
             rounds.append([worker.message(timeout=4 * WAIT) for worker in workers])
         for worker in workers:
-            assert worker.process.wait(WAIT) == 0, worker.stderr()
+            assert worker.wait() == 0, worker.stderr()
     if database.path is None:
         assert max(m.get("attempts", 0) for r in rounds for m in r) <= WORKERS, rounds
     return rounds
