@@ -51,9 +51,11 @@ StoreFactory = Callable[..., Any]
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteTemplate]:
     """A SQLite file with snapplan's schema, copied for every SQLite store."""
-    return SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+    template = SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+    yield template
+    template.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """The one way tests get a store: ``make_store(kind, **options)``.
 
-Kinds are :data:`KINDS`: ``"memory"`` (a :class:`MemoryStore`), ``"sqlite"`` (a new SQLite file
-in the test's temporary directory), ``"postgres"`` (the session's shared schema on the server
+Kinds are :data:`KINDS`: ``"memory"`` (a :class:`MemoryStore`), ``"sqlite"`` (the session's SQLite
+file, a fresh copy of the template; with options, a new file in the test's temporary
+directory), ``"postgres"`` (the session's shared schema on the server
 named by ``SNAPPLAN_TEST_POSTGRES_URL``, emptied for the new store; see
 :mod:`postgres_schemas`) and ``"mariadb"`` (the session's shared database on the server named by
 ``SNAPPLAN_TEST_MARIADB_URL``, emptied likewise; see :mod:`mariadb_databases`). Every store
@@ -26,7 +27,9 @@ methods, as fixtures) makes them and disposes of them all when the test ends. Th
   is the caller's to dispose; ``with database.open() as store:``).
 
 SQLite stores are copies of one template file made once per session with
-``SqlStore.create_schema()``: copying a file costs a fraction of creating the tables.
+``SqlStore.create_schema()``: copying a file costs a fraction of creating the tables. SQLite
+stores made without options share one file and one engine (:meth:`SqliteTemplate.store`), as
+the servers' stores share theirs.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from typing import Any, Final, Protocol
 
 import attrs
 import pytest
+import sqlalchemy as sa
 from mariadb_databases import SharedDatabase, fresh_database, url_of
 from postgres_schemas import SharedSchema, fresh_schema, postgres_url, search_path
 
@@ -97,10 +101,18 @@ class Database:
 
 
 class SqliteTemplate:
-    """A SQLite file holding snapplan's schema, made once and copied for every SQLite store."""
+    """A SQLite file holding snapplan's schema, made once and copied for every SQLite store.
+
+    Stores made without options (:meth:`store`) all live in one file of the session,
+    ``store.sqlite`` next to the template, on one engine: each new store closes the engine's
+    connections and copies the template over the file. A new engine per store would compile
+    every statement again (a third of a small SQLite test's time).
+    """
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / "template.sqlite"
+        self._shared = folder / "store.sqlite"
+        self._engine: sa.Engine | None = None
         with Database(f"sqlite:///{self.path}").open() as store:
             store.create_schema()
         # Closing the last connection checkpointed the WAL into the file: the file is the whole
@@ -112,6 +124,27 @@ class SqliteTemplate:
         """A new database at ``path``: a copy of the template."""
         shutil.copyfile(self.path, path)
         return Database(f"sqlite:///{path}", path=path)
+
+    def store(self) -> Any:
+        """A store on the session's engine, its file a fresh copy of the template (the stores
+        made before it must be done with: their file is replaced)."""
+        from snapplan.adapters.sql import SqlStore
+
+        if self._engine is not None:
+            self._engine.dispose()
+        # The earlier file is unlinked, not written over: a connection a test left open on it
+        # (its own engine on ``store.engine.url``) keeps the old file and its WAL to itself.
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self._shared}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(self.path, self._shared)
+        if self._engine is None:
+            self._engine = sa.create_engine(f"sqlite:///{self._shared}")
+        return SqlStore(self._engine)
+
+    def close(self) -> None:
+        """Close the shared engine's connections."""
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 class Stores:
@@ -140,6 +173,12 @@ class Stores:
             from snapplan.adapters.memory import MemoryStore
 
             return MemoryStore()
+        if kind == "sqlite" and not (fresh or options or engine_kwargs):
+            self._end(kind)
+            template: SqliteTemplate = self._request.getfixturevalue("sqlite_template")
+            store = template.store()  # the session's engine: its statements compiled once
+            self._live[kind].append(store)
+            return store
         if kind in SERVER_KINDS and not (fresh or options or engine_kwargs):
             store = self._shared(kind).store()  # the session's engine: no new connection
             self._live[kind].append(store)
