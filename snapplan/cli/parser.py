@@ -7,6 +7,7 @@ and work without the ``sql`` extra.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -251,6 +252,16 @@ def build_parser(*, secrets: Iterable[str] = ()) -> argparse.ArgumentParser:
     default in the parsed namespace unless given (:func:`parse_arguments` falls back to
     ``$SNAPPLAN_DB``, or ``snapplan-demo.sqlite`` for ``demo``).
     """
+    return _build_parser(secrets)
+
+
+@functools.lru_cache(maxsize=8)
+def _parser_for(secrets: frozenset[str], db_variable_set: bool) -> _Parser:
+    """:func:`parse_arguments`' parser, built once for the same ``secrets`` and
+    ``$SNAPPLAN_DB`` set or not (what its texts depend on): building it takes 10 ms, argparse
+    looking up a translation of every text, parsing with it a twentieth of one. A host or a
+    test that calls :func:`snapplan.cli.main` again and again builds it once; parsing leaves a
+    parser as it was."""
     return _build_parser(secrets)
 
 
@@ -677,7 +688,7 @@ def parse_arguments(argv: Sequence[str], *, secrets: Iterable[str] = ()) -> argp
     uses ``snapplan-demo.sqlite`` and the other commands ``$SNAPPLAN_DB`` (a usage error when
     it is not set either).
     """
-    parser = _build_parser(secrets)
+    parser = _parser_for(frozenset(secrets), bool(os.environ.get(DB_VARIABLE)))
     args = parser.parse_args(argv)
     args.db_from_environment = False
     if "db" in vars(args):
