@@ -33,12 +33,15 @@ from postgres_schemas import SharedSchema
 from postgres_schemas import postgres_url as server_url
 from stores import KINDS, SQL_KINDS, Database, MakeStore, SqliteTemplate, Stores, kind_params
 
+# quick: a developer's run (the default). thorough: CI's main run, hypothesis's own default
+# number of examples for every property (the store properties' SQL cases take a share of it:
+# tests/store_properties.py), the lockstep machine its own budget (tests/test_stateful.py).
 settings.register_profile(
     "quick", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
     "thorough",
-    max_examples=150,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

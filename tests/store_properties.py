@@ -2,8 +2,8 @@
 
 ``@on_every_store(case=strategy, ...)`` turns ``body(store_factory, case, ...)`` into one test
 per store kind (through the ``store_factory`` fixture), each a hypothesis test of its own: the
-memory store runs every example the loaded profile asks for (``thorough``: 150), SQLite a third
-of them, and a server store (PostgreSQL, MariaDB) an eighth, each at least 10. The properties are
+memory store runs every example the loaded profile asks for (``thorough``: 100), SQLite half of
+them, and a server store (PostgreSQL, MariaDB) a fifth, each at least 10. The properties are
 about the domain and the services, which every store runs alike; what a store adds is its own
 answer on the same kinds of input, and the SQL stores run one adapter (only the dialect seam
 differs, and the contract suite, the statement counts and the ledger races cover that seam on
@@ -26,7 +26,7 @@ from hypothesis.strategies import SearchStrategy
 from stores import KINDS, SERVER_KINDS
 
 #: A store of a kind runs one in this many of the profile's examples (at least FLOOR).
-SHARE: Final = {"memory": 1, "sqlite": 3, **dict.fromkeys(SERVER_KINDS, 8)}
+SHARE: Final = {"memory": 1, "sqlite": 2, **dict.fromkeys(SERVER_KINDS, 5)}
 FLOOR: Final = 10
 
 
