@@ -32,7 +32,7 @@ from snapplan.testing.stateful import Discrepancy, LockstepMachine, lockstep_mac
 PROFILE = os.environ.get("SNAPPLAN_HYPOTHESIS_PROFILE", "quick")
 #: (examples, steps per example) per profile: under 10 s quick, under 30 s thorough on a
 #: shared 2-core box (about 30 ms a step on SQLite).
-BUDGET = {"quick": (6, 20), "thorough": (10, 30)}
+BUDGET = {"quick": (6, 20), "thorough": (8, 25)}
 EXAMPLES, STEPS = BUDGET.get(PROFILE, BUDGET["quick"])
 
 

@@ -19,8 +19,8 @@ from snapplan.cli.catalog_warnings import catalog_warnings
 
 #: Items (of every kind) in the smaller catalog; the larger one has twice as many. Fewer to
 #: sync, which does more per item (a quadratic step shows at any size: it is the ratio).
-N = 5_000
-N_SYNCED = 1_500
+N = 2_000
+N_SYNCED = 1_000
 #: At most this many times the work for twice the items (linear: 2; quadratic: 4).
 GROWTH = 2.5
 
