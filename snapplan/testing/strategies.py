@@ -123,14 +123,12 @@ def _one(draw: st.DrawFn, options: Sequence[_T]) -> _T:
     return options[draw(st.integers(0, len(options) - 1))]
 
 
-def _some(draw: st.DrawFn, options: Sequence[_T], *, max_size: int, min_size: int = 0) -> list[_T]:
+def _some(draw: st.DrawFn, options: Sequence[_T], *, max_size: int) -> list[_T]:
     """Up to ``max_size`` distinct elements of ``options`` (none if it is empty), in the order
     drawn."""
     if not options:
         return []
-    chosen = st.lists(
-        st.integers(0, len(options) - 1), min_size=min_size, max_size=max_size, unique=True
-    )
+    chosen = st.lists(st.integers(0, len(options) - 1), max_size=max_size, unique=True)
     return [options[index] for index in draw(chosen)]
 
 
