@@ -170,24 +170,10 @@ def _capture_and_link(
     now: datetime.datetime,
     limits: Limits,
 ) -> tuple[Event, list[Snapshot]]:
-    """The event linked to its new snapshots, and those snapshots (children first). The
-    catalog read for the capture does not outlive this call: at holiday-10000 it is about as
-    large as the snapshots, and the plan's peak memory is when both are alive."""
-    capture = _capture(uow, event, production, assembly, plan_id=plan_id, now=now, limits=limits)
-    return _link(event, capture, production, assembly), capture.snapshots
-
-
-def _capture(
-    uow: UnitOfWork,
-    event: Event,
-    production: list[ProductionTarget],
-    assembly: list[AssemblyTarget],
-    *,
-    plan_id: uuid.UUID,
-    now: datetime.datetime,
-    limits: Limits,
-) -> Capture:
-    """Read what the targets need (bulk, bounded by ``limits``) and capture it."""
+    """Read what the targets need (bulk, bounded by ``limits``), capture it, and return the
+    event linked to its new snapshots and those snapshots (children first). The catalog read
+    for the capture does not outlive this call: at holiday-10000 it is about as large as the
+    snapshots, and the plan's peak memory is when both are alive."""
     catalog = load_for_capture(
         uow, [t.recipe_id for t in production], [t.finished_good_id for t in assembly], limits
     )
@@ -200,7 +186,7 @@ def _capture(
         capture.recipe(production_target.recipe_id)
     for assembly_target in assembly:
         capture.finished_good(assembly_target.finished_good_id)
-    return capture
+    return _link(event, capture, production, assembly), capture.snapshots
 
 
 def _link(

@@ -142,41 +142,39 @@ def test_no_module_of_the_library_imports_the_command_line() -> None:
     assert found == []
 
 
-def test_help_loads_no_database_code() -> None:
-    # What the deliberate import in a function is for.
+def modules_after(flag: str, loaded: str) -> str:
+    """What ``loaded`` (an expression over ``sys.modules``) lists once ``snapplan FLAG`` ran in
+    a fresh interpreter."""
     probe = (
         "import sys\n"
         "from snapplan.cli import main\n"
         "try:\n"
-        "    main(['--help'])\n"
+        f"    main([{flag!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print([m for m in ('sqlalchemy', 'snapplan.cli.commands') if m in sys.modules])\n"
+        f"print({loaded})\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
-    assert result.stdout.splitlines()[-1] == "[]"
+    return result.stdout.splitlines()[-1]
+
+
+def test_help_loads_no_database_code() -> None:
+    # What the deliberate import in a function is for.
+    loaded = "[m for m in ('sqlalchemy', 'snapplan.cli.commands') if m in sys.modules]"
+    assert modules_after("--help", loaded) == "[]"
 
 
 def test_version_and_help_define_no_class_of_the_domain() -> None:
     # Issue 19: `snapplan -V` and `--help` answer within twice `import attrs`
     # (bench/cli_bench.py): they import neither attrs, the domain, nor tomllib.
+    loaded = (
+        "sorted(m for m in sys.modules if m in ('attr', 'tomllib', 'cattrs')"
+        " or m.startswith('snapplan.domain'))"
+    )
     for flag in ("-V", "--help"):
-        probe = (
-            "import sys\n"
-            "from snapplan.cli import main\n"
-            "try:\n"
-            f"    main([{flag!r}])\n"
-            "except SystemExit:\n"
-            "    pass\n"
-            "print(sorted(m for m in sys.modules if m in ('attr', 'tomllib', 'cattrs')"
-            " or m.startswith('snapplan.domain')))\n"
-        )
-        result = subprocess.run(
-            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-        )
-        assert result.stdout.splitlines()[-1] == "[]", flag
+        assert modules_after(flag, loaded) == "[]", flag
 
 
 def test_the_parser_s_depth_defaults_are_the_limits_defaults() -> None:

@@ -94,7 +94,7 @@ def run_child(
     sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
     sys.stdout = open(1, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
-    inherited = [fd for fd in open_fds() if fd > 2 and connected(fd)]
+    inherited = connections_beyond_stderr()
     if inherited:
         sys.stderr.write(f"the fork server left sockets or files open: fds {inherited}\n")
         os._exit(5)
@@ -106,22 +106,16 @@ def run_child(
     reliability_child.main()
 
 
-def open_fds() -> list[int]:
-    """This process's open file descriptors."""
+def connections_beyond_stderr() -> list[int]:
+    """This process's open file descriptors above 2 that are sockets or regular files: what a
+    database connection holds."""
     folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
-    fds = [int(name) for name in os.listdir(folder)]
-    return [fd for fd in fds if fd_is_open(fd)]  # the listing's own descriptor is gone
-
-
-def fd_is_open(fd: int) -> bool:
-    try:
-        os.fstat(fd)
-    except OSError:
-        return False
-    return True
-
-
-def connected(fd: int) -> bool:
-    """Whether ``fd`` is a socket or a regular file: what a database connection holds."""
-    mode = os.fstat(fd).st_mode
-    return stat.S_ISSOCK(mode) or stat.S_ISREG(mode)
+    found = []
+    for fd in sorted(int(name) for name in os.listdir(folder) if int(name) > 2):
+        try:
+            mode = os.fstat(fd).st_mode
+        except OSError:  # the listing's own descriptor, closed since
+            continue
+        if stat.S_ISSOCK(mode) or stat.S_ISREG(mode):
+            found.append(fd)
+    return found
