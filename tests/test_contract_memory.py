@@ -32,7 +32,7 @@ class TestMemorySnapshots(MemoryStoreFixture, SnapshotRepositoryContract):
 
 
 class TestMemoryPlans(MemoryStoreFixture, PlanRepositoryContract):
-    pass
+    keeps_contents = True
 
 
 class TestMemoryRuns(MemoryStoreFixture, RunRepositoryContract):

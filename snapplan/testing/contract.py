@@ -51,6 +51,7 @@ from snapplan.domain.pantry_entries import (
     StockUse,
 )
 from snapplan.domain.plan import Plan
+from snapplan.domain.plan_contents import PlanEntry, plan_entries
 from snapplan.domain.prices import PriceQuote, price_as_of
 from snapplan.domain.products import Product
 from snapplan.domain.runs import ProductionRun
@@ -387,7 +388,16 @@ class SnapshotRepositoryContract:
 
 
 class PlanRepositoryContract:
-    """Plans: append only, in the order recorded per event."""
+    """Plans: append only, in the order recorded per event; a plan's contents found by any id
+    they name.
+
+    ``keeps_contents``: whether the store keeps a plan's contents (the port lets a store keep
+    none, and then every plan is read from its snapshots): None lets the suite accept either
+    and check that the store is consistent about it; an adapter that must keep them (the memory
+    and SQL stores) says True.
+    """
+
+    keeps_contents: bool | None = None
 
     def test_plans_of_an_event_come_in_recorded_order(self, store: Store) -> None:
         event_id, other = uuid.uuid4(), uuid.uuid4()
@@ -399,12 +409,20 @@ class PlanRepositoryContract:
             uow.plans.add(plans[1])
             uow.plans.add(plans[2])
             assert uow.plans.latest(event_id) == plans[2]
+            assert uow.plans.latest_id(event_id) == plans[2].id
+            assert uow.plans.event_of(plans[2].id) == event_id
 
         _commit(store, rest)
         with store.unit_of_work() as uow:
             assert uow.plans.for_event(event_id) == tuple(plans)
             assert uow.plans.latest(event_id) == plans[2]
             assert uow.plans.latest(uuid.uuid4()) is None
+            assert uow.plans.latest_id(event_id) == plans[2].id
+            assert uow.plans.latest_id(other) != plans[2].id
+            assert uow.plans.latest_id(uuid.uuid4()) is None
+            assert [uow.plans.event_of(p.id) for p in plans] == [event_id] * 3
+            with pytest.raises(PlanNotFound):
+                uow.plans.event_of(uuid.uuid4())
             assert uow.plans.get(plans[1].id) == plans[1]
             assert uow.plans.count() == 4
             with pytest.raises(PlanNotFound):
@@ -417,8 +435,102 @@ class PlanRepositoryContract:
         _commit(store, lambda uow: uow.plans.add(plan))
         with store.unit_of_work() as uow:
             _refuses_wrong_types(
-                uow.plans, plan.id, (), {"for_event": "event_id", "latest": "event_id"}
+                uow.plans,
+                plan.id,
+                (),
+                {
+                    "for_event": "event_id",
+                    "latest": "event_id",
+                    "latest_id": "event_id",
+                    "event_of": "plan_id",
+                    "contents": "plan_id",
+                },
             )
+            plans: Any = uow.plans  # given what the types rule out
+            for value in _not_ids(plan.id):
+                with pytest.raises(TypeError, match=r"\bplan_id\b"):
+                    plans.add_contents(value, [])
+            for naming in _not_iterables_of_ids(plan.id):
+                if naming is not None:  # None: every entry
+                    with pytest.raises(TypeError, match=r"\bnaming\b"):
+                        plans.contents(plan.id, naming)
+
+    def test_a_plans_contents_are_found_by_every_id_they_name(self, store: Store) -> None:
+        sample = planned_snapshots()
+        entries = plan_entries(sample.snapshots)
+        without = sample_plan(uuid.uuid4())  # a plan of no snapshot: no contents
+
+        def add(uow: Any) -> None:
+            uow.snapshots.add_many(sample.snapshots)
+            uow.plans.add(sample.plan)
+            uow.plans.add(without)
+            uow.plans.add_contents(sample.plan.id, entries)
+
+        _commit(store, add)
+        plan_id = sample.plan.id
+        with store.unit_of_work() as uow:
+            every = uow.plans.contents(plan_id)
+            assert every is None or self.keeps_contents is not False
+            if every is None:  # a store that keeps no contents: consistently none
+                assert self.keeps_contents is not True, "the plan's contents were not kept"
+                assert uow.plans.contents(plan_id, [entries[0].snapshot_id]) is None
+                return
+            assert sorted(every, key=_entry_key) == sorted(entries, key=_entry_key)
+            assert len(every) == len(entries)
+
+            def named(*ids: uuid.UUID) -> tuple[PlanEntry, ...]:
+                found = uow.plans.contents(plan_id, ids)
+                assert found is not None
+                return found
+
+            for entry in entries:
+                assert entry in named(entry.snapshot_id)
+                assert entry in named(entry.source_id)
+                if entry.made_from is not None:  # a finished unit, found by its recipe's
+                    made = named(entry.made_from)
+                    assert {e.snapshot_id for e in made} == {entry.made_from, entry.snapshot_id}
+            unit = next(e for e in entries if e.kind is SnapshotKind.FINISHED_UNIT)
+            box = next(e for e in entries if e.kind is SnapshotKind.MATERIAL_UNIT)
+            both = named(unit.source_id, box.snapshot_id, unit.source_id)
+            assert sorted(both, key=_entry_key) == sorted([unit, box], key=_entry_key)
+            # a plan with contents, none of them named: empty; a plan without any: None
+            assert named(uuid.uuid4()) == ()
+            assert named() == ()
+            assert uow.plans.contents(without.id) is None
+            assert uow.plans.contents(without.id, [unit.source_id]) is None
+            assert uow.plans.contents(uuid.uuid4()) is None
+
+    def test_contents_are_written_once_and_checked_when_staged(self, store: Store) -> None:
+        sample = planned_snapshots()
+        entries = plan_entries(sample.snapshots)
+
+        def add(uow: Any) -> None:
+            uow.snapshots.add_many(sample.snapshots)
+            uow.plans.add(sample.plan)
+            uow.plans.add_contents(sample.plan.id, entries)
+
+        _commit(store, add)
+        before = store_contents(store)
+        with store.unit_of_work() as uow:
+            kept = uow.plans.contents(sample.plan.id)
+            plans: Any = uow.plans  # given what the types rule out
+            with pytest.raises(ValidationError, match="twice"):
+                plans.add_contents(uuid.uuid4(), [entries[0], entries[0]])
+            with pytest.raises(ValidationError, match="PlanEntry"):
+                plans.add_contents(uuid.uuid4(), [entries[0].snapshot_id])
+            with pytest.raises(TypeError, match="entries"):
+                plans.add_contents(uuid.uuid4(), "entries")
+        if kept is not None:  # a second listing of a kept plan's contents conflicts
+            with pytest.raises(ConflictError), store.unit_of_work() as uow:
+                uow.plans.add_contents(sample.plan.id, entries[:1])
+                uow.commit()
+            with store.unit_of_work() as uow:
+                assert uow.plans.contents(sample.plan.id) == kept
+        assert store_contents(store) == before
+
+
+def _entry_key(entry: PlanEntry) -> uuid.UUID:
+    return entry.snapshot_id
 
 
 class RunRepositoryContract:

@@ -32,7 +32,7 @@ class TestSqlSnapshots(SqlStoreFixture, SnapshotRepositoryContract):
 
 
 class TestSqlPlans(SqlStoreFixture, PlanRepositoryContract):
-    pass
+    keeps_contents = True
 
 
 class TestSqlRuns(SqlStoreFixture, RunRepositoryContract):
