@@ -150,6 +150,20 @@ class RunRepository(Reader[Run], Appender[Run], Protocol):
 class PriceRepository(Reader[PriceQuote], Appender[PriceQuote], Protocol):
     """The price history: one quote per pack price, in ``seq`` order. Append only."""
 
+    def last_seq(self) -> int:
+        """The highest ``seq`` in the history (0 when it is empty), what this unit of work sees
+        (its own additions included): one indexed lookup, whatever the history's length."""
+        ...
+
 
 class PantryRepository(Reader[PantryRecord], Appender[PantryRecord], Protocol):
     """The pantry ledger: receipts, counts, uses and voids, in ``seq`` order. Append only."""
+
+    def last_seq(self) -> int:
+        """The highest ``seq`` in the ledger (0 when it is empty), what this unit of work sees
+        (its own additions included): one indexed lookup, whatever the ledger's length."""
+        ...
+
+    def with_key(self, key: str) -> PantryRecord | None:
+        """The entry recorded under the idempotency key ``key``, or None: one indexed lookup."""
+        ...

@@ -116,33 +116,33 @@ def _item(uow: UnitOfWork, item_id: uuid.UUID) -> str:
 
 
 class _Pantry:
-    """The pantry ledger as one unit of work reads it, once."""
+    """The pantry ledger as one unit of work records an entry in it: its next ``seq`` and the
+    entry a key names, each one lookup (recording costs the same however long the ledger is);
+    the whole ledger only when a void needs it (:attr:`entries`)."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.entries: Sequence[PantryRecord] = sorted(uow.pantry.all(), key=lambda e: e.seq)
+        self.next_seq = uow.pantry.last_seq() + 1
 
     @property
-    def next_seq(self) -> int:
-        return self.entries[-1].seq + 1 if self.entries else 1
+    def entries(self) -> Sequence[PantryRecord]:
+        """Every entry, in ``seq`` order (read whole)."""
+        return sorted(self.uow.pantry.all(), key=lambda e: e.seq)
 
     def replay(self, candidate: E) -> E | None:
         """The entry already recorded with ``candidate``'s key, if it has the same content;
         ``KeyReusedError`` if the key names another entry; None if it is new."""
         if candidate.key is None:
             return None
-        for entry in self.entries:
-            if entry.key == candidate.key:
-                if isinstance(entry, type(candidate)) and entry_content(entry) == entry_content(
-                    candidate
-                ):
-                    return entry
-                raise KeyReusedError(
-                    f"key {candidate.key!r} already names pantry entry {entry.seq} "
-                    f"({describe(entry)}), with other content: use a new key (never retry "
-                    "this request)"
-                )
-        return None
+        entry = self.uow.pantry.with_key(candidate.key)
+        if entry is None:
+            return None
+        if isinstance(entry, type(candidate)) and entry_content(entry) == entry_content(candidate):
+            return entry
+        raise KeyReusedError(
+            f"key {candidate.key!r} already names pantry entry {entry.seq} "
+            f"({describe(entry)}), with other content: use a new key (never retry this request)"
+        )
 
     def write(self, entry: E) -> E:
         self.uow.pantry.add(entry)
@@ -289,7 +289,7 @@ def record_purchase(
 
 
 def _next_price_seq(uow: UnitOfWork) -> int:
-    return 1 + max((q.seq for q in uow.prices.all()), default=0)
+    return uow.prices.last_seq() + 1
 
 
 def record_price(
@@ -346,7 +346,8 @@ def void_pantry_entry(
     when = arguments.now(clock)
     with atomic(uow):
         pantry = _Pantry(uow)
-        target = next((e for e in pantry.entries if e.seq == number), None)
+        entries = pantry.entries  # a correction, rare: the ledger read whole
+        target = next((e for e in entries if e.seq == number), None)
         if target is None:
             raise PantryEntryNotFound(str(number), f"pantry entry {number} not found")
         if isinstance(target, PantryVoid):
@@ -355,7 +356,7 @@ def void_pantry_entry(
                 "be voided; record the entry again instead"
             )
         existing = next(
-            (e for e in pantry.entries if isinstance(e, PantryVoid) and e.entry_seq == number),
+            (e for e in entries if isinstance(e, PantryVoid) and e.entry_seq == number),
             None,
         )
         if existing is not None:

@@ -984,6 +984,19 @@ class PriceRepositoryContract:
         with store.unit_of_work() as uow:
             assert uow.prices.all() == (first,)
 
+    def test_last_seq_is_the_highest_this_unit_sees(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            assert uow.prices.last_seq() == 0
+        first, second, third = sample_quotes(uuid.uuid4())
+        # numbers need not be consecutive, nor added in order
+        _commit(store, lambda uow: uow.prices.add_many([attrs.evolve(first, seq=7), second]))
+        with store.unit_of_work() as uow:
+            assert uow.prices.last_seq() == 7
+            uow.prices.add(attrs.evolve(third, seq=8))
+            assert uow.prices.last_seq() == 8  # its own addition counts
+        with store.unit_of_work() as uow:  # left without commit
+            assert uow.prices.last_seq() == 7
+
     def test_two_recorders_taking_the_same_seq_one_conflicts(self, store: Store) -> None:
         one, two = sample_quotes(uuid.uuid4())[:2]
         two = attrs.evolve(two, seq=one.seq)
@@ -1067,6 +1080,32 @@ class PantryRepositoryContract:
         _commit(store, lambda uow: uow.pantry.add_many(unkeyed))
         with store.unit_of_work() as uow:
             assert sorted(e.seq for e in uow.pantry.all()) == [1, 2, 3, 4, 5]
+
+    def test_last_seq_and_an_entry_by_key_are_what_this_unit_sees(self, store: Store) -> None:
+        receipt, count, use, void = sample_pantry(uuid.uuid4(), uuid.uuid4())
+        with store.unit_of_work() as uow:
+            assert uow.pantry.last_seq() == 0
+            assert uow.pantry.with_key(str(receipt.key)) is None
+        # numbers need not be consecutive, nor added in order; a count without a key
+        _commit(store, lambda uow: uow.pantry.add_many([use, attrs.evolve(receipt, seq=6), count]))
+        with store.unit_of_work() as uow:
+            assert uow.pantry.last_seq() == 6
+            assert uow.pantry.with_key("buy-1") == attrs.evolve(receipt, seq=6)
+            assert uow.pantry.with_key("use-1") == use
+            assert uow.pantry.with_key("BUY-1") is None  # a key is matched exactly
+            assert uow.pantry.with_key("buy-1 ") is None
+            assert uow.pantry.with_key("") is None
+            keyed = attrs.evolve(void, seq=9, key="void-1")
+            uow.pantry.add(keyed)
+            assert uow.pantry.last_seq() == 9  # its own addition counts
+            assert uow.pantry.with_key("void-1") == keyed
+        with store.unit_of_work() as uow:  # left without commit
+            assert uow.pantry.last_seq() == 6
+            assert uow.pantry.with_key("void-1") is None
+            ledger: Any = uow.pantry  # given what the types rule out
+            for wrong in (None, 7, b"buy-1", ["buy-1"]):
+                with pytest.raises(TypeError, match=r"\bkey\b"):
+                    ledger.with_key(wrong)
 
     def test_two_recorders_taking_the_same_seq_one_conflicts(self, store: Store) -> None:
         receipt, count = sample_pantry(uuid.uuid4(), uuid.uuid4())[:2]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar, cast
 import attrs
 
 from snapplan.adapters.base.guard import Guard
-from snapplan.adapters.base.table import PlanTable, Table
+from snapplan.adapters.base.table import LedgerTable, PlanTable, Table
 from snapplan.domain.catalog import Definition, Ingredient, MaterialUnit
 from snapplan.domain.ledger import check_new_links
 from snapplan.domain.plan import Plan
@@ -359,6 +359,42 @@ class RunRecords(AppendOnlyRecords[Run]):
         return tuple(sorted(self._table.where("plan_id", plan_id), key=lambda r: r.seq))
 
 
+class LedgerRecords(AppendOnlyRecords[T]):
+    """A ledger numbered by ``seq`` for the whole store (the price history, the pantry): append
+    only, with its last ``seq`` and an entry by idempotency key found without reading it all.
+
+    A store's table that is a :class:`~snapplan.adapters.base.LedgerTable` answers both with
+    one lookup; a plain :class:`~snapplan.adapters.base.Table` (a host's own store) by reading
+    every record, as before.
+    """
+
+    def last_seq(self) -> int:
+        """The highest ``seq`` this unit sees (0: none)."""
+        self._guard.require_active()
+        ledger = self._ledger
+        if ledger is None:
+            records: list[Any] = self._table.scan()
+            return max((record.seq for record in records), default=0)
+        return ledger.last_seq()
+
+    def with_key(self, key: str) -> T | None:
+        """The entry recorded under idempotency key ``key``, or None."""
+        if not isinstance(key, str):
+            raise TypeError(f"key must be a str, not {type(key).__name__}")
+        self._guard.require_active()
+        ledger = self._ledger
+        if ledger is None:
+            return next((r for r in self._table.scan() if getattr(r, "key", None) == key), None)
+        return ledger.keyed(key)
+
+    @property
+    def _ledger(self) -> LedgerTable[T] | None:
+        """The table as a :class:`LedgerTable`, or None for a table that is only a
+        :class:`Table`."""
+        table = self._table
+        return cast("LedgerTable[T]", table) if hasattr(table, "last_seq") else None
+
+
 def _label(item: Any) -> str:
     """``Recipe 'Cake' (id ...)``: what a message calls a stored value."""
     name = getattr(item, "name", None)
@@ -408,8 +444,8 @@ _RECORDS: Final[Mapping[type, type[Records[Any]]]] = {
     SnapshotRepository: SnapshotRecords,
     PlanRepository: PlanRecords,
     RunRepository: RunRecords,
-    PriceRepository: AppendOnlyRecords,
-    PantryRepository: AppendOnlyRecords,
+    PriceRepository: LedgerRecords,
+    PantryRepository: LedgerRecords,
 }
 
 

@@ -73,3 +73,17 @@ class PlanTable(Table[Plan], Protocol):
         """The plan's entries whose snapshot, source or ``made_from`` id is among ``naming``
         (no repeats; None: every entry); None when the plan has no contents at all."""
         ...
+
+
+class LedgerTable(Table[T], Protocol):
+    """An append-only ledger's table numbered by ``seq`` for the whole store (the price
+    history, the pantry), with the lookups that spare reading the whole ledger to record one
+    entry."""
+
+    def last_seq(self) -> int:
+        """The highest ``seq`` among the records this unit sees; 0 when there is none."""
+        ...
+
+    def keyed(self, key: str) -> T | None:
+        """The record this unit sees whose idempotency ``key`` is ``key``, or None."""
+        ...

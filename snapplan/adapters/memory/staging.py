@@ -217,6 +217,28 @@ class MemoryTable:
         ]
         return records
 
+    def last_seq(self) -> int:
+        """The highest ``seq`` among the records this unit sees (0: none); for the ledgers
+        numbered for the whole store (a :class:`~snapplan.adapters.base.LedgerTable`)."""
+        state = self._staging.state
+        with state.lock:
+            last = max((item.seq for item in state.tables[self._name].values()), default=0)
+        staged = self._staging.staged(self._name).values()
+        return max((item.seq for item in staged if item is not REMOVED), default=last)
+
+    def keyed(self, key: str) -> Any | None:
+        """The record whose idempotency ``key`` is ``key`` (the table's unique key), or None."""
+        if ("key",) not in self._unique:
+            raise AssertionError(f"{self._name}.key is not a unique key in the memory store")
+        state = self._staging.state
+        with state.lock:
+            item_id = state.unique[self._name, ("key",)].get((key,))
+            found = None if item_id is None else state.tables[self._name].get(item_id)
+        if found is not None:
+            return found
+        staged = self._staging.staged(self._name).values()
+        return next((i for i in staged if i is not REMOVED and i.key == key), None)
+
 
 class MemoryPlanTable(MemoryTable):
     """The plans' records, with their contents (a :class:`~snapplan.adapters.base.PlanTable`)."""

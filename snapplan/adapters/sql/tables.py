@@ -101,6 +101,24 @@ class SqlTable:
         reading = self._reading
         return [self._codec.item(row, reading) for row in self._session.read(statement)]
 
+    def last_seq(self) -> int:
+        """``SELECT max(seq)``, 0 for none (the ledgers numbered for the whole store, whose
+        ``seq`` is unique: an index lookup)."""
+        last = self._session.read(sa.select(sa.func.max(self._table.c.seq))).scalar()
+        if last is None:
+            return 0
+        if isinstance(last, bool) or not isinstance(last, int):
+            raise PersistenceError(f"{self._table.name}: the last seq is not a number: {last!r}")
+        return last
+
+    def keyed(self, key: str) -> Any | None:
+        """The row whose idempotency ``key`` is ``key`` (a unique index), decoded, or None."""
+        statement = self._select().where(self._table.c.key == key)
+        reading = self._reading
+        found = [self._codec.item(row, reading) for row in self._session.read(statement)]
+        # (compared again exactly: an engine's collation must not decide what a key matches)
+        return next((item for item in found if item.key == key), None)
+
 
 class SqlPlanTable(SqlTable):
     """The plans' table, with their contents (a :class:`~snapplan.adapters.base.PlanTable`)."""
