@@ -20,9 +20,11 @@ library's, not the benchmark's input), then ``create_plan`` is timed; the median
 ``--repeat`` runs is reported, with the SQL statements and rows it wrote,
 ``plan_requirements``, ``verify_plan`` and recording one production run (statements and
 seconds), and the peak RSS while the library works (``peak_rss_mb``: the kernel's high-water
-mark reset before each call the benchmark makes and read after it, see ``PeakWatch``; the
-highest of the runs) beside the whole process's (``process_peak_rss_mb``, which also counts the
-benchmark's own work: the recorded rows, the floor's replay).
+mark reset before each call the benchmark makes and read after it, see ``PeakWatch``) beside
+the whole process's (``process_peak_rss_mb``, which also counts the benchmark's own work). The
+first run also records every statement sent (the statement and row counts, and the floor,
+which replays them); the recorder keeps what it records alive through the plan, so the peak
+is the highest of the other runs (the first run's only with ``--repeat 1``).
 
 ``--recording 100,10000`` times each kind of recording (``record_production``,
 ``record_assembly``, ``record_waste``, ``void_run``) on stall 0 of holiday-100 and of
@@ -212,11 +214,11 @@ def fresh_mariadb_store() -> Iterator[Any]:
 class Recorder:
     """Every DBAPI call an engine makes while recording: (statement, parameters, many)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, *, on: bool = True) -> None:
         self.calls: list[tuple[str, Any, bool]] = []
         self.recording = False
         engine = getattr(store, "engine", None)
-        if engine is not None:
+        if engine is not None and on:
             import sqlalchemy as sa
 
             sa.event.listen(engine, "before_cursor_execute", self._record)
@@ -372,7 +374,10 @@ class PeakWatch:
 # -- one measurement -------------------------------------------------------------------------
 
 
-def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
+def measure(kind: str, n: int, folder: Path, number: int, *, recorded: bool) -> dict[str, Any]:
+    """One run on a fresh store. A ``recorded`` run also records what reaches the database
+    (statements, rows, and for SQLite the floor, replaying them); the recorder keeps every row
+    sent until the plan is done, so a run that is not recorded gives the peak memory."""
     from snapplan import (
         Product,
         create_plan,
@@ -388,12 +393,12 @@ def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
     items, event, warm_up = holiday(n)
     floor_file = folder / f"floor-{number}.sqlite"
     with fresh_store(kind, folder, number) as store:
-        recorder = Recorder(store)
+        recorder = Recorder(store, on=recorded)
         with store.unit_of_work() as uow:
             add_all_bulk(uow, items)
             uow.commit()
         create_plan(store.unit_of_work(), warm_up.id)
-        if kind == "sqlite":
+        if kind == "sqlite" and recorded:
             prepare_floor(items, warm_up, floor_file)
         # The benchmark keeps only what it needs of its catalog once the store holds it: its
         # own copy (34 MB at holiday-10000) would otherwise count as the library's peak memory.
@@ -437,24 +442,23 @@ def measure(kind: str, n: int, folder: Path, number: int) -> dict[str, Any]:
             )
         assert shopping.complete, shopping.missing[:3]
         floor = None
-        if kind == "sqlite":
+        if kind == "sqlite" and recorded:
             floor = sqlite_floor(plan_calls, floor_file)
+    counted = kind != "memory" and recorded  # (a store without SQL sends no statements)
     return {
         "create_plan_seconds": seconds,
-        "statements": Recorder.statements(plan_calls) if kind != "memory" else None,
+        "statements": Recorder.statements(plan_calls) if counted else None,
         "rows_written": Recorder.rows_written(plan_calls)
-        if kind != "memory"
-        else result.snapshots_written + 2,
+        if counted
+        else (result.snapshots_written + 2 if kind == "memory" else None),
         "floor_seconds": floor,
         "requirements_seconds": requirements_seconds,
-        "requirements_statements": Recorder.statements(requirement_calls)
-        if kind != "memory"
-        else None,
+        "requirements_statements": Recorder.statements(requirement_calls) if counted else None,
         "verify_seconds": verify_seconds,
         "progress_seconds": progress_seconds,
         "shopping_seconds": shopping_seconds,
         "record_seconds": record_seconds,
-        "record_statements": Recorder.statements(record_calls) if kind != "memory" else None,
+        "record_statements": Recorder.statements(record_calls) if counted else None,
         "snapshots": result.snapshots_written,
         "gc_seconds": collector.seconds,
         "gc_collections": "/".join(map(str, collector.collections)),
@@ -718,7 +722,7 @@ def tune_collector(threshold: str | None, *, freeze: bool) -> dict[str, Any]:
 def one_store(kind: str, n: int, repeat: int) -> dict[str, Any]:
     """The medians of ``repeat`` measurements on fresh stores of ``kind``."""
     with tempfile.TemporaryDirectory(prefix="snapplan-bench-") as folder:
-        runs = [measure(kind, n, Path(folder), k) for k in range(repeat)]
+        runs = [measure(kind, n, Path(folder), k, recorded=k == 0) for k in range(repeat)]
     report: dict[str, Any] = {"store": kind, "n": n, "repeat": repeat}
     for field in runs[0]:
         values = [run[field] for run in runs]
@@ -735,7 +739,8 @@ def one_store(kind: str, n: int, repeat: int) -> dict[str, Any]:
     )
     # the highest of the runs' library peaks (see PeakWatch), and the process's own, which
     # counts the benchmark's work too (the recorded rows, the floor's replay)
-    report["peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs)
+    # (of the runs not recorded, when there are any: see measure)
+    report["peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs[1:] or runs)
     report["process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return report
 
