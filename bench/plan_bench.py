@@ -4,6 +4,7 @@
                                [--json] [--gc-threshold T0[,T1[,T2]]] [--gc-freeze]
     python bench/plan_bench.py --import-time [--json]
     python bench/plan_bench.py --memory-commit [--json]
+    python bench/plan_bench.py --peak-memory --store {sqlite,postgres,...} --n N [--json]
     python bench/plan_bench.py --recording SMALL,LARGE [--stores memory,sqlite,postgres]
                                [--repeat R]
 
@@ -19,12 +20,12 @@ Per run: a fresh store is loaded with the catalog (not timed), a small separate 
 library's, not the benchmark's input), then ``create_plan`` is timed; the median of
 ``--repeat`` runs is reported, with the SQL statements and rows it wrote,
 ``plan_requirements``, ``verify_plan`` and recording one production run (statements and
-seconds), and the peak RSS while the library works (``peak_rss_mb``: the kernel's high-water
-mark reset before each call the benchmark makes and read after it, see ``PeakWatch``) beside
-the whole process's (``process_peak_rss_mb``, which also counts the benchmark's own work). The
-first run also records every statement sent (the statement and row counts, and the floor,
-which replays them); the recorder keeps what it records alive through the plan, so the peak
-is the highest of the other runs (the first run's only with ``--repeat 1``).
+seconds), and the process's peak RSS (the benchmark's own work included: the rows it
+records, the floor's replay, the earlier runs' leftovers).
+
+``--peak-memory --store S --n N`` gives the library's own peak instead: one run in a fresh
+process with nothing recorded, the kernel's high-water mark reset before each call the
+benchmark makes and read after it (``PeakWatch``), per call and the highest.
 
 ``--recording 100,10000`` times each kind of recording (``record_production``,
 ``record_assembly``, ``record_waste``, ``void_run``) on stall 0 of holiday-100 and of
@@ -337,6 +338,7 @@ class PeakWatch:
 
     def __init__(self) -> None:
         self.mb = 0.0
+        self.by_call: dict[str, float] = {}
         self.resets = self._reset()
 
     @staticmethod
@@ -357,7 +359,7 @@ class PeakWatch:
         raise RuntimeError("no VmHWM in /proc/self/status")
 
     @contextlib.contextmanager
-    def watch(self) -> Iterator[None]:
+    def watch(self, call: str) -> Iterator[None]:
         if self.resets:
             self._reset()
         try:
@@ -368,7 +370,11 @@ class PeakWatch:
                 if self.resets
                 else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             )
+            self.by_call[call] = peak
             self.mb = max(self.mb, peak)
+
+    def shown(self) -> str:
+        return " ".join(f"{call}={mb:.1f}" for call, mb in self.by_call.items())
 
 
 # -- one measurement -------------------------------------------------------------------------
@@ -407,36 +413,36 @@ def measure(kind: str, n: int, folder: Path, number: int, *, recorded: bool) -> 
         del items, event, warm_up
         collector = CollectorWatch()
         peak = PeakWatch()
-        with recorder.record() as plan_calls, collector.watch(), peak.watch():
+        with recorder.record() as plan_calls, collector.watch(), peak.watch("create_plan"):
             seconds, result = timed(lambda: create_plan(store.unit_of_work(), event_id))
         # what was sent waits on disk for the floor (SQLite), not in this process's memory
         plan_calls = spilled(plan_calls, folder / f"calls-{number}.pickle", keep=kind == "sqlite")
-        with recorder.record() as requirement_calls, peak.watch():
+        with recorder.record() as requirement_calls, peak.watch("requirements"):
             requirements_seconds, _ = timed(
                 lambda: plan_requirements(store.unit_of_work(), result.plan_id)
             )
-        with peak.watch():
+        with peak.watch("verify"):
             verify_seconds, verification = timed(
                 lambda: verify_plan(
                     store.unit_of_work(), result.plan_id, expected_root=result.root_digest
                 )
             )
         assert verification.ok, verification.problems
-        with recorder.record() as record_calls, peak.watch():
+        with recorder.record() as record_calls, peak.watch("record"):
             record_seconds, _ = timed(
                 lambda: record_production(store.unit_of_work(), result.plan_id, recipe_id, 1)
             )
         # what the shop needs: prices, a stocked pantry, then progress and the shopping list
-        with peak.watch():
+        with peak.watch("prices"):
             for price, product in enumerate(products):
                 record_price(
                     store.unit_of_work(), product.id, Decimal(price % 7 + 1), currency="EUR"
                 )
             for product in products[::10]:
                 record_purchase(store.unit_of_work(), product.id, 2)
-        with peak.watch():
+        with peak.watch("progress"):
             progress_seconds, _ = timed(lambda: plan_progress(store.unit_of_work(), result.plan_id))
-        with peak.watch():
+        with peak.watch("shopping"):
             shopping_seconds, shopping = timed(
                 lambda: shopping_list(store.unit_of_work(), [result.plan_id])
             )
@@ -462,7 +468,8 @@ def measure(kind: str, n: int, folder: Path, number: int, *, recorded: bool) -> 
         "snapshots": result.snapshots_written,
         "gc_seconds": collector.seconds,
         "gc_collections": "/".join(map(str, collector.collections)),
-        "peak_rss_mb": peak.mb,
+        "library_peak_rss_mb": peak.mb,
+        "peak_by_call": peak.shown(),
     }
 
 
@@ -666,6 +673,10 @@ def main() -> None:
     parser.add_argument("--import-time", action="store_true")
     parser.add_argument("--memory-commit", action="store_true")
     parser.add_argument(
+        "--peak-memory", action="store_true",
+        help="the library's peak RSS in one run on --store, per call (a fresh process each)",
+    )  # fmt: skip
+    parser.add_argument(
         "--recording", metavar="SMALL,LARGE",
         help="each kind of recording at holiday-SMALL vs holiday-LARGE (e.g. 100,10000) on "
         "--stores, with the ratios",
@@ -686,6 +697,8 @@ def main() -> None:
         report: dict[str, Any] = import_time()
     elif args.memory_commit:
         report = memory_commit()
+    elif args.peak_memory:
+        report = peak_memory(args.store, args.n)
     elif args.recording:
         small, large = (int(part) for part in args.recording.split(","))
         report = recording_sizes(args.stores.split(","), small, large, args.repeat)
@@ -722,7 +735,7 @@ def tune_collector(threshold: str | None, *, freeze: bool) -> dict[str, Any]:
 def one_store(kind: str, n: int, repeat: int) -> dict[str, Any]:
     """The medians of ``repeat`` measurements on fresh stores of ``kind``."""
     with tempfile.TemporaryDirectory(prefix="snapplan-bench-") as folder:
-        runs = [measure(kind, n, Path(folder), k, recorded=k == 0) for k in range(repeat)]
+        runs = [measure(kind, n, Path(folder), k, recorded=True) for k in range(repeat)]
     report: dict[str, Any] = {"store": kind, "n": n, "repeat": repeat}
     for field in runs[0]:
         values = [run[field] for run in runs]
@@ -737,12 +750,25 @@ def one_store(kind: str, n: int, repeat: int) -> dict[str, Any]:
     report["shopping_ratio"] = report["shopping_seconds"] / (
         report["requirements_seconds"] + report["progress_seconds"]
     )
-    # the highest of the runs' library peaks (see PeakWatch), and the process's own, which
-    # counts the benchmark's work too (the recorded rows, the floor's replay)
-    # (of the runs not recorded, when there are any: see measure)
-    report["peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs[1:] or runs)
-    report["process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the whole process's: the benchmark's own work (the recorded rows, the floor) and the
+    # earlier runs' leftovers included; for the library's own, see peak_memory
+    del report["library_peak_rss_mb"], report["peak_by_call"]
+    report["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return report
+
+
+def peak_memory(kind: str, n: int) -> dict[str, Any]:
+    """The library's peak RSS at holiday-``n`` on ``kind``: one run in this fresh process, with
+    nothing recorded, the kernel's high-water mark reset before each call (``PeakWatch``)."""
+    with tempfile.TemporaryDirectory(prefix="snapplan-bench-") as folder:
+        run = measure(kind, n, Path(folder), 0, recorded=False)
+    return {
+        "store": kind,
+        "n": n,
+        "library_peak_rss_mb": run["library_peak_rss_mb"],
+        "peak_by_call": run["peak_by_call"],
+        "create_plan_seconds": run["create_plan_seconds"],
+    }
 
 
 def show(report: dict[str, Any], *, as_json: bool) -> None:
