@@ -23,9 +23,11 @@ library's, not the benchmark's input), then ``create_plan`` is timed; the median
 seconds), and the process's peak RSS (the benchmark's own work included: the rows it
 records, the floor's replay, the earlier runs' leftovers).
 
-``--peak-memory --store S --n N`` gives the library's own peak instead: one run in a fresh
-process with nothing recorded, the kernel's high-water mark reset before each call the
-benchmark makes and read after it (``PeakWatch``), per call and the highest.
+``--peak-memory --store S --n N`` gives the peak while the library works instead: one run in
+a fresh process with nothing recorded, the kernel's high-water mark reset before each call the
+benchmark makes and read after it (``PeakWatch``), per call and the highest. It is still the
+process's RSS (the interpreter, the modules, the store's own data), without the benchmark's
+recorded rows, its floor or its earlier runs.
 
 ``--recording 100,10000`` times each kind of recording (``record_production``,
 ``record_assembly``, ``record_waste``, ``void_run``) on stall 0 of holiday-100 and of
@@ -454,9 +456,7 @@ def measure(kind: str, n: int, folder: Path, number: int, *, recorded: bool) -> 
     return {
         "create_plan_seconds": seconds,
         "statements": Recorder.statements(plan_calls) if counted else None,
-        "rows_written": Recorder.rows_written(plan_calls)
-        if counted
-        else (result.snapshots_written + 2 if kind == "memory" else None),
+        "rows_written": Recorder.rows_written(plan_calls) if counted else None,
         "floor_seconds": floor,
         "requirements_seconds": requirements_seconds,
         "requirements_statements": Recorder.statements(requirement_calls) if counted else None,
@@ -674,7 +674,7 @@ def main() -> None:
     parser.add_argument("--memory-commit", action="store_true")
     parser.add_argument(
         "--peak-memory", action="store_true",
-        help="the library's peak RSS in one run on --store, per call (a fresh process each)",
+        help="the peak RSS during each library call of one unrecorded run on --store",
     )  # fmt: skip
     parser.add_argument(
         "--recording", metavar="SMALL,LARGE",

@@ -323,8 +323,8 @@ def _currency(uow: UnitOfWork, product: Product, given: str | None) -> str:
 
 def _last_seq(uow: UnitOfWork) -> int:
     """The pantry's last entry number (0 when it is empty): an entry at or below it was
-    recorded before (a retry with the same key returns it)."""
-    return max((entry.seq for entry in uow.pantry.all()), default=0)
+    recorded before (a retry with the same key returns it). One lookup, not the ledger."""
+    return uow.pantry.last_seq()
 
 
 def _names(uow: UnitOfWork) -> dict[uuid.UUID, str]:

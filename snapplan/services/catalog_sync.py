@@ -110,7 +110,7 @@ def sync_catalog(
         result = attrs.evolve(result, plans=_plans(uow, result, given))
         if not dry_run:
             _write(uow, result)
-            _record_prices(uow, result, when, next_seq=1 + max((q.seq for q in history), default=0))
+            _record_prices(uow, result, when, next_seq=uow.prices.last_seq() + 1)
             uow.commit()
     return result
 

@@ -402,8 +402,9 @@ class PlanRepositoryContract:
     def test_plans_of_an_event_come_in_recorded_order(self, store: Store) -> None:
         event_id, other = uuid.uuid4(), uuid.uuid4()
         plans = [sample_plan(event_id) for _ in range(3)]
+        others = sample_plan(other)
         _commit(store, lambda uow: uow.plans.add(plans[0]))
-        _commit(store, lambda uow: uow.plans.add(sample_plan(other)))
+        _commit(store, lambda uow: uow.plans.add(others))
 
         def rest(uow: Any) -> None:
             uow.plans.add(plans[1])
@@ -418,7 +419,8 @@ class PlanRepositoryContract:
             assert uow.plans.latest(event_id) == plans[2]
             assert uow.plans.latest(uuid.uuid4()) is None
             assert uow.plans.latest_id(event_id) == plans[2].id
-            assert uow.plans.latest_id(other) != plans[2].id
+            assert uow.plans.latest_id(other) == others.id
+            assert uow.plans.event_of(others.id) == other
             assert uow.plans.latest_id(uuid.uuid4()) is None
             assert [uow.plans.event_of(p.id) for p in plans] == [event_id] * 3
             with pytest.raises(PlanNotFound):
@@ -992,7 +994,9 @@ class PriceRepositoryContract:
         _commit(store, lambda uow: uow.prices.add_many([attrs.evolve(first, seq=7), second]))
         with store.unit_of_work() as uow:
             assert uow.prices.last_seq() == 7
-            uow.prices.add(attrs.evolve(third, seq=8))
+            uow.prices.add(attrs.evolve(third, seq=3))
+            assert uow.prices.last_seq() == 7  # a lower number added does not lower it
+            uow.prices.add(attrs.evolve(third, seq=8, id=uuid.uuid4()))
             assert uow.prices.last_seq() == 8  # its own addition counts
         with store.unit_of_work() as uow:  # left without commit
             assert uow.prices.last_seq() == 7
@@ -1095,6 +1099,9 @@ class PantryRepositoryContract:
             assert uow.pantry.with_key("BUY-1") is None  # a key is matched exactly
             assert uow.pantry.with_key("buy-1 ") is None
             assert uow.pantry.with_key("") is None
+            # what cannot be a key names no entry, on every store alike (no store is asked)
+            for never in ("buy\x00-1", "buy-\ud800", "k" * 201, " buy-1"):
+                assert uow.pantry.with_key(never) is None
             keyed = attrs.evolve(void, seq=9, key="void-1")
             uow.pantry.add(keyed)
             assert uow.pantry.last_seq() == 9  # its own addition counts

@@ -60,3 +60,15 @@ def test_recording_costs_the_same_statements_after_3_and_after_60_entries(
     assert small == large  # the very same statement texts
     # a handful each: the item or product, the last seq (and a key), the insert
     assert all(0 < len(statements) <= 8 for statements in small.values()), small
+    # and none reads a ledger whole: each read of one names a key or takes the last seq only
+    for name, statements in small.items():
+        for statement in statements:
+            text = " ".join(statement.split()).lower()
+            if text.startswith("select") and _reads_a_ledger(text):
+                assert "max(" in text or " where " in text, (name, statement)
+
+
+def _reads_a_ledger(select: str) -> bool:
+    """Whether a SELECT reads the price history or the pantry (a sub-select of a lookup
+    included)."""
+    return any(f"from {table}" in select for table in ("snapplan_prices", "snapplan_pantry"))

@@ -27,11 +27,14 @@ from snapplan.adapters.base.guard import Guard
 from snapplan.adapters.base.table import LedgerTable, PlanTable, Table
 from snapplan.domain.catalog import Definition, Ingredient, MaterialUnit
 from snapplan.domain.ledger import check_new_links
+from snapplan.domain.pantry_entries import PantryRecord
 from snapplan.domain.plan import Plan
 from snapplan.domain.plan_contents import PlanEntry
+from snapplan.domain.prices import PriceQuote
 from snapplan.domain.products import Product
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
+from snapplan.domain.validators import MAX_KEY_LENGTH, name_problem
 from snapplan.errors import ConflictError, ValidationError
 from snapplan.ports.repositories import (
     CatalogRepository,
@@ -378,10 +381,13 @@ class LedgerRecords(AppendOnlyRecords[T]):
         return ledger.last_seq()
 
     def with_key(self, key: str) -> T | None:
-        """The entry recorded under idempotency key ``key``, or None."""
+        """The entry recorded under idempotency key ``key``, or None (also for a text that
+        cannot be a key: no entry has it, and no store is asked)."""
         if not isinstance(key, str):
             raise TypeError(f"key must be a str, not {type(key).__name__}")
         self._guard.require_active()
+        if not _could_be_key(key):
+            return None
         ledger = self._ledger
         if ledger is None:
             return next((r for r in self._table.scan() if getattr(r, "key", None) == key), None)
@@ -392,7 +398,20 @@ class LedgerRecords(AppendOnlyRecords[T]):
         """The table as a :class:`LedgerTable`, or None for a table that is only a
         :class:`Table`."""
         table = self._table
-        return cast("LedgerTable[T]", table) if hasattr(table, "last_seq") else None
+        fast = hasattr(table, "last_seq") and hasattr(table, "keyed")
+        return cast("LedgerTable[T]", table) if fast else None
+
+
+def _could_be_key(text: str) -> bool:
+    """Whether ``text`` is an idempotency key the domain accepts (a name of at most
+    ``MAX_KEY_LENGTH`` characters, valid Unicode, no NUL), so that every store can look it up."""
+    if len(text) > MAX_KEY_LENGTH or "\x00" in text or name_problem(text) is not None:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _label(item: Any) -> str:
@@ -469,4 +488,10 @@ if TYPE_CHECKING:
         return records
 
     def _runs(records: RunRecords) -> RunRepository:
+        return records
+
+    def _prices(records: LedgerRecords[PriceQuote]) -> PriceRepository:
+        return records
+
+    def _pantry(records: LedgerRecords[PantryRecord]) -> PantryRepository:
         return records

@@ -152,14 +152,17 @@ class MemoryTable:
         staged = [i for i in self._staging.staged(self._name).values() if i is not REMOVED]
         state = self._staging.state
         for columns in groups:
-            with state.lock:
-                taken = set(state.unique[self._name, columns])
-            taken.update(k for k in (unique_key(i, columns) for i in staged) if k is not None)
+            # this unit's own keys, and the committed ones looked up one by one (a copy of
+            # them all would make every addition cost the size of the table)
+            taken = {k for k in (unique_key(i, columns) for i in staged) if k is not None}
+            committed = state.unique[self._name, columns]
             for item in items:
                 key = unique_key(item, columns)
                 if key is None:
                     continue
-                if key in taken:
+                with state.lock:
+                    held = key in committed
+                if held or key in taken:
                     shown = ", ".join(f"{c}={v}" for c, v in zip(columns, key, strict=True))
                     raise ConflictError(f"{self._name}: {shown} is taken by another record")
                 taken.add(key)
@@ -222,9 +225,9 @@ class MemoryTable:
         numbered for the whole store (a :class:`~snapplan.adapters.base.LedgerTable`)."""
         state = self._staging.state
         with state.lock:
-            last = max((item.seq for item in state.tables[self._name].values()), default=0)
+            last = state.last_seq[self._name]
         staged = self._staging.staged(self._name).values()
-        return max((item.seq for item in staged if item is not REMOVED), default=last)
+        return max(last, max((i.seq for i in staged if i is not REMOVED), default=0))
 
     def keyed(self, key: str) -> Any | None:
         """The record whose idempotency ``key`` is ``key`` (the table's unique key), or None."""

@@ -84,6 +84,11 @@ class CommittedState:
         self.unique: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], uuid.UUID]] = {
             (table, columns): {} for table, groups in UNIQUE.items() for columns in groups
         }
+        # the highest seq of each ledger numbered for the whole store (its ``seq`` is unique):
+        # append only, so it only grows, and recording an entry reads it, not the ledger
+        self.last_seq: dict[str, int] = {
+            table: 0 for table, groups in UNIQUE.items() if ("seq",) in groups
+        }
 
     def publish(
         self,
@@ -121,6 +126,8 @@ class CommittedState:
                         key = unique_key(item, columns)
                         if key is not None:
                             self.unique[table, columns][key] = item_id
+                    if table in self.last_seq:
+                        self.last_seq[table] = max(self.last_seq[table], item.seq)
 
     def _check_unique(self, changes: Mapping[str, Mapping[uuid.UUID, Any]]) -> None:
         """``ConflictError`` if a staged record takes a unique key another record holds (the
