@@ -420,9 +420,9 @@ def measure(kind: str, n: int, folder: Path, number: int, *, recorded: bool) -> 
         # what was sent waits on disk for the floor (SQLite), not in this process's memory
         plan_calls = spilled(plan_calls, folder / f"calls-{number}.pickle", keep=kind == "sqlite")
         with recorder.record() as requirement_calls, peak.watch("requirements"):
-            requirements_seconds, _ = timed(
+            requirements_seconds = timed(
                 lambda: plan_requirements(store.unit_of_work(), result.plan_id)
-            )
+            )[0]
         with peak.watch("verify"):
             verify_seconds, verification = timed(
                 lambda: verify_plan(
@@ -430,10 +430,12 @@ def measure(kind: str, n: int, folder: Path, number: int, *, recorded: bool) -> 
                 )
             )
         assert verification.ok, verification.problems
+        # (each call's result is dropped before the next call: a peak is one call's alone)
+        del verification
         with recorder.record() as record_calls, peak.watch("record"):
-            record_seconds, _ = timed(
+            record_seconds = timed(
                 lambda: record_production(store.unit_of_work(), result.plan_id, recipe_id, 1)
-            )
+            )[0]
         # what the shop needs: prices, a stocked pantry, then progress and the shopping list
         with peak.watch("prices"):
             for price, product in enumerate(products):
@@ -443,12 +445,13 @@ def measure(kind: str, n: int, folder: Path, number: int, *, recorded: bool) -> 
             for product in products[::10]:
                 record_purchase(store.unit_of_work(), product.id, 2)
         with peak.watch("progress"):
-            progress_seconds, _ = timed(lambda: plan_progress(store.unit_of_work(), result.plan_id))
+            progress_seconds = timed(lambda: plan_progress(store.unit_of_work(), result.plan_id))[0]
         with peak.watch("shopping"):
             shopping_seconds, shopping = timed(
                 lambda: shopping_list(store.unit_of_work(), [result.plan_id])
             )
         assert shopping.complete, shopping.missing[:3]
+        del shopping
         floor = None
         if kind == "sqlite" and recorded:
             floor = sqlite_floor(plan_calls, floor_file)
