@@ -5,11 +5,20 @@ way only. Worked on the pure domain: a capture from a catalog view, no store."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+import attrs
 import pytest
 from pure_domain import DIGEST, capture, snapshot_header, view
 
-from snapplan import ValidationError
+from snapplan import (
+    Event,
+    ProductionTarget,
+    ValidationError,
+    create_plan,
+    plan_snapshots,
+)
+from snapplan.adapters.memory import MemoryStore
 from snapplan.domain.catalog import (
     Component,
     ComponentKind,
@@ -22,6 +31,7 @@ from snapplan.domain.catalog import (
     SubRecipe,
 )
 from snapplan.domain.snapshots import MaterialUnitSnapshot
+from snapplan.testing.catalog import save
 
 FU = ComponentKind.FINISHED_UNIT
 FG = ComponentKind.FINISHED_GOOD
@@ -90,3 +100,29 @@ def test_a_digest_is_64_lowercase_hex_digits() -> None:
     for bad in ("not a digest", "A" * 64, "0" * 63, 64):
         with pytest.raises(ValidationError, match="digest"):
             MaterialUnitSnapshot(**snapshot_header(name="Ribbon", digest=bad))
+
+
+# -- what checking a digest keeps -------------------------------------------------------------
+
+
+def test_a_snapshot_read_back_is_checked_without_keeping_its_canonical_json(store: Any) -> None:
+    """A plan read back checks every snapshot's digest once; the canonical JSON that check
+    builds is not kept on the snapshot (a plan of 30,000 would hold 30,000 strings for as long
+    as its snapshots live). Capture keeps it: it checks the same snapshot again when adding it."""
+    sugar = Ingredient("Sugar")
+    syrup = Recipe("Syrup", lines=[IngredientLine(sugar.id, 100, "g")])
+    caramel = Recipe("Caramel", sub_recipes=[SubRecipe(syrup.id, 1)])
+    save(store, sugar, syrup, caramel, event := Event("Fair", [ProductionTarget(caramel.id, 2)]))
+    made = create_plan(store.unit_of_work(), event.id)
+    _, read = plan_snapshots(store.unit_of_work(), made.plan_id)
+    assert len(read) == 2
+    for snapshot in read.values():
+        children = [read[child].digest for child in snapshot.children()]
+        kept = snapshot._content_json is not None  # a memory store hands out capture's own
+        assert snapshot.checked_digest(children) == snapshot.digest
+        assert (snapshot._content_json is not None) == kept
+        fresh = attrs.evolve(snapshot)  # a copy with nothing computed yet
+        assert fresh._content_json is None
+        assert fresh.checked_digest(children) == fresh.expected_digest(children) == fresh.digest
+    if not isinstance(store, MemoryStore):  # read from rows: nothing kept
+        assert all(s._content_json is None for s in read.values())

@@ -142,7 +142,7 @@ def find_problems(plan: Plan, snapshots: Mapping[uuid.UUID, Snapshot]) -> list[P
                 digests.append(found.digest)
         if not missing:
             present[key] = children
-            if snapshot.expected_digest(digests) != snapshot.digest:
+            if snapshot.checked_digest(digests) != snapshot.digest:
                 problems.append(
                     Problem(
                         ProblemKind.DIGEST_MISMATCH,
@@ -258,7 +258,7 @@ def check_read(snapshots: Mapping[uuid.UUID, Snapshot], where: str) -> None:
                     f"{where}: snapshot {child}, a child of {_label(snapshot)}, is missing; "
                     "run verify_plan",
                 )
-        expected = snapshot.expected_digest([snapshots[child].digest for child in children])
+        expected = snapshot.checked_digest([snapshots[child].digest for child in children])
         if expected != snapshot.digest:
             raise SnapshotIntegrityError(
                 snapshot.id,
