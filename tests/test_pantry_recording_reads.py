@@ -11,11 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from stocked_pantry import stocked
 
 from snapplan import (
-    Ingredient,
     KeyReusedError,
-    Product,
     record_price,
     record_purchase,
     record_stock_count,
@@ -23,7 +22,6 @@ from snapplan import (
     void_pantry_entry,
 )
 from snapplan.adapters.base.repositories import LedgerRecords
-from snapplan.testing.catalog import save
 
 #: Entries in the ledgers before the recording under test.
 EARLIER = 40
@@ -50,19 +48,8 @@ def handed_out(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return seen
 
 
-def stocked(store: Any) -> Product:
-    """A product of flour, with EARLIER prices and EARLIER pantry counts already recorded."""
-    flour = Ingredient("Flour")
-    bag = Product(flour.id, "Flour 1 kg bag", 1000, "g")
-    save(store, flour, bag)
-    for n in range(EARLIER):
-        record_price(store.unit_of_work(), bag.id, n + 1, currency="EUR")
-        record_stock_count(store.unit_of_work(), flour.id, n, "g", key=f"count-{n}")
-    return bag
-
-
 def test_recording_reads_no_earlier_entry(store: Any, handed_out: list[Any]) -> None:
-    bag = stocked(store)
+    bag = stocked(store, EARLIER)
     handed_out.clear()
     record_price(store.unit_of_work(), bag.id, "4.20", currency="EUR")
     receipt = record_purchase(

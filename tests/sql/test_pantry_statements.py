@@ -3,60 +3,50 @@ ledgers hold (the entries it reads: ``tests/test_pantry_recording_reads.py``).""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from stocked_pantry import stocked
 
 from snapplan import (
-    Ingredient,
-    Product,
     record_price,
     record_purchase,
     record_stock_count,
     record_stock_use,
 )
 from snapplan.adapters.sql import SqlStore
-from snapplan.testing.catalog import save
 
-Recorder = Callable[[sa.Engine], Any]
-WORK = ("SELECT", "INSERT", "UPDATE", "DELETE")
+StatementsOf = Callable[[sa.Engine, Mapping[str, Callable[[], Any]]], dict[str, list[str]]]
 
 
 def recording_statements(
-    store: SqlStore, earlier: int, record_statements: Recorder
+    store: SqlStore, earlier: int, statements_of: StatementsOf
 ) -> dict[str, list[str]]:
     """The statements of each kind of recording once the ledgers hold ``earlier`` entries."""
-    flour = Ingredient("Flour")
-    bag = Product(flour.id, "Flour 1 kg bag", 1000, "g")
-    save(store, flour, bag)
-    for n in range(earlier):
-        record_price(store.unit_of_work(), bag.id, n + 1, currency="EUR")
-        record_stock_count(store.unit_of_work(), flour.id, n, "g", key=f"count-{n}")
-    calls: dict[str, Callable[[], Any]] = {
-        "price": lambda: record_price(store.unit_of_work(), bag.id, 3, currency="EUR"),
-        "purchase": lambda: record_purchase(
-            store.unit_of_work(), bag.id, 2, price=3, currency="EUR", key="b"
-        ),
-        "retried purchase": lambda: record_purchase(
-            store.unit_of_work(), bag.id, 2, price=3, currency="EUR", key="b"
-        ),
-        "count": lambda: record_stock_count(store.unit_of_work(), flour.id, 1, "g", key="c"),
-        "use": lambda: record_stock_use(store.unit_of_work(), flour.id, 1, "g", reason="spill"),
-    }
-    sent: dict[str, list[str]] = {}
-    for name, call in calls.items():
-        with record_statements(store.engine) as log:
-            call()
-        sent[name] = [s for s in log.statements if s.lstrip().upper().startswith(WORK)]
-    return sent
+    bag = stocked(store, earlier)
+    flour = bag.item_id
+
+    def purchase() -> Any:
+        return record_purchase(store.unit_of_work(), bag.id, 2, price=3, currency="EUR", key="b")
+
+    return statements_of(
+        store.engine,
+        {
+            "price": lambda: record_price(store.unit_of_work(), bag.id, 3, currency="EUR"),
+            "purchase": purchase,
+            "retried purchase": purchase,
+            "count": lambda: record_stock_count(store.unit_of_work(), flour, 1, "g", key="c"),
+            "use": lambda: record_stock_use(store.unit_of_work(), flour, 1, "g", reason="spill"),
+        },
+    )
 
 
 def test_recording_costs_the_same_statements_after_3_and_after_60_entries(
-    sql_store_factory: Callable[[], SqlStore], record_statements: Recorder
+    sql_store_factory: Callable[[], SqlStore], statements_of: StatementsOf
 ) -> None:
-    small = recording_statements(sql_store_factory(), 3, record_statements)
-    large = recording_statements(sql_store_factory(), 60, record_statements)
+    small = recording_statements(sql_store_factory(), 3, statements_of)
+    large = recording_statements(sql_store_factory(), 60, statements_of)
     assert small == large  # the very same statement texts
     # a handful each: the item or product, the last seq (and a key), the insert
     assert all(0 < len(statements) <= 8 for statements in small.values()), small
