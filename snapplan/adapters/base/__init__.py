@@ -6,7 +6,7 @@ its transaction hooks (``_begin``, ``_publish``, ``_rollback``, ``_savepoint``) 
 guards and the commit rules are written once, here.
 """
 
-from snapplan.adapters.base.table import LedgerTable, PlanTable, Table
+from snapplan.adapters.base.table import LedgerTable, PlanTable, RunTable, Table
 from snapplan.adapters.base.unit_of_work import BaseUnitOfWork
 
-__all__ = ["BaseUnitOfWork", "LedgerTable", "PlanTable", "Table"]
+__all__ = ["BaseUnitOfWork", "LedgerTable", "PlanTable", "RunTable", "Table"]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar, cast
 import attrs
 
 from snapplan.adapters.base.guard import Guard
-from snapplan.adapters.base.table import LedgerTable, PlanTable, Table
+from snapplan.adapters.base.table import LedgerTable, PlanTable, RunTable, Table
 from snapplan.domain.catalog import Definition, Ingredient, MaterialUnit
 from snapplan.domain.ledger import check_new_links
 from snapplan.domain.pantry_entries import PantryRecord
@@ -347,7 +347,24 @@ class RunRecords(AppendOnlyRecords[Run]):
     """
 
     def _before_adding(self, items: list[Run]) -> None:
-        check_new_links(items, lambda event_id: self._table.where("event_id", event_id))
+        # What the new entries chain from: per event, the stored entries just before those
+        # whose predecessor is not among them (usually one), not the whole ledger.
+        batch = {(run.event_id, run.seq) for run in items}
+        before: dict[uuid.UUID, list[int]] = {}
+        for run in items:
+            if run.seq > 1 and (run.event_id, run.seq - 1) not in batch:
+                before.setdefault(run.event_id, []).append(run.seq - 1)
+        check_new_links(items, lambda event_id: self._numbered(event_id, before[event_id]))
+
+    def _numbered(self, event_id: uuid.UUID, seqs: list[int]) -> list[Run]:
+        """The event's stored entries numbered ``seqs``: one lookup each where the table can
+        (a :class:`~snapplan.adapters.base.RunTable`), else read from the event's ledger."""
+        table = self._table
+        if hasattr(table, "numbered"):
+            runs = cast("RunTable", table)
+            return [run for seq in dict.fromkeys(seqs) for run in runs.numbered(event_id, seq)]
+        wanted = set(seqs)
+        return [run for run in table.where("event_id", event_id) if run.seq in wanted]
 
     def for_event(self, event_id: uuid.UUID) -> tuple[Run, ...]:
         """The event's ledger in ``seq`` order."""

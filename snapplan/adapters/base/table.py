@@ -14,6 +14,7 @@ from typing import Protocol, TypeVar
 
 from snapplan.domain.plan import Plan
 from snapplan.domain.plan_contents import PlanEntry
+from snapplan.domain.runs import Run
 
 T = TypeVar("T")
 
@@ -86,4 +87,13 @@ class LedgerTable(Table[T], Protocol):
 
     def keyed(self, key: str) -> T | None:
         """The record this unit sees whose idempotency ``key`` is ``key``, or None."""
+        ...
+
+
+class RunTable(Table[Run], Protocol):
+    """The execution ledger's table, with the lookup that spares reading an event's whole
+    ledger to check that a new entry chains onto the one before it."""
+
+    def numbered(self, event_id: uuid.UUID, seq: int) -> list[Run]:
+        """The event's entries this unit sees numbered ``seq`` (one, or none)."""
         ...

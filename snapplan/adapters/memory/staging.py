@@ -242,6 +242,12 @@ class MemoryTable:
         staged = self._staging.staged(self._name).values()
         return next((i for i in staged if i is not REMOVED and i.key == key), None)
 
+    def numbered(self, event_id: uuid.UUID, seq: int) -> list[Any]:
+        """The event's records numbered ``seq`` (the runs' table, a
+        :class:`~snapplan.adapters.base.RunTable`): found through the event's index, nothing
+        decoded."""
+        return [item for item in self.where("event_id", event_id) if item.seq == seq]
+
 
 class MemoryPlanTable(MemoryTable):
     """The plans' records, with their contents (a :class:`~snapplan.adapters.base.PlanTable`)."""

@@ -119,6 +119,13 @@ class SqlTable:
         # (compared again exactly: an engine's collation must not decide what a key matches)
         return next((item for item in found if item.key == key), None)
 
+    def numbered(self, event_id: uuid.UUID, seq: int) -> list[Any]:
+        """The event's rows numbered ``seq``, decoded (the runs' unique index on both)."""
+        table = self._table
+        statement = self._select().where(table.c.event_id == event_id, table.c.seq == seq)
+        reading = self._reading
+        return [self._codec.item(row, reading) for row in self._session.read(statement)]
+
 
 class SqlPlanTable(SqlTable):
     """The plans' table, with their contents (a :class:`~snapplan.adapters.base.PlanTable`)."""
