@@ -41,6 +41,18 @@ from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.measures import Measure, forest_problem
 from snapplan.domain.plan import Plan
 from snapplan.domain.products import Product
+from snapplan.domain.runs import (
+    AssemblyRun,
+    Consumption,
+    IngredientUse,
+    MadeAlong,
+    ProductionRun,
+    Run,
+    RunKind,
+    RunVoid,
+    Shortage,
+    WasteRun,
+)
 from snapplan.domain.snapshots import (
     ComponentSnapshot,
     FinishedGoodSnapshot,
@@ -114,6 +126,30 @@ class Reading:
             self._amounts[value] = result
         return result
 
+    def figure(self, value: Any) -> Decimal:
+        """A finite amount of any sign (an on-hand figure), as text or a ``Decimal``."""
+        if isinstance(value, Decimal):
+            result = value
+        elif isinstance(value, str):
+            try:
+                result = Decimal(value)
+            except InvalidOperation:
+                raise BadRow(f"not an amount: {value!r:.60}") from None
+        else:
+            raise BadRow(f"not an amount: {value!r:.60}")
+        if not result.is_finite():
+            raise BadRow(f"not a finite amount: {value!r:.60}")
+        return result
+
+    def optional_count(self, value: Any) -> Decimal | None:
+        """None, or an amount of zero or more (what a run made: it may be 0)."""
+        if value is None:
+            return None
+        result = self.figure(value)
+        if result < 0:
+            raise BadRow(f"not an amount of zero or more: {value!r:.60}")
+        return result
+
     def name(self, value: Any) -> str:
         known = self._names.get(value) if isinstance(value, str) else None
         if known is not None:
@@ -158,6 +194,27 @@ class Reading:
     def entries(value: Any) -> list[Mapping[str, Any]]:
         if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
             raise BadRow(f"not a list of entries: {value!r:.60}")
+        return value
+
+    @staticmethod
+    def seq(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**63:
+            raise BadRow(f"not a ledger position: {value!r:.40}")
+        return value
+
+    @staticmethod
+    def optional_text(value: Any) -> str | None:
+        if value is not None and not isinstance(value, str):
+            raise BadRow(f"not text: {value!r:.60}")
+        return value
+
+    def optional_name(self, value: Any) -> str | None:
+        return None if value is None else self.name(value)
+
+    @staticmethod
+    def flag(value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise BadRow(f"not true or false: {value!r:.20}")
         return value
 
     @staticmethod
@@ -416,6 +473,141 @@ def snapshot(r: Reading, doc: Any) -> Snapshot:
     decode = _SNAPSHOTS.get(kind) if isinstance(kind, str) else None
     if decode is None:
         raise BadRow(f"not a snapshot kind: {doc.get('kind')!r:.40}")
+    return decode(r, doc)
+
+
+# -- the execution ledger -------------------------------------------------------------------------
+
+
+def _entry_header(r: Reading, doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "event_id": r.id(doc["event_id"]),
+        "plan_id": r.id(doc["plan_id"]),
+        "seq": r.seq(doc["seq"]),
+        "recorded_at": r.time(doc["recorded_at"]),
+        "key": r.optional_name(doc["key"]),
+        "note": r.text(doc["note"]),
+        "by": r.optional_text(doc["by"]),
+        "amends": r.optional_id(doc["amends"]),
+        "id": r.id(doc["id"]),
+        "digest": r.digest(doc["digest"]),
+    }
+
+
+def _production_run(r: Reading, doc: Mapping[str, Any]) -> ProductionRun:
+    unit, unit_snapshot = (
+        r.optional_id(doc["finished_unit_id"]),
+        r.optional_id(doc["finished_unit_snapshot_id"]),
+    )
+    items = r.optional_count(doc["items"])
+    if (items is None) != (unit is None) or (unit is None) != (unit_snapshot is None):
+        raise BadRow("items, finished_unit_id and its snapshot come together")
+    return trusted(
+        ProductionRun,
+        **_entry_header(r, doc),
+        recipe_id=r.id(doc["recipe_id"]),
+        recipe_snapshot_id=r.id(doc["recipe_snapshot_id"]),
+        name=r.name(doc["name"]),
+        batches=r.amount(doc["batches"]),
+        finished_unit_id=unit,
+        finished_unit_snapshot_id=unit_snapshot,
+        items=items,
+        sub_recipe_batches=tuple(
+            trusted(
+                MadeAlong,
+                recipe_id=r.id(x["recipe_id"]),
+                recipe_snapshot_id=r.id(x["recipe_snapshot_id"]),
+                name=r.name(x["name"]),
+                batches=r.amount(x["batches"]),
+            )
+            for x in r.entries(doc["sub_recipe_batches"])
+        ),
+        ingredients=tuple(
+            trusted(
+                IngredientUse,
+                ingredient_id=r.id(x["ingredient_id"]),
+                name=r.name(x["name"]),
+                quantity=r.amount(x["quantity"]),
+                unit=r.name(x["unit"]),
+            )
+            for x in r.entries(doc["ingredients"])
+        ),
+    )
+
+
+def _assembly_run(r: Reading, doc: Mapping[str, Any]) -> AssemblyRun:
+    return trusted(
+        AssemblyRun,
+        **_entry_header(r, doc),
+        finished_good_id=r.id(doc["finished_good_id"]),
+        finished_good_snapshot_id=r.id(doc["finished_good_snapshot_id"]),
+        name=r.name(doc["name"]),
+        quantity=r.amount(doc["quantity"]),
+        consumed=tuple(
+            trusted(
+                Consumption,
+                kind=r.kind(x["kind"]),
+                id=r.id(x["id"]),
+                snapshot_id=r.id(x["snapshot_id"]),
+                name=r.name(x["name"]),
+                quantity=r.amount(x["quantity"]),
+            )
+            for x in r.entries(doc["consumed"])
+        ),
+        allow_shortage=r.flag(doc["allow_shortage"]),
+        allowed_shortages=tuple(
+            trusted(
+                Shortage,
+                kind=r.kind(x["kind"]),
+                id=r.id(x["id"]),
+                name=r.name(x["name"]),
+                needed=r.amount(x["needed"]),
+                on_hand=r.figure(x["on_hand"]),
+            )
+            for x in r.entries(doc["allowed_shortages"])
+        ),
+    )
+
+
+def _waste_run(r: Reading, doc: Mapping[str, Any]) -> WasteRun:
+    kind = r.kind(doc["item_kind"])
+    if kind is ComponentKind.MATERIAL_UNIT:
+        raise BadRow("packaging has no stock to waste")
+    return trusted(
+        WasteRun,
+        **_entry_header(r, doc),
+        item_kind=kind,
+        item_id=r.id(doc["item_id"]),
+        item_snapshot_id=r.id(doc["item_snapshot_id"]),
+        name=r.name(doc["name"]),
+        quantity=r.amount(doc["quantity"]),
+        reason=r.name(doc["reason"]),
+    )
+
+
+def _run_void(r: Reading, doc: Mapping[str, Any]) -> RunVoid:
+    return trusted(
+        RunVoid, **_entry_header(r, doc), run_id=r.id(doc["run_id"]), reason=r.name(doc["reason"])
+    )
+
+
+_RUNS: dict[str, Callable[[Reading, Mapping[str, Any]], Run]] = {
+    RunKind.PRODUCTION.value: _production_run,
+    RunKind.ASSEMBLY.value: _assembly_run,
+    RunKind.WASTE.value: _waste_run,
+    RunKind.VOID.value: _run_void,
+}
+
+
+def run(r: Reading, doc: Any) -> Run:
+    """A ledger entry read back: the cheap checks a row written by someone else must pass
+    (the event's hash chain, checked on every read, covers the rest of its content)."""
+    if not isinstance(doc, dict):
+        raise BadRow(f"not a ledger entry: {doc!r:.60}")
+    kind = doc.get("kind")
+    decode = _RUNS.get(kind) if isinstance(kind, str) else None
+    if decode is None:
+        raise BadRow(f"not a kind of ledger entry: {kind!r:.40}")
     return decode(r, doc)
 
 

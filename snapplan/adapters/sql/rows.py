@@ -145,9 +145,11 @@ class RunCodec:
         }
 
     def item(self, row: sa.Row[Any], reading: Reading) -> Run:
-        """The entry stored in ``row`` (through the converter, every validator run: ledger
-        reads are small). A run without a ``digest`` was written by snapplan 0.1.0, before the
-        ledger was hash-chained: a ``PersistenceError`` says the store must be upgraded."""
+        """The entry stored in ``row``, with the cheap checks of :mod:`._decoding` (an event's
+        ledger is read whole to record in it, so a busy event's hundreds of entries are read
+        for every run; the hash chain, checked on every read, covers their content). A run
+        without a ``digest`` was written by snapplan 0.1.0, before the ledger was hash-chained:
+        a ``PersistenceError`` says the store must be upgraded."""
         document = row.document
         if isinstance(document, dict) and "digest" not in document:
             raise PersistenceError(
@@ -155,8 +157,7 @@ class RunCodec:
                 "no digest: the ledger was written by snapplan 0.1.0 and the store must be "
                 "upgraded to this version before it is used"
             )
-        run: Run = _decoded(document, Run)
-        return run
+        return decoding.decoded("run", decoding.run, reading, document)
 
 
 class LedgerCodec:
