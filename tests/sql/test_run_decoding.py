@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import given
 
 from snapplan.adapters.converter import converter
 from snapplan.adapters.sql import _decoding as decoding
+from snapplan.adapters.sql.rows import CODECS
 from snapplan.domain.runs import Run
 from snapplan.errors import PersistenceError
 from snapplan.testing import strategies as sps
@@ -62,9 +64,16 @@ def _ids() -> tuple[uuid.UUID, uuid.UUID]:
     [
         ("production", "seq", True, "ledger position"),
         ("production", "seq", 0, "ledger position"),
-        ("production", "batches", "-1", "positive amount"),
+        ("production", "batches", "-1", "must be positive"),
+        ("production", "batches", "1E+100000000", r"outside 1E-40 \.\. 1E\+40"),
+        ("production", "items", "48." + "0" * 100_000, "not a number: text of 100003"),
+        ("production", "items", "1" * 61, "more than 60 digits"),
+        ("production", "items", "4_8", "not a number"),
         ("production", "items", None, "come together"),
         ("production", "items", "-2", "zero or more"),
+        ("production", "note", "bad\x00note", "NUL"),
+        ("production", "note", "bad\ud800note", "lone surrogate"),
+        ("production", "key", "k" * 201, "longer than 200"),
         ("production", "recorded_at", "2026-12-04T10:00:00", "UTC time"),
         ("production", "event_id", "not an id", "not an id"),
         ("production", "key", " padded", "not a name"),
@@ -90,3 +99,25 @@ def test_a_missing_field_is_named() -> None:
     del document["reason"]
     with pytest.raises(PersistenceError, match="missing 'reason'"):
         read(document)
+
+
+def test_an_on_hand_figure_of_any_sign_reads_back() -> None:
+    document = _sample()["assembly"]
+    shortage = {"kind": "finished_unit", "id": str(uuid.uuid4()), "name": "Cookie"}
+    document["allowed_shortages"] = [
+        {**shortage, "needed": "6", "on_hand": "-2.50"},
+        {**shortage, "needed": "1", "on_hand": "0"},
+    ]
+    back = read(document)
+    assert [str(s.on_hand) for s in back.allowed_shortages] == ["-2.50", "0"]
+    document["allowed_shortages"][0]["on_hand"] = "-1E+41"
+    with pytest.raises(PersistenceError, match="outside"):
+        read(document)
+
+
+def test_the_sql_store_reads_its_runs_with_this_decoder() -> None:
+    """(the runs' codec, not the converter: the decoder's own message)"""
+    document = dict(_sample()["void"], reason=" padded")
+    row = SimpleNamespace(id=uuid.uuid4(), document=document)
+    with pytest.raises(PersistenceError, match="not a name"):
+        CODECS["runs"].item(row, decoding.Reading())  # type: ignore[arg-type]

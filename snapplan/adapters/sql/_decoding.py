@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import cattrs
@@ -41,6 +41,7 @@ from snapplan.domain.events import AssemblyTarget, Event, ProductionTarget
 from snapplan.domain.measures import Measure, forest_problem
 from snapplan.domain.plan import Plan
 from snapplan.domain.products import Product
+from snapplan.domain.quantities import amount_problem, as_decimal
 from snapplan.domain.runs import (
     AssemblyRun,
     Consumption,
@@ -63,6 +64,7 @@ from snapplan.domain.snapshots import (
     Snapshot,
     SubRecipeSnapshot,
 )
+from snapplan.domain.validators import MAX_KEY_LENGTH
 from snapplan.errors import PersistenceError, ValidationError
 
 T = TypeVar("T")
@@ -108,62 +110,61 @@ class Reading:
         return None if value is None else self.id(value)
 
     def amount(self, value: Any) -> Decimal:
+        """A positive amount within the domain's bounds (at most 60 digits, exponent -40 .. 40:
+        a stored spelling must not cost unbounded time or memory to read or to digest)."""
         if isinstance(value, str):
             known = self._amounts.get(value)
             if known is not None:
                 return known  # checked when first read
-            try:
-                result = Decimal(value)
-            except InvalidOperation:
-                raise BadRow(f"not an amount: {value!r:.60}") from None
-        elif isinstance(value, Decimal):
-            result = value
-        else:
-            raise BadRow(f"not an amount: {value!r:.60}")
-        if not result.is_finite() or result <= 0:
-            raise BadRow(f"not a positive amount: {value!r:.60}")
+        result = self._bounded(value, positive=True)
         if isinstance(value, str):
             self._amounts[value] = result
         return result
 
-    def figure(self, value: Any) -> Decimal:
-        """A finite amount of any sign (an on-hand figure), as text or a ``Decimal``."""
-        if isinstance(value, Decimal):
-            result = value
-        elif isinstance(value, str):
-            try:
-                result = Decimal(value)
-            except InvalidOperation:
-                raise BadRow(f"not an amount: {value!r:.60}") from None
+    @staticmethod
+    def _bounded(value: Any, *, positive: bool | None) -> Decimal:
+        """``value`` (text, ``Decimal`` or ``int``, as the domain reads amounts) within the
+        domain's bounds; ``positive``: > 0, False: >= 0, None: either sign."""
+        result = as_decimal(value)
+        if result is None:  # (the problem says what it is instead)
+            problem = amount_problem(value, positive=False)
+        elif positive is None:  # either sign: the bounds of its size
+            problem = amount_problem(abs(result), positive=False)
         else:
-            raise BadRow(f"not an amount: {value!r:.60}")
-        if not result.is_finite():
-            raise BadRow(f"not a finite amount: {value!r:.60}")
+            problem = amount_problem(result, positive=positive)
+        if problem is not None or result is None:
+            raise BadRow(f"not an amount: {problem or type(value).__name__}")
         return result
 
+    def figure(self, value: Any) -> Decimal:
+        """A bounded amount of either sign (an on-hand figure)."""
+        return self._bounded(value, positive=None)
+
     def optional_count(self, value: Any) -> Decimal | None:
-        """None, or an amount of zero or more (what a run made: it may be 0)."""
-        if value is None:
-            return None
-        result = self.figure(value)
-        if result < 0:
-            raise BadRow(f"not an amount of zero or more: {value!r:.60}")
-        return result
+        """None, or a bounded amount of zero or more (what a run made: it may be 0)."""
+        return None if value is None else self._bounded(value, positive=False)
 
     def name(self, value: Any) -> str:
         known = self._names.get(value) if isinstance(value, str) else None
         if known is not None:
             return known  # checked when first read
-        # (as the domain's rule: non-blank, no white space at either end)
+        # (as the domain's rule: non-blank, no white space at either end, text every store keeps)
         if not isinstance(value, str) or not value.strip() or value != value.strip():
             raise BadRow(f"not a name: {value!r:.60}")
-        self._names[value] = value
+        self._names[value] = self.text(value)
         return value
 
     @staticmethod
     def text(value: Any) -> str:
+        """Text every store keeps and every digest can hash: no NUL, valid Unicode."""
         if not isinstance(value, str):
             raise BadRow(f"not text: {value!r:.60}")
+        if "\x00" in value:
+            raise BadRow(f"text with a NUL character: {value!r:.60}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRow(f"not valid Unicode text (a lone surrogate): {value!r:.60}") from None
         return value
 
     @staticmethod
@@ -202,14 +203,16 @@ class Reading:
             raise BadRow(f"not a ledger position: {value!r:.40}")
         return value
 
-    @staticmethod
-    def optional_text(value: Any) -> str | None:
-        if value is not None and not isinstance(value, str):
-            raise BadRow(f"not text: {value!r:.60}")
-        return value
+    def optional_text(self, value: Any) -> str | None:
+        return None if value is None else self.text(value)
 
-    def optional_name(self, value: Any) -> str | None:
-        return None if value is None else self.name(value)
+    def key(self, value: Any) -> str | None:
+        """None, or an idempotency key: a name of at most ``MAX_KEY_LENGTH`` characters."""
+        if value is None:
+            return None
+        if isinstance(value, str) and len(value) > MAX_KEY_LENGTH:
+            raise BadRow(f"a key longer than {MAX_KEY_LENGTH} characters: {value!r:.40}")
+        return self.name(value)
 
     @staticmethod
     def flag(value: Any) -> bool:
@@ -485,7 +488,7 @@ def _entry_header(r: Reading, doc: Mapping[str, Any]) -> dict[str, Any]:
         "plan_id": r.id(doc["plan_id"]),
         "seq": r.seq(doc["seq"]),
         "recorded_at": r.time(doc["recorded_at"]),
-        "key": r.optional_name(doc["key"]),
+        "key": r.key(doc["key"]),
         "note": r.text(doc["note"]),
         "by": r.optional_text(doc["by"]),
         "amends": r.optional_id(doc["amends"]),
@@ -600,8 +603,11 @@ _RUNS: dict[str, Callable[[Reading, Mapping[str, Any]], Run]] = {
 
 
 def run(r: Reading, doc: Any) -> Run:
-    """A ledger entry read back: the cheap checks a row written by someone else must pass
-    (the event's hash chain, checked on every read, covers the rest of its content)."""
+    """A ledger entry read back, with the checks a row written by someone else must pass to be
+    a valid value (types, the domain's bounds on amounts and text, the cross-field rules), as
+    for snapshots. Whether its content is what was recorded is the hash chain's to say
+    (``check_chain``, run by every service on an event's ledger before it uses it, and
+    :func:`snapplan.verify_plan`), not the decoder's."""
     if not isinstance(doc, dict):
         raise BadRow(f"not a ledger entry: {doc!r:.60}")
     kind = doc.get("kind")

@@ -145,11 +145,11 @@ class RunCodec:
         }
 
     def item(self, row: sa.Row[Any], reading: Reading) -> Run:
-        """The entry stored in ``row``, with the cheap checks of :mod:`._decoding` (an event's
-        ledger is read whole to record in it, so a busy event's hundreds of entries are read
-        for every run; the hash chain, checked on every read, covers their content). A run
-        without a ``digest`` was written by snapplan 0.1.0, before the ledger was hash-chained:
-        a ``PersistenceError`` says the store must be upgraded."""
+        """The entry stored in ``row``, decoded with the checks of :mod:`._decoding` rather than
+        every validator (an event's ledger is read whole to record in it: a busy event's
+        hundreds of entries for every run); whether the content is what was recorded is the
+        hash chain's to say. A run without a ``digest`` was written by snapplan 0.1.0, before
+        the ledger was hash-chained: a ``PersistenceError`` says the store must be upgraded."""
         document = row.document
         if isinstance(document, dict) and "digest" not in document:
             raise PersistenceError(
