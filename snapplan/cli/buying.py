@@ -66,7 +66,7 @@ def buy(args: argparse.Namespace, out: Output) -> int:
         currency = None if price is None else _currency(uow, product, args.currency)
         if price is None and args.currency is not None:
             raise CommandError("--currency says nothing without --price: give both")
-        last = _last_seq(uow)
+        last = uow.pantry.last_seq()  # an entry at or below it: recorded before (a retry)
         receipt = record_purchase(
             uow, product.id, packs, price=price, currency=currency, at=when, key=args.key,
             note=args.note, by=args.by,
@@ -116,7 +116,7 @@ def count(args: argparse.Namespace, out: Output) -> int:
         store.unit_of_work(writing=True) as uow,
     ):
         item = find_item(uow, args.item)
-        last = _last_seq(uow)
+        last = uow.pantry.last_seq()
         entry = record_stock_count(
             uow, item.id, quantity, unit, at=when, key=args.key, note=args.note, by=args.by
         )
@@ -138,7 +138,7 @@ def use(args: argparse.Namespace, out: Output) -> int:
         store.unit_of_work(writing=True) as uow,
     ):
         item = find_item(uow, args.item)
-        last = _last_seq(uow)
+        last = uow.pantry.last_seq()
         entry = record_stock_use(
             uow, item.id, quantity, unit, reason=args.reason, at=when, key=args.key,
             note=args.note, by=args.by,
@@ -319,12 +319,6 @@ def _currency(uow: UnitOfWork, product: Product, given: str | None) -> str:
     if used:
         raise CommandError(f"prices are recorded in {', '.join(used)}: give --currency")
     raise CommandError("give --currency (EUR, USD, ...): no price is recorded yet to take it from")
-
-
-def _last_seq(uow: UnitOfWork) -> int:
-    """The pantry's last entry number (0 when it is empty): an entry at or below it was
-    recorded before (a retry with the same key returns it). One lookup, not the ledger."""
-    return uow.pantry.last_seq()
 
 
 def _names(uow: UnitOfWork) -> dict[uuid.UUID, str]:

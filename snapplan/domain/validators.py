@@ -126,27 +126,42 @@ def idempotency_key(instance: Any, attribute: Any, value: Any) -> None:
     """
     if value is None:
         return
-    nonblank_name(instance, attribute, value)
-    if len(value) > MAX_KEY_LENGTH:
-        raise fail(
-            instance, attribute, f"must be at most {MAX_KEY_LENGTH} characters, not {len(value)}"
-        )
+    if not isinstance(value, str):
+        raise fail(instance, attribute, f"must be a str, not {type(value).__name__}")
+    problem = key_problem(value)
+    if problem is not None:
+        raise fail(instance, attribute, problem)
+
+
+def key_problem(value: str) -> str | None:
+    """What keeps the text ``value`` from being an idempotency key (None when it is one): the
+    rules of :func:`idempotency_key`, for code that looks a key up or reads one back."""
+    problem = text_problem(value) or name_problem(value)
+    if problem is None and len(value) > MAX_KEY_LENGTH:
+        return f"must be at most {MAX_KEY_LENGTH} characters, not {len(value)}"
+    return problem
 
 
 def text(instance: Any, attribute: Any, value: Any) -> None:
     """attrs validator: any ``str`` (may be empty) that every store can keep."""
     if not isinstance(value, str):
         raise fail(instance, attribute, f"must be a str, not {type(value).__name__}")
+    problem = text_problem(value)
+    if problem is not None:
+        raise fail(instance, attribute, problem)
+
+
+def text_problem(value: str) -> str | None:
+    """What keeps the ``str`` ``value`` from being text every store keeps (None when it is)."""
     # NUL cannot be stored in PostgreSQL text; refusing it here keeps every store equal.
     if "\x00" in value:
-        raise fail(instance, attribute, "must not contain NUL characters")
+        return "must not contain NUL characters"
     # Lone surrogates cannot be encoded as UTF-8: no database stores them, no digest hashes them.
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise fail(
-            instance, attribute, "must be valid Unicode text (it contains a lone surrogate)"
-        ) from None
+        return "must be valid Unicode text (it contains a lone surrogate)"
+    return None
 
 
 def optional_text(instance: Any, attribute: Any, value: Any) -> None:

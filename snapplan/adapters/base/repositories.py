@@ -34,7 +34,7 @@ from snapplan.domain.prices import PriceQuote
 from snapplan.domain.products import Product
 from snapplan.domain.runs import Run
 from snapplan.domain.snapshots import Snapshot
-from snapplan.domain.validators import MAX_KEY_LENGTH, name_problem
+from snapplan.domain.validators import key_problem
 from snapplan.errors import ConflictError, ValidationError
 from snapplan.ports.repositories import (
     CatalogRepository,
@@ -403,7 +403,7 @@ class LedgerRecords(AppendOnlyRecords[T]):
         if not isinstance(key, str):
             raise TypeError(f"key must be a str, not {type(key).__name__}")
         self._guard.require_active()
-        if not _could_be_key(key):
+        if key_problem(key) is not None:
             return None
         ledger = self._ledger
         if ledger is None:
@@ -417,18 +417,6 @@ class LedgerRecords(AppendOnlyRecords[T]):
         table = self._table
         fast = hasattr(table, "last_seq") and hasattr(table, "keyed")
         return cast("LedgerTable[T]", table) if fast else None
-
-
-def _could_be_key(text: str) -> bool:
-    """Whether ``text`` is an idempotency key the domain accepts (a name of at most
-    ``MAX_KEY_LENGTH`` characters, valid Unicode, no NUL), so that every store can look it up."""
-    if len(text) > MAX_KEY_LENGTH or "\x00" in text or name_problem(text) is not None:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _label(item: Any) -> str:

@@ -64,7 +64,7 @@ from snapplan.domain.snapshots import (
     Snapshot,
     SubRecipeSnapshot,
 )
-from snapplan.domain.validators import MAX_KEY_LENGTH
+from snapplan.domain.validators import key_problem, text_problem
 from snapplan.errors import PersistenceError, ValidationError
 
 T = TypeVar("T")
@@ -159,12 +159,9 @@ class Reading:
         """Text every store keeps and every digest can hash: no NUL, valid Unicode."""
         if not isinstance(value, str):
             raise BadRow(f"not text: {value!r:.60}")
-        if "\x00" in value:
-            raise BadRow(f"text with a NUL character: {value!r:.60}")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise BadRow(f"not valid Unicode text (a lone surrogate): {value!r:.60}") from None
+        problem = text_problem(value)
+        if problem is not None:
+            raise BadRow(f"not text: {problem}: {value!r:.60}")
         return value
 
     @staticmethod
@@ -206,13 +203,17 @@ class Reading:
     def optional_text(self, value: Any) -> str | None:
         return None if value is None else self.text(value)
 
-    def key(self, value: Any) -> str | None:
-        """None, or an idempotency key: a name of at most ``MAX_KEY_LENGTH`` characters."""
+    @staticmethod
+    def key(value: Any) -> str | None:
+        """None, or an idempotency key (the domain's :func:`key_problem`)."""
         if value is None:
             return None
-        if isinstance(value, str) and len(value) > MAX_KEY_LENGTH:
-            raise BadRow(f"a key longer than {MAX_KEY_LENGTH} characters: {value!r:.40}")
-        return self.name(value)
+        if not isinstance(value, str):
+            raise BadRow(f"not a key: {value!r:.40}")
+        problem = key_problem(value)
+        if problem is not None:
+            raise BadRow(f"not a key: {problem}: {value!r:.40}")
+        return value
 
     @staticmethod
     def flag(value: Any) -> bool:

@@ -91,15 +91,13 @@ class SqlTable:
 
     def scan(self) -> list[Any]:
         """Every row, ordered by id."""
-        rows = self._session.read(self._select().order_by(self._table.c.id))
-        reading = self._reading
-        return [self._codec.item(row, reading) for row in rows]
+        return self._items(self._select().order_by(self._table.c.id))
 
     def where(self, column: str, value: uuid.UUID) -> list[Any]:
         """The rows with ``column == value``, in recording order."""
-        statement = self._select().where(self._table.c[column] == value).order_by(self._order)
-        reading = self._reading
-        return [self._codec.item(row, reading) for row in self._session.read(statement)]
+        return self._items(
+            self._select().where(self._table.c[column] == value).order_by(self._order)
+        )
 
     def last_seq(self) -> int:
         """``SELECT max(seq)``, 0 for none (the ledgers numbered for the whole store, whose
@@ -113,16 +111,17 @@ class SqlTable:
 
     def keyed(self, key: str) -> Any | None:
         """The row whose idempotency ``key`` is ``key`` (a unique index), decoded, or None."""
-        statement = self._select().where(self._table.c.key == key)
-        reading = self._reading
-        found = [self._codec.item(row, reading) for row in self._session.read(statement)]
+        found = self._items(self._select().where(self._table.c.key == key))
         # (compared again exactly: an engine's collation must not decide what a key matches)
         return next((item for item in found if item.key == key), None)
 
     def numbered(self, event_id: uuid.UUID, seq: int) -> list[Any]:
         """The event's rows numbered ``seq``, decoded (the runs' unique index on both)."""
         table = self._table
-        statement = self._select().where(table.c.event_id == event_id, table.c.seq == seq)
+        return self._items(self._select().where(table.c.event_id == event_id, table.c.seq == seq))
+
+    def _items(self, statement: sa.Select[Any]) -> list[Any]:
+        """The rows ``statement`` reads, decoded (with the unit's reading: an id parsed once)."""
         reading = self._reading
         return [self._codec.item(row, reading) for row in self._session.read(statement)]
 
